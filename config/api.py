@@ -1,0 +1,94 @@
+"""The platform API: django-ninja under /api/v1/, OpenAPI at /api/v1/openapi.json.
+
+Every error, ours or the framework's, leaves as {"code", "message", "detail"}: `code` stable for
+machines, `message` in Chinese naming the field and the fix, `detail` a list of field errors.
+"""
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from yiwang.core.errors import DomainError
+
+api = NinjaAPI(
+    title="Yiwang 一网通办 API",
+    version="1",
+    description="西安市一体化政务服务平台接口。错误统一为 {code, message, detail}。",
+    urls_namespace="api",
+)
+
+
+def _field_name(loc) -> str:
+    # pydantic locations look like ("query", "start") or ("body", "payload", "fields", "name").
+    parts = [str(p) for p in loc if p not in ("query", "body", "path", "payload", "form", "header", "cookie")]
+    return ".".join(parts) or "request"
+
+
+_PYDANTIC_MESSAGES = {
+    "missing": "必填，请提供该参数",
+    "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_from_datetime_inexact": "日期格式应为 YYYY-MM-DD",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "string_type": "应为文本",
+    "string_too_long": "过长",
+    "string_too_short": "过短",
+    "greater_than_equal": "数值过小",
+    "less_than_equal": "数值过大",
+    "enum": "取值不在允许范围内",
+    "literal_error": "取值不在允许范围内",
+    "json_invalid": "请求体不是合法的 JSON",
+    "model_attributes_type": "请求体格式不正确",
+}
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request, exc: NinjaValidationError):
+    detail = []
+    for err in exc.errors:
+        field = _field_name(err.get("loc", ()))
+        text = _PYDANTIC_MESSAGES.get(err.get("type", ""), err.get("msg", "格式不正确"))
+        detail.append({"field": field, "code": err.get("type", "invalid"), "message": text})
+    message = "；".join(f"{d['field']}：{d['message']}" for d in detail) or "请求参数有误"
+    return api.create_response(request, {"code": "invalid_input", "message": message, "detail": detail}, status=400)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request, exc: DomainError):
+    return api.create_response(request, exc.as_dict(), status=exc.http_status)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request, exc):
+    return api.create_response(
+        request, {"code": "not_authenticated", "message": "请先登录或提供有效的访问令牌。", "detail": None}, status=401
+    )
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return api.create_response(request, {"code": "not_found", "message": "未找到该资源。", "detail": None}, status=404)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    return api.create_response(
+        request, {"code": f"http_{exc.status_code}", "message": str(exc), "detail": None}, status=exc.status_code
+    )
+
+
+def _mount() -> None:
+    from yiwang.accounts.api import router as accounts_router
+    from yiwang.cases.api import router as cases_router
+    from yiwang.catalog.api import router as catalog_router
+    from yiwang.workdays.api import router as calendar_router
+
+    api.add_router("/calendar", calendar_router)
+    api.add_router("/catalog", catalog_router)
+    api.add_router("/accounts", accounts_router)
+    api.add_router("/", cases_router)
+
+
+_mount()
