@@ -74,3 +74,33 @@ def login(page, username: str, password: str):
     page.fill("#id_password", password)
     page.click("button[type=submit]:has-text('登录')")
     page.wait_for_load_state()
+
+
+def _restore_reference_data():
+    """Reference rows that data migrations put in every database (the working-day calendar of
+    2004–2026, the standard BPMN processes). A transactional test ends by emptying every table, so
+    they are put back right after it, outside any test transaction."""
+    from yiwang.cases.worklist import ensure_standard_processes
+    from yiwang.workdays.services import calendar_seed_from_package
+    from yiwang.workdays.time_limits import invalidate_calendar_index
+
+    calendar_seed_from_package(actor=None)
+    ensure_standard_processes()
+    invalidate_calendar_index()
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    names = getattr(item, "fixturenames", ())
+    return bool((marker and marker.kwargs.get("transaction")) or "transactional_db" in names or "live_server" in names)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield  # every fixture of the test is torn down now, the transactional flush included
+    # After the last test the session fixtures are gone too (the test database is destroyed).
+    if nextitem is not None and _is_transactional(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            _restore_reference_data()

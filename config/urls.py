@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("yiwang.accounts.urls")),
     path("calendar/", include("yiwang.workdays.urls")),
     path("cases/", include("yiwang.cases.urls")),
+    path("messages/", include("yiwang.notifications.urls")),
     path("", include("yiwang.core.urls")),
     path("", include("yiwang.catalog.urls")),
 ]

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "yiwang.accounts",
     "yiwang.catalog",
     "yiwang.cases",
+    "yiwang.supervision",
+    "yiwang.notifications",
 ]
 
 MIDDLEWARE = [
@@ -64,6 +66,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "yiwang.core.context_processors.display_preferences",
+                "yiwang.notifications.context_processors.unread_messages",
             ],
         },
     },
@@ -138,6 +141,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "seal-audit-events": {"task": "yiwang.core.tasks.seal_audit_events", "schedule": 300.0},
+    # Monitoring runs every hour: idempotent, so the day's deemed acceptances and colours are
+    # applied early in the morning and re-checked as the day goes on.
+    "case-monitoring": {"task": "yiwang.cases.tasks.run_monitoring_task", "schedule": 3600.0},
+    "prune-login-attempts": {"task": "yiwang.accounts.tasks.prune_login_attempts", "schedule": 86400.0},
 }
 
 CACHES = {

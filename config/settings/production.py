@@ -21,6 +21,8 @@ YIWANG_FIELD_KEY = _required("YIWANG_FIELD_KEY")
 YIWANG_BLIND_INDEX_KEY = _required("YIWANG_BLIND_INDEX_KEY")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")  # noqa: F405
 
+# Behind one nginx: the client address is the last X-Forwarded-For hop it adds (login lockout by IP).
+YIWANG_TRUSTED_PROXY_COUNT = int(os.environ.get("YIWANG_TRUSTED_PROXY_COUNT", "1"))
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)  # noqa: F405
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(60 * 60 * 24 * 365)))

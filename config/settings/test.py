@@ -9,3 +9,13 @@ CELERY_TASK_ALWAYS_EAGER = True
 # hasher. yiwang/accounts/tests checks that the real settings put argon2 first.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+
+# Uploaded files written by tests go to a throwaway directory, never into var/media of the demo.
+import tempfile  # noqa: E402
+
+MEDIA_ROOT = tempfile.mkdtemp(prefix="yiwang-test-media-")
+YIWANG_SMS_BACKEND = "yiwang.notifications.backends.MemorySmsBackend"
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Static files come from the app directories in tests (no collectstatic run).
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

@@ -26,6 +26,11 @@ def toggle_elder(request):
     return response
 
 
+def ping(request):
+    """The trivial JSON endpoint: no database, no session. Benchmarks compare real endpoints to it."""
+    return JsonResponse({"ok": True})
+
+
 def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
