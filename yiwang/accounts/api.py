@@ -1,3 +1,90 @@
-from ninja import Router
+"""Accounts API: self-registration for citizens and enterprises, and `GET /me`.
+
+Validation errors come back as 400 `{"code": "validation_failed", "message", "detail": [{"field",
+"code", "message"}]}` with the same Chinese messages as the pages.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Field, Router, Schema, Status
+
+from yiwang.accounts import services
+from yiwang.accounts.auth import session_or_token
+from yiwang.accounts.selectors import profile_for
 
 router = Router(tags=["accounts"])
+
+
+class CitizenRegistrationIn(Schema):
+    real_name: str = Field(..., max_length=100, description="姓名，与居民身份证一致")
+    id_number: str = Field(..., max_length=40, description="18 位居民身份证号码（校验位按 GB 11643 检查）")
+    phone: str = Field(..., max_length=40, description="11 位手机号码")
+    password: str = Field(..., max_length=256, description="至少 8 个字符，不能全是数字或常见密码")
+
+
+class EnterpriseRegistrationIn(Schema):
+    org_name: str = Field(..., max_length=200, description="企业名称，与营业执照一致")
+    uscc: str = Field(..., max_length=40, description="18 位统一社会信用代码（校验位按 GB 32100 检查）")
+    legal_rep_name: str = Field(..., max_length=100, description="法定代表人姓名")
+    legal_rep_id_number: str = Field(..., max_length=40, description="法定代表人居民身份证号码")
+    phone: str = Field(..., max_length=40, description="联系手机号码")
+    password: str = Field(..., max_length=256)
+
+
+class RegisteredOut(Schema):
+    id: int
+    username: str = Field(..., description="系统生成的用户名；登录可用身份证号/统一社会信用代码或手机号")
+    kind: str
+    display_name: str
+
+
+class RoleOut(Schema):
+    role: str
+    role_label: str
+    organisation_id: int
+    organisation_name: str
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    kind: str = Field(..., description="citizen | enterprise | staff")
+    kind_label: str
+    display_name: str
+    real_name: str
+    id_number: str = Field(..., description="居民身份证号码。`/me` 的调用者就是本人，故为完整号码；"
+                                            "他人视角（identifiers_masked=true）下为 6101**********123X 形式")
+    phone: str = Field(..., description="手机号码，本人完整显示，他人视角为 139****5678")
+    email: str
+    org_name: str
+    uscc: str
+    legal_rep_name: str
+    legal_rep_id_number: str
+    identifiers_masked: bool = Field(..., description="为 false 表示号码完整显示（本人）")
+    date_joined: datetime
+    roles: list[RoleOut]
+
+
+def _registered(user) -> dict:
+    return {"id": user.pk, "username": user.username, "kind": user.kind, "display_name": user.display_name}
+
+
+@router.post("/register/citizen", response={201: RegisteredOut}, summary="个人注册")
+def register_citizen(request, payload: CitizenRegistrationIn):
+    user = services.citizen_register(**payload.dict())
+    return Status(201, _registered(user))
+
+
+@router.post("/register/enterprise", response={201: RegisteredOut}, summary="企业（法人）注册")
+def register_enterprise(request, payload: EnterpriseRegistrationIn):
+    user = services.enterprise_register(**payload.dict())
+    return Status(201, _registered(user))
+
+
+@router.get("/me", response=MeOut, auth=session_or_token, summary="当前账户（本人，号码完整显示）")
+def me(request):
+    """The caller's own account. Identifiers are shown in full because the caller is their owner
+    (a session or an API token acting as that account); profiles of other people are masked."""
+    return profile_for(subject=request.auth, viewer=request.auth)

@@ -1,26 +1,28 @@
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 
-from yiwang.accounts.selectors import user_by_identifier
+from yiwang.accounts.constants import ErrorCode
+from yiwang.accounts.network import client_ip
+from yiwang.core.errors import DomainError
 
 
 class IdentityBackend(ModelBackend):
     """Log in with a username, resident ID number, phone number or USCC (looked up through the
-    blind indexes; the plaintext is never queried)."""
+    blind indexes; the plaintext is never queried).
+
+    Every password check goes through accounts.services.login_attempt, so the lockout and the
+    login records apply to the admin site's login form, `authenticate()` and our login page alike.
+    """
 
     def authenticate(self, request, username=None, password=None, **kwargs):
-        if not username or password is None:
-            return None
-        user = user_by_identifier(username)
-        if user is None:
-            # Run the hasher anyway so timing does not reveal which identifiers exist.
-            self.user_model().set_password(password)
-            return None
-        if user.check_password(password) and self.user_can_authenticate(user):
-            return user
-        return None
+        from yiwang.accounts.services import login_attempt
 
-    @property
-    def user_model(self):
-        from django.contrib.auth import get_user_model
-
-        return get_user_model()
+        if not username or not password:
+            return None
+        try:
+            return login_attempt(identifier=username, password=password, ip=client_ip(request))
+        except DomainError as exc:
+            if exc.code == ErrorCode.ACCOUNT_LOCKED:
+                # Stops authenticate() from trying any other backend for this locked identifier.
+                raise DjangoPermissionDenied(exc.message) from exc
+            return None

@@ -10,3 +10,47 @@ class UserKind(models.TextChoices):
 # Blind-index purposes: the same value hashed for different purposes gives unrelated indexes.
 ID_NUMBER_PURPOSE = "id_number"
 PHONE_PURPOSE = "phone"
+# Whatever was typed into the login box (username, ID, phone or USCC), for the lockout counter.
+LOGIN_PURPOSE = "login"
+
+
+class IdentifierKind(models.TextChoices):
+    """Which kind of identifier a login used (recorded instead of the identifier itself)."""
+
+    USERNAME = "username", "用户名"
+    ID_NUMBER = "id_number", "身份证号"
+    USCC = "uscc", "统一社会信用代码"
+    PHONE = "phone", "手机号"
+    UNKNOWN = "unknown", "未匹配"
+
+
+class LoginOutcome(models.TextChoices):
+    SUCCESS = "success", "登录成功"  # resets the failure count
+    FAILURE = "failure", "密码或账号错误"  # counts towards the lockout
+    LOCKED_OUT = "locked_out", "失败过多，开始锁定"  # the failure that started a lockout
+    BLOCKED = "blocked", "锁定期间被拒绝"  # refused without checking the password; does not count
+    INACTIVE = "inactive", "账户已停用"  # right password, disabled account; does not count
+    UNLOCKED = "unlocked", "管理员解除锁定"  # resets the failure count, ends a lockout
+
+
+class ErrorCode:
+    """Stable error codes of this app (never change once published)."""
+
+    ACCOUNT_LOCKED = "account_locked"
+    INVALID_CREDENTIALS = "invalid_credentials"
+    ACCOUNT_INACTIVE = "account_inactive"
+    DUPLICATE = "duplicate"
+    REQUIRED = "required"
+    PHONE_FORMAT = "phone_format"
+    NAME_FORMAT = "name_format"
+    USERNAME_FORMAT = "username_format"
+    PASSWORD_INVALID = "password_invalid"  # noqa: S105 (an error code, not a password)
+    NOT_STAFF = "not_staff"
+
+
+# Lockout defaults (issue: 5 failures within 15 minutes lock for 15 minutes). Read at call time
+# through yiwang.accounts.services so settings (or a test's override_settings) can change them:
+# YIWANG_LOGIN_MAX_FAILURES, YIWANG_LOGIN_FAILURE_WINDOW_SECONDS, YIWANG_LOGIN_LOCKOUT_SECONDS.
+DEFAULT_LOGIN_MAX_FAILURES = 5
+DEFAULT_LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
+DEFAULT_LOGIN_LOCKOUT_SECONDS = 15 * 60

@@ -1,11 +1,13 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from yiwang.core.placeholder import placeholder
+from yiwang.accounts import views
 
 app_name = "accounts"
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("register/", placeholder("注册"), name="register"),
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("register/", views.register_choice, name="register"),
+    path("register/citizen/", views.register_citizen, name="register_citizen"),
+    path("register/enterprise/", views.register_enterprise, name="register_enterprise"),
+    path("profile/", views.profile, name="profile"),
 ]

@@ -26,10 +26,8 @@ def has_role(user, roles: Iterable[str] | str, organisation: Organisation | None
     """True if the user holds one of `roles` at `organisation` or at one of its ancestors
     (anywhere, when `organisation` is None)."""
     roles = [roles] if isinstance(roles, str) else list(roles)
-    for grant in role_grants_for(user, roles):
-        if organisation is None or organisation.path.startswith(grant.organisation.path):
-            return True
-    return False
+    return any(organisation is None or organisation.path.startswith(grant.organisation.path)
+               for grant in role_grants_for(user, roles))
 
 
 def scope_filter(user, roles: Iterable[str] | str, *, path_field: str = "path") -> Q:

@@ -49,3 +49,13 @@ class EnterpriseUserFactory(UserFactory):
 class StaffFactory(UserFactory):
     kind = UserKind.STAFF
     username = factory.Sequence(lambda n: f"staff{n}")
+
+
+def valid_id(area: str = "610113", birth: str = "19580315", sequence: str = "024") -> str:
+    """A resident ID with the right check digit (default: a woman born 1958 in 雁塔区)."""
+    return with_id_check_digit(f"{area}{birth}{sequence}")
+
+
+def wrong_check_digit(number: str) -> str:
+    """The same number with a wrong last character."""
+    return number[:-1] + ("1" if number[-1] != "1" else "2")

@@ -1,0 +1,172 @@
+"""Demo accounts for `make demo` (after load_xian). Safe to run any number of times."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from yiwang.accounts import services
+from yiwang.accounts.models import User
+from yiwang.core.identifiers import with_id_check_digit, with_uscc_check_digit
+from yiwang.orgs import services as org_services
+from yiwang.orgs.constants import DivisionLevel, ExerciseLevel, OrganisationKind, Role
+from yiwang.orgs.models import Division, Organisation
+
+# Public on purpose: printed by this command and documented in docs/accounts.md.
+DEMO_PASSWORD = "Demo-2026-xian"  # noqa: S105
+
+CITY = "西安市人民政府"
+# short name -> (full name, kind, level, parent short name, division code) for organisations this
+# command creates when load_xian has not run. load_xian uses the same short names.
+FALLBACK_ORGS = {
+    CITY: ("西安市人民政府", OrganisationKind.GOVERNMENT, ExerciseLevel.CITY, None, "610100"),
+    "市政务服务中心": ("西安市政务服务中心", OrganisationKind.SERVICE_CENTER, ExerciseLevel.CITY, CITY, "610100"),
+    "市行政审批局": ("西安市行政审批服务局", OrganisationKind.DEPARTMENT, ExerciseLevel.CITY, CITY, "610100"),
+    "市市场监管局": ("西安市市场监督管理局", OrganisationKind.DEPARTMENT, ExerciseLevel.CITY, CITY, "610100"),
+    "市教育局": ("西安市教育局", OrganisationKind.DEPARTMENT, ExerciseLevel.CITY, CITY, "610100"),
+    "市公安局": ("西安市公安局", OrganisationKind.DEPARTMENT, ExerciseLevel.CITY, CITY, "610100"),
+    "市人社局": ("西安市人力资源和社会保障局", OrganisationKind.DEPARTMENT, ExerciseLevel.CITY, CITY, "610100"),
+    "雁塔区人民政府": ("西安市雁塔区人民政府", OrganisationKind.GOVERNMENT, ExerciseLevel.COUNTY, CITY, "610113"),
+    "雁塔区政务服务中心": ("西安市雁塔区政务服务中心", OrganisationKind.SERVICE_CENTER, ExerciseLevel.COUNTY,
+                      "雁塔区人民政府", "610113"),
+    "雁塔区市场监管局": ("西安市雁塔区市场监督管理局", OrganisationKind.DEPARTMENT, ExerciseLevel.COUNTY,
+                     "雁塔区人民政府", "610113"),
+}
+FALLBACK_DIVISIONS = {
+    "610000": ("陕西省", DivisionLevel.PROVINCE, None),
+    "610100": ("西安市", DivisionLevel.CITY, "610000"),
+    "610113": ("雁塔区", DivisionLevel.DISTRICT, "610100"),
+}
+
+
+@dataclass(frozen=True)
+class StaffSpec:
+    username: str
+    real_name: str
+    role: str
+    organisation: str | tuple[str, ...]  # short names, first found wins
+    superuser: bool = False
+
+
+STAFF = [
+    StaffSpec("admin", "刘建华", Role.ADMINISTRATOR, CITY, superuser=True),
+    StaffSpec("clerk", "李娜", Role.WINDOW_CLERK, "市政务服务中心"),
+    StaffSpec("clerk_yanta", "陈静", Role.WINDOW_CLERK, "雁塔区政务服务中心"),
+    StaffSpec("reviewer", "张伟", Role.DEPT_REVIEWER, "市市场监管局"),
+    StaffSpec("approver", "王磊", Role.DEPT_APPROVER, "市市场监管局"),
+    StaffSpec("reviewer_edu", "杨帆", Role.DEPT_REVIEWER, "市教育局"),
+    StaffSpec("approver_edu", "高洁", Role.DEPT_APPROVER, "市教育局"),
+    StaffSpec("reviewer_yanta", "周敏", Role.DEPT_REVIEWER, "雁塔区市场监管局"),
+    StaffSpec("editor", "吴婷", Role.CATALOG_EDITOR, "市行政审批局"),
+    StaffSpec("catalog_reviewer", "孙强", Role.CATALOG_REVIEWER, "市行政审批局"),
+    StaffSpec("hotline", "郑丽", Role.HOTLINE_OPERATOR, ("12345", CITY)),
+    StaffSpec("supervisor", "马涛", Role.SUPERVISOR, CITY),
+]
+
+# 王秀英: born 15 March 1958 in 雁塔区; the even sequence digit makes her a woman (GB 11643).
+CITIZEN = {"username": "citizen", "real_name": "王秀英", "id_number": with_id_check_digit("61011319580315024"),
+           "phone": "13909110001"}
+ENTERPRISE = {"username": "enterprise", "org_name": "西安示例餐饮管理有限公司",
+              "uscc": with_uscc_check_digit("91610113MA6W12345"), "legal_rep_name": "李建国",
+              "legal_rep_id_number": with_id_check_digit("61011319720612001"), "phone": "13909110002"}
+
+
+def _division(code: str) -> Division:
+    division = Division.objects.filter(code=code).first()
+    if division is None:
+        name, level, parent = FALLBACK_DIVISIONS[code]
+        division = Division.objects.create(code=code, name=name, level=level, is_demo=True,
+                                           parent=_division(parent) if parent else None)
+    return division
+
+
+class Command(BaseCommand):
+    help = f"创建演示账户（可重复运行）。所有演示账户的密码均为 {DEMO_PASSWORD}。"
+
+    def handle(self, *args, **options):
+        self.created_orgs: list[str] = []
+        rows = []
+        with transaction.atomic():
+            for spec in STAFF:
+                organisation = self._organisation(spec.organisation)
+                user = self._staff(spec)
+                org_services.role_grant(actor=None, user=user, organisation=organisation, role=spec.role)
+                rows.append((user.username, "工作人员" + ("（超级管理员）" if spec.superuser else ""),
+                             f"{Role(spec.role).label} @ {organisation.name}", user.username))
+            citizen = self._citizen()
+            rows.append((citizen.username, "个人", f"{citizen.real_name}（1958 年生，雁塔区）",
+                         f"{citizen.username} / {citizen.id_number} / {citizen.phone}"))
+            enterprise = self._enterprise()
+            rows.append((enterprise.username, "法人", f"{enterprise.org_name}（法定代表人 {enterprise.legal_rep_name}）",
+                         f"{enterprise.username} / {enterprise.uscc} / {enterprise.phone}"))
+        if self.created_orgs:
+            self.stdout.write(self.style.WARNING(
+                "未找到以下机构（load_xian 未运行？），已创建最小演示机构（is_demo）：" + "、".join(self.created_orgs)))
+        self._print_table(rows)
+
+    def _organisation(self, short_names: str | tuple[str, ...]) -> Organisation:
+        names = (short_names,) if isinstance(short_names, str) else short_names
+        for name in names:
+            match = (Organisation.objects.filter(short_name=name) if name in FALLBACK_ORGS
+                     else Organisation.objects.filter(short_name__contains=name))
+            found = match.order_by("is_demo", "path").first()
+            if found:
+                return found
+        return self._create_fallback(names[-1])
+
+    def _create_fallback(self, short_name: str) -> Organisation:
+        name, kind, level, parent_short, division_code = FALLBACK_ORGS[short_name]
+        parent = self._organisation(parent_short) if parent_short else None
+        existing = Organisation.objects.filter(parent=parent, name=name).first()
+        if existing:  # same full name already there under another short name
+            return existing
+        self.created_orgs.append(short_name)
+        return org_services.organisation_create(actor=None, name=name, short_name=short_name, kind=kind, level=level,
+                                                division=_division(division_code), parent=parent, is_demo=True)
+
+    def _set_demo_password(self, user: User) -> None:
+        if not user.check_password(DEMO_PASSWORD):
+            services.user_set_password(actor=None, user=user, password=DEMO_PASSWORD)
+
+    def _staff(self, spec: StaffSpec) -> User:
+        user = User.objects.filter(username=spec.username).first()
+        if user is None:
+            user = services.staff_account_create(actor=None, username=spec.username, real_name=spec.real_name,
+                                                 password=DEMO_PASSWORD)
+        else:
+            self._set_demo_password(user)
+        if spec.superuser and not (user.is_superuser and user.is_staff):
+            user = services.user_update(actor=None, user=user, is_superuser=True, is_staff=True)
+        return user
+
+    def _citizen(self) -> User:
+        user = User.objects.filter(username=CITIZEN["username"]).first()
+        if user is None:
+            return services.citizen_register(password=DEMO_PASSWORD, **CITIZEN)
+        self._set_demo_password(user)
+        return user
+
+    def _enterprise(self) -> User:
+        user = User.objects.filter(username=ENTERPRISE["username"]).first()
+        if user is None:
+            return services.enterprise_register(password=DEMO_PASSWORD, **ENTERPRISE)
+        self._set_demo_password(user)
+        return user
+
+    def _print_table(self, rows) -> None:
+        self.stdout.write(f"\n演示账户（密码均为 {DEMO_PASSWORD}）：")
+        headers = ("用户名", "类型", "角色 / 身份", "登录方式")
+        widths = [max(_width(str(r[i])) for r in [headers, *rows]) for i in range(4)]
+        for row in [headers, tuple("-" * w for w in widths), *rows]:
+            self.stdout.write("  ".join(_pad(str(cell), widths[i]) for i, cell in enumerate(row)).rstrip())
+
+
+def _width(text: str) -> int:
+    # CJK characters take two columns in a terminal.
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
