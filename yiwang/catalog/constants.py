@@ -176,6 +176,34 @@ class VersionStatus(models.TextChoices):
     SUPERSEDED = "superseded", "已被新版本替代"
 
 
+class VersionAction(models.TextChoices):
+    """What a person does to a version; catalog/lifecycle.py maps (status, action) to the next status."""
+
+    SUBMIT = "submit", "提交审核"
+    APPROVE = "approve", "审核通过"
+    RETURN = "return", "退回修改"
+    PUBLISH = "publish", "发布"
+    SUPERSEDE = "supersede", "被新版本替代"
+
+
+# Statuses whose content is frozen: what citizens read and what cases were filed under.
+FROZEN_STATUSES = frozenset({VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED})
+# Statuses in which an editor may change the content.
+EDITABLE_STATUSES = frozenset({VersionStatus.DRAFT, VersionStatus.RETURNED})
+
+
+# The lists (清单) an implementation can be on; each is a boolean on the version and a filter in
+# search. Order is the display order.
+CATALOG_FLAGS: dict[str, str] = {
+    "commitment_eligible": "告知承诺制",
+    "deferred_material_eligible": "容缺受理",
+    "high_frequency": "高频事项",
+    "city_wide": "全市通办",
+    "in_hall": "进驻大厅",
+    "weekend_service": "周末可办",
+}
+
+
 class LifeSubject(models.TextChoices):
     PERSON = "person", "个人（自然人）"
     ENTERPRISE = "enterprise", "法人（企业）"
@@ -201,18 +229,58 @@ class DataType(models.TextChoices):
 
 
 class ErrorCode:
-    """Stable codes of catalog domain errors (machines depend on them)."""
+    """Stable codes of catalog domain errors (machines depend on them; never rename one)."""
 
+    # Consistency rules (STANDARDS §1), checked at submission: catalog/rules.py
     RULE_PROMISED_EXCEEDS_STATUTORY = "rule_promised_exceeds_statutory"
     RULE_LIMIT_UNIT_MISSING = "rule_limit_unit_missing"
+    RULE_LIMIT_UNIT_MISMATCH = "rule_limit_unit_mismatch"
+    RULE_PROMISED_LIMIT_MISSING = "rule_promised_limit_missing"
     RULE_IMMEDIATE_MISMATCH = "rule_immediate_mismatch"
     RULE_VISITS_REASON = "rule_visits_reason"
     RULE_ZERO_VISITS_DELIVERY = "rule_zero_visits_delivery"
     RULE_FEE_DETAILS = "rule_fee_details"
+    RULE_FEE_ITEMS_WITHOUT_FEE = "rule_fee_items_without_fee"
     RULE_FEE_ONLINE_PAYMENT = "rule_fee_online_payment"
+    RULE_PHONE_MISSING = "rule_phone_missing"
     RULE_PHONES_DIFFERENT = "rule_phones_different"
     RULE_PHONE_AREA_CODE = "rule_phone_area_code"
     RULE_RESULT_SAMPLE = "rule_result_sample"
     RULE_LICENSING_FAQ = "rule_licensing_faq"
+    RULE_NAME_MISSING = "rule_name_missing"
+    RULE_LEGAL_BASIS_MISSING = "rule_legal_basis_missing"
+    RULE_ACCEPTANCE_CONDITIONS_MISSING = "rule_acceptance_conditions_missing"
+    RULE_MATERIALS_MISSING = "rule_materials_missing"
+    RULE_NO_MATERIALS_CONFLICT = "rule_no_materials_conflict"
+    RULE_MATERIAL_INVALID = "rule_material_invalid"
+    RULE_DEFERRABLE_NOT_ELIGIBLE = "rule_deferrable_not_eligible"
+    RULE_LICENCE_TYPE_MISSING = "rule_licence_type_missing"
+    RULE_CODE_INVALID = "rule_code_invalid"
+    # Input checks of version_update / implementation_create (types, choices, unknown elements)
+    FIELD_REQUIRED = "required"
+    FIELD_INVALID = "invalid"
+    FIELD_INVALID_CHOICE = "invalid_choice"
+    FIELD_TOO_LONG = "too_long"
+    FIELD_OUT_OF_RANGE = "out_of_range"
+    FIELD_UNKNOWN = "unknown_field"
+    FIELD_READ_ONLY = "read_only"
+    # Versions and their review
     VERSION_IMMUTABLE = "version_immutable"
+    VERSION_NOT_EDITABLE = "version_not_editable"
+    DRAFT_EXISTS = "draft_exists"
+    NO_PUBLISHED_VERSION = "no_published_version"
     SELF_REVIEW = "self_review"
+    COMMENT_REQUIRED = "comment_required"
+    IMPLEMENTATION_CODE_TAKEN = "implementation_code_taken"
+    DIFF_OTHER_IMPLEMENTATION = "diff_other_implementation"
+    # Application form data (catalog/application_form.py)
+    FORM_REQUIRED = "required"
+    FORM_INVALID = "invalid"
+    FORM_INVALID_CHOICE = "invalid_choice"
+    FORM_TOO_LONG = "too_long"
+    FORM_PATTERN = "pattern_mismatch"
+    FORM_OUT_OF_RANGE = "out_of_range"
+    FORM_PHONE = "phone_format"
+    FORM_DATE = "date_format"
+    # Workbook import
+    IMPORT_FAILED = "import_failed"

@@ -7,14 +7,22 @@ second person, published; a published version is immutable and is superseded, ne
 by the next one. Cases pin the version they were filed under.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 
 from yiwang.catalog.constants import (
+    FROZEN_STATUSES,
     AgencyNature,
     CaseKind,
     CrossRegionScope,
     DataType,
+    ErrorCode,
     HandlingItemKind,
     ItemType,
     LifeSubject,
@@ -26,8 +34,112 @@ from yiwang.catalog.constants import (
     ResultType,
     VersionStatus,
 )
+from yiwang.core.errors import DomainError
 from yiwang.core.models import BaseModel
 from yiwang.orgs.constants import ExerciseLevel
+
+# --- The immutability guard -------------------------------------------------------------------
+# A published version is what citizens read and what cases were filed under (they pin it), so its
+# content must never change. Services never write to one; this guard makes any other path (admin,
+# a shell, a careless migration of data, a bug) fail loudly too. It covers Model.save/delete,
+# QuerySet.update/delete/bulk_create/bulk_update and the co-agency many-to-many. The one write
+# allowed is the status change published -> superseded (with superseded_at).
+
+_published_writes_allowed: ContextVar[bool] = ContextVar("catalog_published_writes_allowed", default=False)
+
+SUPERSEDE_FIELDS = frozenset({"status", "superseded_at", "updated_at"})
+
+
+@contextmanager
+def published_content_writes() -> Iterator[None]:
+    """Allow writing published content inside this block. Only for seed loaders and test factories
+    that build a published version and its children in one go; never for editing."""
+    token = _published_writes_allowed.set(True)
+    try:
+        yield
+    finally:
+        _published_writes_allowed.reset(token)
+
+
+def _immutable(what: str) -> DomainError:
+    return DomainError(
+        f"{what}属于已发布（或已被替代）的版本，不能修改。请在该实施清单上新建草稿版本，修改后提交审核并发布。",
+        code=ErrorCode.VERSION_IMMUTABLE,
+    )
+
+
+def _frozen_version_ids(version_ids) -> bool:
+    ids = {v for v in version_ids if v is not None}
+    if not ids or _published_writes_allowed.get():
+        return False
+    return ImplementationVersion.objects.filter(pk__in=ids, status__in=FROZEN_STATUSES).exists()
+
+
+class VersionQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        superseding = set(kwargs) <= SUPERSEDE_FIELDS and kwargs.get("status") == VersionStatus.SUPERSEDED
+        if (not _published_writes_allowed.get() and not superseding
+                and self.filter(status__in=FROZEN_STATUSES).exists()):
+            raise _immutable("事项版本")
+        return super().update(**kwargs)
+
+    def delete(self):
+        if not _published_writes_allowed.get() and self.filter(status__in=FROZEN_STATUSES).exists():
+            raise _immutable("事项版本")
+        return super().delete()
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        if _frozen_version_ids(o.pk for o in objs) and not set(fields) <= SUPERSEDE_FIELDS:
+            raise _immutable("事项版本")
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+
+class VersionChildQuerySet(models.QuerySet):
+    """Rows that belong to one version (materials, fees, FAQs, places, form fields)."""
+
+    def update(self, **kwargs):
+        if _frozen_version_ids(self.values_list("version_id", flat=True).distinct()):
+            raise _immutable(self.model._meta.verbose_name)
+        return super().update(**kwargs)
+
+    def delete(self):
+        if _frozen_version_ids(self.values_list("version_id", flat=True).distinct()):
+            raise _immutable(self.model._meta.verbose_name)
+        return super().delete()
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        if _frozen_version_ids(o.version_id for o in objs):
+            raise _immutable(self.model._meta.verbose_name)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        if _frozen_version_ids(o.version_id for o in objs):
+            raise _immutable(self.model._meta.verbose_name)
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+
+class VersionChild(BaseModel):
+    """A row of one version's content: frozen with its version."""
+
+    objects = VersionChildQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def _check_version_open(self) -> None:
+        # The stored status is read, not the one on a possibly stale in-memory version.
+        if _frozen_version_ids([self.version_id]):
+            raise _immutable(self._meta.verbose_name)
+
+    def save(self, *args, **kwargs):
+        self._check_version_open()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._check_version_open()
+        return super().delete(*args, **kwargs)
 
 
 class BaseItem(BaseModel):
@@ -80,6 +192,8 @@ class ItemImplementation(BaseModel):
 class ImplementationVersion(BaseModel):
     """One version of an implementation's guide: every element of GB/T 39046 table 4."""
 
+    objects = VersionQuerySet.as_manager()
+
     implementation = models.ForeignKey(ItemImplementation, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField("版本号")
     status = models.CharField("状态", max_length=20, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
@@ -97,11 +211,13 @@ class ImplementationVersion(BaseModel):
     enterprise_themes = models.JSONField("法人主题", default=list, blank=True, help_text="主题代码列表")
 
     # Time limits (行政许可法 §42, §82)
-    statutory_limit = models.PositiveIntegerField("法定办结时限", null=True, blank=True,
-                                                  help_text="空：法律未规定时限")
+    # Decimal because real lists promise half days (延安企业开办清单: 0.5 个工作日 each step). The clock
+    # is day-granular and rounds a fractional limit up to whole days (see the cases clock).
+    statutory_limit = models.DecimalField("法定办结时限", max_digits=5, decimal_places=1, null=True, blank=True,
+                                          help_text="空：法律未规定时限")
     statutory_limit_unit = models.CharField("法定时限单位", max_length=20, choices=LimitUnit.choices, blank=True)
     statutory_limit_note = models.CharField("法定时限说明", max_length=500, blank=True)
-    promised_limit = models.PositiveIntegerField("承诺办结时限", default=0)
+    promised_limit = models.DecimalField("承诺办结时限", max_digits=5, decimal_places=1, default=0)
     promised_limit_unit = models.CharField("承诺时限单位", max_length=20, choices=LimitUnit.choices,
                                            default=LimitUnit.WORKING_DAY)
     promised_limit_note = models.CharField("承诺时限说明", max_length=500, blank=True)
@@ -152,6 +268,11 @@ class ImplementationVersion(BaseModel):
     in_hall = models.BooleanField("进驻大厅", default=True)
     weekend_service = models.BooleanField("周末可办", default=False)
 
+    # An item that asks for no material at all says so explicitly; otherwise a guide without
+    # materials is an unfinished guide (rules.py).
+    no_materials_required = models.BooleanField("无需提交材料", default=False,
+                                                help_text="是：本事项确实无需申请人提交任何材料。")
+
     # Review trail
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
@@ -174,6 +295,9 @@ class ImplementationVersion(BaseModel):
             # At most one version of an implementation is being edited or reviewed at a time.
             models.UniqueConstraint(fields=["implementation"], name="version_one_open_draft",
                                     condition=models.Q(status__in=["draft", "submitted", "returned", "approved"])),
+            # Exactly one guide is in force; the previous one is superseded when the next is published.
+            models.UniqueConstraint(fields=["implementation"], name="version_one_published",
+                                    condition=models.Q(status="published")),
         ]
         indexes = [models.Index(fields=["status"], name="version_status_idx")]
 
@@ -184,8 +308,28 @@ class ImplementationVersion(BaseModel):
     def is_editable(self) -> bool:
         return self.status in (VersionStatus.DRAFT, VersionStatus.RETURNED)
 
+    @property
+    def is_frozen(self) -> bool:
+        return self.status in FROZEN_STATUSES
 
-class Material(BaseModel):
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding and not _published_writes_allowed.get():
+            stored = type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first()
+            if stored in FROZEN_STATUSES:
+                update_fields = kwargs.get("update_fields")
+                superseding = (stored == VersionStatus.PUBLISHED and self.status == VersionStatus.SUPERSEDED
+                               and update_fields is not None and set(update_fields) <= SUPERSEDE_FIELDS)
+                if not superseding:
+                    raise _immutable("事项版本")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.pk is not None and _frozen_version_ids([self.pk]):
+            raise _immutable("事项版本")
+        return super().delete(*args, **kwargs)
+
+
+class Material(VersionChild):
     """申请材料 of one version."""
 
     version = models.ForeignKey(ImplementationVersion, on_delete=models.CASCADE, related_name="materials")
@@ -221,7 +365,7 @@ class Material(BaseModel):
         return self.source_channel in (MaterialSource.GOVERNMENT_ISSUED, MaterialSource.LICENCE_LIBRARY)
 
 
-class FeeItem(BaseModel):
+class FeeItem(VersionChild):
     version = models.ForeignKey(ImplementationVersion, on_delete=models.CASCADE, related_name="fee_items")
     order = models.PositiveSmallIntegerField(default=0)
     name = models.CharField("收费项目", max_length=200)
@@ -236,7 +380,7 @@ class FeeItem(BaseModel):
         return self.name
 
 
-class FAQ(BaseModel):
+class FAQ(VersionChild):
     version = models.ForeignKey(ImplementationVersion, on_delete=models.CASCADE, related_name="faqs")
     order = models.PositiveSmallIntegerField(default=0)
     question = models.CharField("问题", max_length=500)
@@ -250,7 +394,7 @@ class FAQ(BaseModel):
         return self.question
 
 
-class ServicePlace(BaseModel):
+class ServicePlace(VersionChild):
     """办理地点和时间 of one version; `outlet` links to the hall when it is one of ours."""
 
     version = models.ForeignKey(ImplementationVersion, on_delete=models.CASCADE, related_name="places")
@@ -310,7 +454,7 @@ class DataElement(BaseModel):
         return f"{self.name}（{self.key}）"
 
 
-class FormField(BaseModel):
+class FormField(VersionChild):
     """A field of a version's application form; the data element gives its meaning and type."""
 
     version = models.ForeignKey(ImplementationVersion, on_delete=models.CASCADE, related_name="form_fields")
@@ -379,3 +523,18 @@ class LifeEvent(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+@receiver(m2m_changed, sender=ImplementationVersion.co_agencies.through, dispatch_uid="catalog_co_agencies_guard")
+def _guard_co_agencies(sender, instance, action, reverse, pk_set, **kwargs):
+    # A guard, not a business rule: the many-to-many has no save() of its own to hook into.
+    if action not in ("pre_add", "pre_remove", "pre_clear"):
+        return
+    if not reverse:
+        version_ids = [instance.pk]
+    elif pk_set is not None:
+        version_ids = list(pk_set)
+    else:  # organisation.co_handled_versions.clear()
+        version_ids = list(instance.co_handled_versions.values_list("pk", flat=True))
+    if _frozen_version_ids(version_ids):
+        raise _immutable("联办机构")

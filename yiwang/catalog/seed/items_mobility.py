@@ -1,0 +1,162 @@
+"""Veterans' return (退役军人服务, seed 003 second batch bundle 7), identity cards, motor vehicles
+(themed scenes 2 and 4) and Hong Kong/Macao travel documents (scene 3). The items with fees are
+here: identity cards, number plates and travel documents are charged at national rates.
+"""
+
+from yiwang.catalog.seed.standard import P_SOCIAL, SOCIAL_INSURANCE_LAW, M
+
+VETERANS = "市退役军人局"
+POLICE = "市公安局"
+PERSON = ["自然人"]
+VETERAN_RULES = [("中华人民共和国退役军人保障法", ""), ("退役士兵安置条例", "自主就业退役士兵的安置")]
+TRAFFIC_LAW = ("中华人民共和国道路交通安全法", "第八条、第九条")
+VEHICLE_RULES = ("机动车登记规定（公安部令第164号）", "")
+TRAFFIC_FEES = "国家发展改革委 财政部关于公安交通管理收费有关问题的通知（发改价格〔2004〕2831号）及现行调整文件"
+VEHICLE_REGISTRATION = {
+    "agency": POLICE, "type": "行政许可", "base_name": "机动车登记", "basic": "XA6101400001", "basis": [TRAFFIC_LAW, VEHICLE_RULES],
+    "objects": ["自然人", "企业法人"], "pthemes": ["交通出行"], "statutory": (5, "工作日", "道路交通安全法第九条"),
+    "promised": (1, "工作日", "新车“一证通办”，购置税、车船税、交强险信息共享核查，资料齐全的当日办结"),
+    "visits": 1, "visits_reason": "须到车辆管理所或者登记服务站查验车辆、领取号牌（已预选号牌并选择邮寄的可免于领取）。",
+    "conditions": ["机动车所有人住所在本市", "车辆为国产机动车、进口机动车或者经批准的其他来历合法的机动车"],
+    "materials": [M("机动车注册登记申请表", source="在线填报"), M("机动车所有人身份证明", issuer="公安机关等", source="电子证照库调取",
+        lic="LIC-RESIDENT-ID"),
+                  M("购车发票等机动车来历证明", medium="电子"), M("整车出厂合格证明或者进口凭证", issuer="生产企业或者海关", medium="电子"),
+                  M("车辆购置税完税或者免税凭证", issuer="税务机关", medium="电子", source="政府部门核发", notes="信息共享核查，免于提交。"),
+                  M("机动车交通事故责任强制保险凭证", issuer="保险公司", medium="电子", notes="信息共享核查，免于提交。"),
+                  M("机动车安全技术检验合格证明", issuer="检验机构", need="非必要", notes="非免检车辆提供。")],
+    "result": ("机动车登记证书、号牌和行驶证", "证照", "LIC-VEHICLE-REGISTRATION"),
+    "fee": (TRAFFIC_FEES, [("机动车号牌工本费", "汽车号牌每副100元（以现行收费标准为准）", ""),
+                           ("机动车行驶证工本费", "每本10元", ""), ("机动车登记证书工本费", "每本10元", "")]),
+    "payment": True, "demo": True, "city_wide": True, "weekend": True,
+    "fields": ["vehicle.vin", "vehicle.kind", ("matter.description", "预选号牌号码（可选）", False, "")],
+}
+TEMP_PLATE = {"agency": POLICE, "type": "行政许可", "base_name": "机动车临时通行牌证核发", "basic": "XA6101400002", "basis": [TRAFFIC_LAW,
+    VEHICLE_RULES],
+              "objects": ["自然人", "企业法人"], "pthemes": ["交通出行"], "ethemes": ["交通运输"], "statutory": (5, "工作日"), "demo": True,
+              "fee": (TRAFFIC_FEES, [("临时行驶车号牌工本费", "每张5元（以现行收费标准为准）", "")]), "payment": True,
+              "result": ("机动车临时行驶车号牌", "证照", ""), "fields": ["vehicle.vin", "vehicle.kind", "transport.route"]}
+HK_MACAO = {"agency": POLICE, "type": "行政许可", "base_name": "往来港澳通行证和签注签发", "basic": "XA6101400003",
+            "basis": [("中国公民因私事往来香港地区或者澳门地区的暂行管理办法（国务院令第221号）", "第六条"), ("中华人民共和国出境入境管理法", "")],
+            "objects": PERSON, "pthemes": ["出境入境", "旅游观光"], "payment": True, "city_wide": True, "weekend": True,
+            "conditions": ["中国内地居民因私往来香港、澳门", "国家工作人员须经所在单位同意"]}
+
+ITEMS = [
+    {
+        "key": "veteran_report", "name": "退役报到", "aliases": ["退役军人报到（退役士兵返乡报到）"], "guide": "退役军人报到(退役士兵返乡报到)",
+        "agency": VETERANS, "type": "公共服务",
+        "basis": [("退役士兵安置条例", "第十三条（自批准退出现役之日起30日内报到）"), VETERAN_RULES[0]], "objects": PERSON,
+        "pthemes": ["入伍服役", "优待抚恤"], "promised": (0, "即办", "材料齐全的当场报到登记，开具落户介绍信"),
+        "visits": 1, "visits_reason": "退役士兵须本人到安置地退役军人事务部门报到，核验退出现役证件原件。",
+        "conditions": ["自批准退出现役之日起30日内，持退出现役证件报到；无正当理由逾期超过30日的，视为放弃安置待遇"],
+        "materials": [M("退出现役证件", issuer="部队", source="政府部门核发", lic="LIC-DISCHARGE-CERT"), M("部队行政介绍信", issuer="部队"),
+                      M("党（团）组织关系介绍信", issuer="部队", need="非必要"), "@id_card", "@hukou",
+                      M("养老保险关系转移接续信息表及缴费凭证", issuer="部队"), M("接收安置通知书", issuer="安置部门", need="非必要",
+                          notes="安排工作的提供。")],
+        "result": ("退役士兵报到登记及落户介绍信", "其他", ""),
+        "fields": [("employment.end_date", "批准退出现役日期", True, ""), ("matter.description", "安置方式（自主就业/安排工作/退休/供养）", True,
+            "")],
+    },
+    {
+        "key": "veteran_lump_sum", "name": "自主就业一次性经济补助金的给付", "agency": VETERANS, "type": "行政给付", "demo": True,
+        "basis": VETERAN_RULES, "objects": PERSON, "pthemes": ["优待抚恤"], "statutory": (30, "工作日"), "promised": (15, "工作日"),
+        "conditions": ["已办理退役报到、选择自主就业的退役士兵"], "materials": ["@id_card", M("退出现役证件", issuer="部队", source="政府部门核发",
+            lic="LIC-DISCHARGE-CERT")],
+        "result": ("一次性经济补助金核发决定", "批文/决定书", ""), "fields": ["bank.name", "bank.account_number"],
+    },
+    {
+        "key": "veteran_training", "name": "自主就业职业技能培训和就业创业指导", "agency": VETERANS, "type": "公共服务", "demo": True,
+        "basis": [(VETERAN_RULES[0][0], "教育培训和就业创业的有关规定")], "objects": PERSON, "pthemes": ["就业创业", "入伍服役"],
+        "promised": (10, "工作日"), "conditions": ["退役1年内的自主就业退役士兵"], "materials": ["@id_card"],
+        "result": ("职业技能培训和就业创业指导安排", "其他", ""), "fields": [("matter.description", "培训意向专业", True, ""), "residence.address"],
+    },
+    {
+        "key": "veteran_hukou_restore", "name": "户口登记（退役军人恢复户口）", "aliases": ["户口登记(退役军人恢复户口)"], "agency": POLICE,
+            "type": "行政确认",
+        "demo": True, "basis": [("中华人民共和国户口登记条例", "户口迁移登记的有关规定"), VETERAN_RULES[1]], "objects": PERSON,
+        "pthemes": ["户籍办理", "入伍服役"], "promised": (0, "即办"), "conditions": ["已办理退役报到，持落户介绍信在安置地落户"],
+        "materials": [M("退役军人落户介绍信", issuer="退役军人事务部门", source="政府部门核发", notes="报到信息共享的免于提交。"),
+                      M("退出现役证件", issuer="部队", source="政府部门核发", lic="LIC-DISCHARGE-CERT")],
+        "result": ("居民户口簿（恢复户口）", "证照", "LIC-HUKOU"), "fields": ["household.address", ("employment.end_date", "退出现役日期", True, "")],
+    },
+    {
+        "key": "id_card_apply", "name": "居民身份证申领", "agency": POLICE, "type": "行政确认", "demo": True,
+        "basis": [("中华人民共和国居民身份证法", "申领和发放的有关规定（自申领之日起六十日内发放）")], "objects": PERSON, "pthemes": ["证件办理",
+            "户籍办理"],
+        "statutory": (60, "自然日"), "promised": (20, "自然日", "制证后可选择邮寄送达"), "visits": 1,
+        "visits_reason": "须本人到派出所或者户政服务大厅采集人像和指纹。",
+        "conditions": ["本市户籍居民首次申领、有效期满换领或者遗失补领"], "materials": ["@hukou", "@photo"],
+        "fee": ("国家发展改革委 财政部关于居民身份证收费标准及有关问题的通知（发改价格〔2003〕2322号）",
+                [("居民身份证工本费（申领、换领）", "每证20元", "城乡居民最低生活保障对象免收"), ("居民身份证工本费（遗失补领、损坏换领）",
+                    "每证40元", "")]),
+        "payment": True, "result": ("居民身份证", "证照", "LIC-RESIDENT-ID"), "city_wide": True, "weekend": True,
+        "fields": ["household.address", "delivery.method"],
+    },
+    {
+        "key": "personal_ss_registration", "name": "社会保险登记（个人参保登记）", "aliases": ["社会保险登记"], "agency": "市人社局",
+            "type": "公共服务",
+        "demo": True, "basis": [(SOCIAL_INSURANCE_LAW, "第五十八条")], "objects": PERSON, "pthemes": [P_SOCIAL], "promised": (0, "即办"),
+        "conditions": ["在本市就业或者以灵活就业人员身份参保的人员"], "materials": ["@id_card"],
+        "result": ("个人社会保险参保登记信息", "证明/凭证", ""), "city_wide": True, "fields": ["employment.employer", "residence.address"],
+    },
+    {
+        "key": "military_pension_transfer", "name": "军地养老保险关系转移接续", "agency": "市人社局", "type": "公共服务", "demo": True,
+        "basis": [("军人退役基本养老保险关系转移接续暂行办法", "")], "objects": PERSON, "pthemes": [P_SOCIAL, "入伍服役"],
+        "promised": (15, "工作日"), "conditions": ["退出现役后在本市参加基本养老保险的退役军人"],
+        "materials": ["@id_card", M("军人退役基本养老保险参保缴费凭证和关系转移接续信息表", issuer="部队")],
+        "result": ("基本养老保险关系转入确认", "其他", ""), "fields": [("employment.end_date", "退出现役日期", True, ""), "employment.employer"],
+    },
+    {
+        "key": "reserve_registration", "name": "预备役登记", "agency": "西安警备区", "type": "其他行政权力", "nature": "其他", "demo": True,
+        "basis": [("中华人民共和国兵役法", "预备役登记的有关规定")], "objects": PERSON, "pthemes": ["入伍服役"], "promised": (0, "即办"),
+        "visits": 1, "visits_reason": "须到户籍所在地或者工作单位所在地人民武装部现场登记。", "in_hall": False,
+        "conditions": ["退出现役、符合预备役条件的人员，退役后40日内到安置地人民武装部登记"],
+        "materials": [M("退出现役证件", issuer="部队", source="政府部门核发", lic="LIC-DISCHARGE-CERT"), "@id_card"],
+        "result": ("预备役登记信息", "证明/凭证", ""), "fields": [("employment.end_date", "退出现役日期", True, ""), "residence.address"],
+    },
+    {**VEHICLE_REGISTRATION, "key": "vehicle_registration", "name": "机动车注册登记", "guide": "机动车注册登记", "handling": ("", "01")},
+    {**VEHICLE_REGISTRATION, "key": "vehicle_registration_province", "name": "机动车注册登记—省内登记", "handling": ("", "02"),
+     "conditions": ["在陕西省内购买的新车，机动车所有人住所在本市"]},
+    {**VEHICLE_REGISTRATION, "key": "vehicle_registration_out_province", "name": "机动车注册登记—省外登记", "handling": ("", "03"),
+     "conditions": ["在陕西省外购买的新车，机动车所有人住所在本市，已领取临时行驶车号牌"]},
+    {**VEHICLE_REGISTRATION, "key": "export_transfer_registration", "name": "机动车转让待出口登记", "handling": ("", "04"), "kind": "变更",
+     "objects": ["企业法人"], "pthemes": [], "ethemes": ["商务贸易", "交通运输"], "promised": (1, "工作日"), "fee": None, "payment": False,
+     "visits": 0, "visits_reason": "", "conditions": ["列入二手车出口企业名单的企业购买用于出口的二手车"],
+     "materials": [M("机动车转让待出口登记申请表", source="在线填报"), M("二手车出口企业证明", issuer="商务主管部门", source="政府部门核发"),
+                   M("机动车登记证书", issuer="公安机关交通管理部门", source="政府部门核发", lic="LIC-VEHICLE-REGISTRATION")],
+     "result": ("机动车转让待出口登记信息", "证明/凭证", "")},
+    {**VEHICLE_REGISTRATION, "key": "deregistration_export", "name": "机动车注销登记—不在我国境内使用登记", "handling": ("", "05"), "kind": "注销",
+     "objects": ["企业法人"], "pthemes": [], "ethemes": ["商务贸易", "交通运输"], "promised": (0, "即办"), "fee": None, "payment": False,
+     "visits": 0, "visits_reason": "", "conditions": ["车辆已出口、不在我国境内使用，凭出口报关单证办理注销"],
+     "materials": [M("机动车注销登记申请表", source="在线填报"), M("出口货物报关单", issuer="海关", medium="电子", source="政府部门核发",
+                                                                    notes="由海关信息共享的免于提交。")],
+     "result": ("机动车注销证明书", "证明/凭证", "")},
+    {**TEMP_PLATE, "key": "temp_plate", "name": "机动车临时行驶车号牌核发", "handling": ("", "01"),
+     "promised": (0, "即办", "交管平台网上申领的即时核发电子临时号牌"),
+     "conditions": ["未销售的机动车需要临时上道路行驶，或者购买的新车需要临时上道路行驶"],
+     "materials": ["@id_card", M("机动车来历证明", medium="电子"), M("整车出厂合格证明或者进口凭证", medium="电子"),
+                   M("机动车交通事故责任强制保险凭证", issuer="保险公司", medium="电子")]},
+    {**TEMP_PLATE, "key": "special_temp_plate", "name": "特型机动车临时行驶车号牌核发", "handling": ("", "02"), "objects": ["企业法人"],
+     "promised": (1, "工作日"), "visits": 1, "visits_reason": "特型机动车须现场查验车辆外廓尺寸和安全技术状况。",
+     "conditions": ["特型机动车需要临时上道路行驶"],
+     "materials": [M("特型机动车临时行驶车号牌申请表", source="在线填报"), M("机动车来历证明"), M("车辆技术参数和安全技术检验合格证明",
+         issuer="检验机构"),
+                   M("机动车交通事故责任强制保险凭证", issuer="保险公司", medium="电子")]},
+    {
+        **HK_MACAO, "key": "hk_macao_permit", "name": "申办往来港澳通行证", "aliases": ["往来港澳通行证签发"], "guide": "往来港澳通行证及签注",
+        "handling": ("", "01"), "promised": (7, "工作日", "本市户籍7个工作日；非本市户籍20个工作日；紧急事由可加急"),
+        "visits": 1, "visits_reason": "首次申请须本人到出入境接待大厅采集人像、指纹。",
+        "materials": [M("中国公民出入境证件申请表", source="在线填报"), "@id_card", M("国家工作人员所属单位同意办证函", issuer="所属单位",
+            need="非必要")],
+        "fee": ("国家发展改革委关于降低出入境证照类收费标准的通知（发改价格〔2019〕914号）", [("往来港澳通行证", "每证60元", "")]),
+        "result": ("往来港澳通行证", "证照", "LIC-HK-MACAO-PERMIT"), "fields": ["travel.destination", "travel.endorsement", "delivery.method"],
+    },
+    {
+        **HK_MACAO, "key": "hk_macao_endorsement", "name": "申办往来港澳签注", "guide": "往来港澳通行证及签注", "handling": ("", "02"),
+        "promised": (5, "工作日", "网上申请的5个工作日内签发；持电子通行证的可在自助签注机即时签注"),
+        "materials": [M("有效往来港澳通行证", issuer="公安机关出入境管理部门", source="政府部门核发", lic="LIC-HK-MACAO-PERMIT"),
+                      M("与申请事由相关的材料", need="非必要", notes="申请商务、探亲等签注的提供。")],
+        "fee": ("国家发展改革委 财政部关于调整出入境证件收费标准的通知（发改价格〔2017〕1186号）",
+                [("一次有效签注", "每件15元", ""), ("二次有效签注", "每件30元", ""), ("一年以内多次有效签注", "每件80元", "")]),
+        "result": ("往来港澳签注", "证照", "LIC-HK-MACAO-PERMIT"), "fields": ["travel.destination", "travel.endorsement"],
+    },
+]

@@ -1,0 +1,406 @@
+"""Reads over the service catalog: public search and detail over published guides, versions and
+their history for catalog staff, and the difference between two versions.
+
+Signatures here are used by the public pages, the API, cases and bundles: keep them stable.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import jieba
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+
+from yiwang.catalog import access, element_text
+from yiwang.catalog.constants import CATALOG_FLAGS, EDITABLE_STATUSES, ErrorCode, ItemType, LifeSubject, VersionStatus
+from yiwang.catalog.models import (
+    FormField,
+    ImplementationVersion,
+    ItemImplementation,
+    VersionReview,
+)
+from yiwang.catalog.rules import limit_number
+from yiwang.catalog.version_input import (
+    CHILD_ELEMENTS,
+    CHILD_LABELS,
+    CHILD_MODELS,
+    LIST_ELEMENTS,
+    VERSION_ELEMENTS,
+    is_id,
+)
+from yiwang.core.errors import FieldError, NotFound, ValidationFailed
+from yiwang.orgs.constants import Role
+from yiwang.orgs.models import Organisation
+
+jieba.setLogLevel(logging.WARNING)
+
+MAX_PAGE_SIZE = 100
+# Words that say nothing about which item is meant ("怎么办理营业执照" is about 营业执照).
+_STOP_WORDS = frozenset({
+    "办理", "申请", "怎么", "如何", "怎样", "在哪", "哪里", "的", "了", "我", "要", "想", "需要", "去", "办", "吗",
+    "呢", "啊", "和", "与", "及", "在", "是",
+})
+_PUNCTUATION = re.compile(r"^[\s\W_]+$", re.UNICODE)
+
+# Who the item serves, for browsing by subject: persons are 自然人; everything else is a 法人 or
+# an organisation.
+_SUBJECT_OBJECTS = {LifeSubject.PERSON: ("1",), LifeSubject.ENTERPRISE: ("2", "3", "4", "6")}
+
+
+@dataclass
+class CatalogPage:
+    """One page of results with the total count (Page-like: has_next, num_pages …)."""
+
+    items: list
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, math.ceil(self.total / self.page_size))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.num_pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.page + 1
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.page - 1
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+def clean_query(q: str) -> str:
+    """The query as searched: control characters (NUL above all: PostgreSQL rejects it) become
+    spaces, runs of spaces one, at most 100 characters."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in (q or "")).split())[:100]
+
+
+def search_tokens(q: str) -> list[str]:
+    """The words of a query that must each match (jieba precise mode, stop words dropped)."""
+    q = clean_query(q)
+    if not q:
+        return []
+    tokens = []
+    for token in jieba.lcut(q):
+        token = token.strip()
+        if not token or _PUNCTUATION.match(token) or token in _STOP_WORDS or token in tokens:
+            continue
+        tokens.append(token)
+    return tokens or [q]
+
+
+def published_versions() -> QuerySet[ImplementationVersion]:
+    """Every guide in force (one per implementation), with what lists and cards show."""
+    return (ImplementationVersion.objects.filter(status=VersionStatus.PUBLISHED)
+            .select_related("implementation__agency", "implementation__base_item"))
+
+
+def _check_search_input(*, agency_id, item_type, flags, subject, page, page_size) -> list[FieldError]:
+    errors = []
+    if agency_id is not None and not is_id(agency_id):
+        errors.append(FieldError("agency", ErrorCode.FIELD_INVALID, "部门编号无效，请从部门列表中选择。"))
+    if item_type not in (None, "") and item_type not in ItemType.values:
+        options = "、".join(f"{c.value}（{c.label}）" for c in ItemType)
+        errors.append(FieldError("type", ErrorCode.FIELD_INVALID_CHOICE,
+                                 f"事项类型「{item_type}」无效，请从以下选择：{options}。"))
+    for key in flags or {}:
+        if key not in CATALOG_FLAGS:
+            errors.append(FieldError(key, ErrorCode.FIELD_UNKNOWN,
+                                     f"没有名为「{key}」的清单，可用：{'、'.join(CATALOG_FLAGS)}。"))
+    if subject not in (None, "") and subject not in LifeSubject.values:
+        errors.append(FieldError("subject", ErrorCode.FIELD_INVALID_CHOICE, "服务对象应为 person（个人）或 enterprise（法人）。"))
+    if not isinstance(page, int) or page < 1:
+        errors.append(FieldError("page", ErrorCode.FIELD_OUT_OF_RANGE, "页码应为从 1 开始的整数。"))
+    if not isinstance(page_size, int) or not 1 <= page_size <= MAX_PAGE_SIZE:
+        errors.append(FieldError("page_size", ErrorCode.FIELD_OUT_OF_RANGE, f"每页条数应在 1 到 {MAX_PAGE_SIZE} 之间。"))
+    return errors
+
+
+def catalog_search(*, q: str = "", agency_id: int | None = None, item_type: str | None = None,
+                   flags: dict[str, bool] | None = None, subject: str | None = None, page: int = 1,
+                   page_size: int = 20) -> CatalogPage:
+    """Search the published catalog. `q` is split into words (jieba); every word must occur in the
+    name, an implementation/basic/handling-item code or the agency's name. `agency_id` keeps the
+    agency and the organisations under it; `flags` maps list names (CATALOG_FLAGS, e.g.
+    {"high_frequency": True}) to the wanted value; `subject` is "person" or "enterprise" (by
+    service object). Raises ValidationFailed for bad input (page 0, unknown type …); a page past
+    the end is empty. Items are published ImplementationVersions with implementation, agency and
+    base item loaded."""
+    errors = _check_search_input(agency_id=agency_id, item_type=item_type, flags=flags, subject=subject, page=page, page_size=page_size)
+    if errors:
+        raise ValidationFailed(errors)
+    qs = published_versions()
+    for token in search_tokens(q):
+        qs = qs.filter(
+            Q(name__icontains=token) | Q(implementation__implementation_code__icontains=token)
+            | Q(implementation__base_item__basic_code__icontains=token)
+            | Q(implementation__handling_item_code__icontains=token)
+            | Q(implementation__agency__name__icontains=token)
+            | Q(implementation__agency__short_name__icontains=token)
+        )
+    if agency_id is not None:
+        agency_path = Organisation.objects.filter(pk=agency_id).values_list("path", flat=True).first()
+        if agency_path is None:
+            return CatalogPage(items=[], total=0, page=page, page_size=page_size)
+        qs = qs.filter(implementation__agency__path__startswith=agency_path)
+    if item_type:
+        qs = qs.filter(implementation__base_item__item_type=item_type)
+    for key, wanted in (flags or {}).items():
+        if wanted is not None:
+            qs = qs.filter(**{key: bool(wanted)})
+    if subject:
+        # Service objects are a JSON list of codes; matching the quoted code in its JSON text works
+        # on SQLite and PostgreSQL alike (JSON "contains" does not exist on SQLite).
+        subject_q = Q(pk__in=[])
+        for code in _SUBJECT_OBJECTS[LifeSubject(subject)]:
+            subject_q |= Q(service_objects__icontains=f'"{code}"')
+        qs = qs.filter(subject_q)
+    total = qs.count()
+    q_text = clean_query(q)
+    order = ["-high_frequency", "name", "pk"]
+    if q_text:
+        qs = qs.annotate(_whole=Case(When(name__icontains=q_text, then=Value(0)), default=Value(1),
+                                     output_field=IntegerField()))
+        order = ["_whole", *order]
+    offset = (page - 1) * page_size
+    items = list(qs.order_by(*order)[offset:offset + page_size]) if offset < total else []
+    return CatalogPage(items=items, total=total, page=page, page_size=page_size)
+
+
+def _with_content(qs: QuerySet[ImplementationVersion]) -> QuerySet[ImplementationVersion]:
+    return (qs.select_related("implementation__agency", "implementation__base_item", "created_by", "submitted_by",
+                              "reviewed_by", "published_by")
+            .prefetch_related("materials", "fee_items", "faqs", "places__outlet", "co_agencies",
+                              Prefetch("form_fields", queryset=FormField.objects.select_related("data_element")),
+                              Prefetch("reviews", queryset=VersionReview.objects.select_related("reviewer"))))
+
+
+def implementation_detail(implementation_id) -> ImplementationVersion:
+    """The published version of an implementation with its materials, fee items, FAQs, places,
+    form fields (with data elements) and co-agencies loaded. NotFound if there is none."""
+    try:
+        pk = int(implementation_id)
+    except (TypeError, ValueError, OverflowError):
+        pk = 0
+    if not is_id(pk):
+        raise NotFound(f"未找到编号为 {implementation_id} 的已发布事项。")
+    version = _with_content(ImplementationVersion.objects.filter(implementation_id=pk, status=VersionStatus.PUBLISHED)).first()
+    if version is None:
+        raise NotFound(f"未找到编号为 {implementation_id} 的已发布事项。")
+    return version
+
+
+def version_detail(version_id) -> ImplementationVersion:
+    """One version of any status with its content loaded (no permission check: callers obtain the
+    id through access.py or only show published versions)."""
+    try:
+        pk = int(version_id)
+    except (TypeError, ValueError, OverflowError):
+        pk = 0
+    if not is_id(pk):
+        raise NotFound(f"未找到编号为 {version_id} 的事项版本。")
+    version = _with_content(ImplementationVersion.objects.filter(pk=pk)).first()
+    if version is None:
+        raise NotFound(f"未找到编号为 {version_id} 的事项版本。")
+    return version
+
+
+def versions_of(implementation: ItemImplementation) -> list[ImplementationVersion]:
+    """Every version of an implementation, newest first, with its review trail."""
+    return list(implementation.versions.select_related("created_by", "submitted_by", "reviewed_by", "published_by")
+                .prefetch_related(Prefetch("reviews", queryset=VersionReview.objects.select_related("reviewer")))
+                .order_by("-number"))
+
+
+# --- For catalog staff -------------------------------------------------------------------------
+
+
+@dataclass
+class EditorDashboard:
+    drafts: list = field(default_factory=list)            # editable versions the actor may edit
+    awaiting_review: list = field(default_factory=list)   # submitted, the actor may review
+    awaiting_publish: list = field(default_factory=list)  # approved, the actor may publish
+    recently_published: list = field(default_factory=list)
+
+
+def editor_dashboard(actor, *, limit: int = 50) -> EditorDashboard:
+    """What a catalog editor or reviewer has to do; the actor's own drafts come first."""
+    base = ImplementationVersion.objects.select_related("implementation__agency", "created_by", "submitted_by")
+    editing = access.versions_in_scope(actor, (Role.CATALOG_EDITOR,))
+    reviewing = access.versions_in_scope(actor, (Role.CATALOG_REVIEWER,))
+    staff = access.versions_in_scope(actor)
+    mine_first = Case(When(created_by=actor, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return EditorDashboard(
+        drafts=list(base.filter(pk__in=editing.filter(status__in=EDITABLE_STATUSES).values("pk"))
+                    .annotate(_mine=mine_first).order_by("_mine", "-updated_at")[:limit]),
+        awaiting_review=list(base.filter(pk__in=reviewing.filter(status=VersionStatus.SUBMITTED).values("pk"))
+                             .order_by("submitted_at")[:limit]),
+        awaiting_publish=list(base.filter(pk__in=staff.filter(status=VersionStatus.APPROVED).values("pk"))
+                              .order_by("reviewed_at")[:limit]),
+        recently_published=list(base.filter(pk__in=staff.filter(status=VersionStatus.PUBLISHED).values("pk"))
+                                .order_by("-published_at")[:10]),
+    )
+
+
+def implementations_for_staff(actor, *, q: str = "", page: int = 1, page_size: int = 20) -> CatalogPage:
+    """Implementations in the actor's catalog scope, any state, matching `q` (words of the
+    current or draft name, codes, agency)."""
+    if page < 1:
+        page = 1
+    qs = access.implementations_in_scope(actor).select_related("agency", "base_item", "current_version")
+    for token in search_tokens(q):
+        qs = qs.filter(
+            Q(versions__name__icontains=token) | Q(implementation_code__icontains=token)
+            | Q(base_item__basic_code__icontains=token) | Q(base_item__name__icontains=token)
+            | Q(agency__name__icontains=token)
+        )
+    qs = qs.distinct()
+    total = qs.count()
+    offset = (page - 1) * page_size
+    items = list(qs.order_by("implementation_code")[offset:offset + page_size])
+    open_versions = {v.implementation_id: v for v in ImplementationVersion.objects.filter(
+        implementation__in=items).exclude(status__in=[VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED])}
+    for item in items:
+        item.open_version = open_versions.get(item.pk)
+    return CatalogPage(items=items, total=total, page=page, page_size=page_size)
+
+
+# --- Differences between versions --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference: `element` is the machine name (`promised_limit`, `materials`,
+    `materials[申请书].necessity`), `label` the Chinese one; `old`/`new` are display texts;
+    `kind` is "changed", "added" or "removed"."""
+
+    element: str
+    label: str
+    old: str
+    new: str
+    kind: str
+
+
+_DIFF_ELEMENTS = tuple(e for e in VERSION_ELEMENTS if e not in ("change_note", "co_agencies"))
+_CHILD_IDENTITY = {"materials": "name", "fee_items": "name", "faqs": "question", "places": "name",
+                   "form_fields": "data_element"}
+
+
+def _display(model, name: str, value: Any) -> str:
+    """A value as people read it: labels for codes, 是/否, one line per list entry."""
+    model_field = model._meta.get_field(name)
+    if name in LIST_ELEMENTS:
+        spec = LIST_ELEMENTS[name]
+        if spec.kind == "codes":
+            labels = dict(spec.choices.choices) if spec.choices else {}
+            return "、".join(str(labels.get(v, v)) for v in value or [])
+        if spec.kind == "texts":
+            return element_text.format_lines(value)
+        return element_text.format_records(name, value)
+    if value is None or value == "":
+        return ""
+    if getattr(model_field, "choices", None):
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Decimal):
+        return limit_number(value)
+    if hasattr(value, "name") and hasattr(value, "storage"):  # a stored file: its name
+        return value.name.rsplit("/", 1)[-1] if value.name else ""
+    if hasattr(value, "pk"):
+        return str(value)
+    if isinstance(value, list | dict):
+        return element_text.format_records("options", value) if name == "options" else str(value)
+    return str(value)
+
+
+def _child_value(obj, name: str):
+    if name == "data_element":
+        return obj.data_element.key
+    if name == "outlet":
+        return obj.outlet
+    return getattr(obj, name)
+
+
+def version_diff(old: ImplementationVersion | None, new: ImplementationVersion) -> list[Change]:
+    """What changed from `old` to `new`: scalar and list elements, co-agencies, and the child
+    lists (materials, fee items, FAQs, places, form fields matched by name / question / data
+    element; added, removed, or changed attribute by attribute). `old` None: everything in `new`
+    counts as added. Uses prefetched children when present."""
+    changes: list[Change] = []
+    for name in _DIFF_ELEMENTS:
+        label = str(ImplementationVersion._meta.get_field(name).verbose_name)
+        before = _display(ImplementationVersion, name, getattr(old, name)) if old is not None else ""
+        after = _display(ImplementationVersion, name, getattr(new, name))
+        if old is None:
+            if after:
+                changes.append(Change(name, label, "", after, "added"))
+        elif before != after:
+            changes.append(Change(name, label, before, after, "changed"))
+
+    before_agencies = {o.pk: str(o) for o in old.co_agencies.all()} if old is not None else {}
+    after_agencies = {o.pk: str(o) for o in new.co_agencies.all()}
+    for pk in after_agencies.keys() - before_agencies.keys():
+        changes.append(Change("co_agencies", "联办机构", "", after_agencies[pk], "added"))
+    for pk in before_agencies.keys() - after_agencies.keys():
+        changes.append(Change("co_agencies", "联办机构", before_agencies[pk], "", "removed"))
+
+    for kind, identity in _CHILD_IDENTITY.items():
+        changes.extend(_child_changes(kind, identity, getattr(old, kind).all() if old is not None else [],
+                                      getattr(new, kind).all()))
+    return changes
+
+
+def _keyed(rows, identity: str) -> dict[str, Any]:
+    keyed: dict[str, Any] = {}
+    for row in rows:
+        key = str(_child_value(row, identity))
+        seen = 1
+        unique = key
+        while unique in keyed:  # the same name twice: the second is "name (2)"
+            seen += 1
+            unique = f"{key}（{seen}）"
+        keyed[unique] = row
+    return keyed
+
+
+def _child_changes(kind: str, identity: str, old_rows, new_rows) -> list[Change]:
+    model = CHILD_MODELS[kind]
+    kind_label = CHILD_LABELS[kind]
+    before, after = _keyed(old_rows, identity), _keyed(new_rows, identity)
+    changes = []
+    for key, row in after.items():
+        if key not in before:
+            changes.append(Change(kind, kind_label, "", key, "added"))
+            continue
+        for name in CHILD_ELEMENTS[kind]:
+            if name == identity:
+                continue
+            old_text = _display(model, name, _child_value(before[key], name))
+            new_text = _display(model, name, _child_value(row, name))
+            if old_text != new_text:
+                label = f"{kind_label}「{key}」· {model._meta.get_field(name).verbose_name}"
+                changes.append(Change(f"{kind}[{key}].{name}", label, old_text, new_text, "changed"))
+    for key in before:
+        if key not in after:
+            changes.append(Change(kind, kind_label, key, "", "removed"))
+    return changes
