@@ -1,3 +1,494 @@
-from ninja import Router
+"""Cases API: apply (idempotent), list and read cases, the acceptance decisions, the clock, the
+decision and delivery; BPMN task endpoints. Staff endpoints check role and data scope through
+yiwang.cases.access; every error leaves as {"code", "message", "detail"}."""
 
-router = Router(tags=["cases"])
+from __future__ import annotations
+
+from datetime import date
+
+from django.http import FileResponse
+from ninja import File, Header, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from pydantic import Field
+
+from yiwang.accounts.auth import session_or_token
+from yiwang.cases import services
+from yiwang.cases.access import access_case_by_id, access_case_by_number
+from yiwang.cases.constants import Channel
+from yiwang.cases.models import CaseDocument, WorkTask
+from yiwang.cases.selectors import case_clock, case_timeline, cases_for_staff_list, cases_of_applicant
+from yiwang.core.errors import DomainError, NotFound, PermissionDenied
+from yiwang.orgs.models import Organisation
+
+router = Router(tags=["cases"], auth=session_or_token)
+
+
+class ApplicantRef(Schema):
+    id_number: str | None = None
+    uscc: str | None = None
+
+
+class DeliveryIn(Schema):
+    method: str = "window"
+    address: str = ""
+    locker: int | None = None
+    recipient_name: str = ""
+    recipient_phone: str = ""
+
+
+class ApplicationIn(Schema):
+    implementation_id: int
+    form_data: dict = Field(default_factory=dict)
+    materials: dict = Field(default_factory=dict, description='{"<requirement id>": {"file": <stored file id>} | {"reuse": id} | {"paper": true}}')
+    delivery: DeliveryIn | None = None
+    channel: str | None = None
+    outlet_id: int | None = None
+    applicant: ApplicantRef | None = Field(None, description="window clerks filing on behalf of an applicant")
+
+
+class ApplicationOut(Schema):
+    id: int
+    status: str
+    case_ids: list[int]
+    case_numbers: list[str]
+    submitted_at: str | None
+
+
+class CaseSummary(Schema):
+    id: int
+    number: str
+    item: str
+    agency: str
+    status: str
+    status_label: str
+    received_on: date
+    due_on: date | None
+    due_provisional: bool
+    warning: str
+
+
+class TimelineOut(Schema):
+    at: str
+    title: str
+    actor: str
+    note: str
+
+
+class ClockOut(Schema):
+    accepted_on: date | None
+    due_on: date | None
+    provisional: bool
+    remaining_working_days: int | None
+    colour: str
+    paused: bool
+    label: str
+    limit_days: int
+    extension_days: int
+    paused_days: int
+    acceptance_due_on: date
+    delivery_due_on: date | None
+
+
+class DocumentOut(Schema):
+    id: int
+    kind: str
+    title: str
+    number: str
+    issued_on: date
+    sm3: str
+
+
+class CaseDetail(CaseSummary):
+    acceptance_mode: str
+    decision: str
+    decision_reasons: str
+    channel: str
+    version_id: int
+    implementation_id: int
+    clock: ClockOut
+    timeline: list[TimelineOut]
+    documents: list[DocumentOut]
+
+
+class Page(Schema):
+    count: int
+    page: int
+    page_size: int
+    results: list[CaseSummary]
+
+
+def _summary(case) -> dict:
+    return {"id": case.pk, "number": case.number, "item": case.version.name, "agency": case.agency.name,
+            "status": case.status, "status_label": case.get_status_display(), "received_on": case.received_on,
+            "due_on": case.due_on, "due_provisional": case.due_provisional, "warning": case.warning}
+
+
+def _detail(case, *, viewer) -> dict:
+    clock = case_clock(case)
+    return {
+        **_summary(case), "acceptance_mode": case.acceptance_mode, "decision": case.decision,
+        "decision_reasons": case.decision_reasons, "channel": case.channel, "version_id": case.version_id,
+        "implementation_id": case.implementation_id,
+        "clock": {"accepted_on": case.accepted_on, "due_on": clock.due_on, "provisional": clock.provisional,
+                  "remaining_working_days": clock.remaining_working_days, "colour": clock.colour,
+                  "paused": clock.paused, "label": clock.label, "limit_days": case.limit_days,
+                  "extension_days": case.extension_days, "paused_days": case.paused_days,
+                  "acceptance_due_on": case.acceptance_due_on, "delivery_due_on": case.delivery_due_on},
+        "timeline": [{"at": e.at.isoformat(), "title": e.title, "actor": e.actor, "note": e.note}
+                     for e in case_timeline(case, for_public=not viewer.is_staff_member)],
+        "documents": [{"id": d.pk, "kind": d.kind, "title": d.get_kind_display(), "number": d.number,
+                       "issued_on": d.issued_on, "sm3": d.sm3} for d in case.documents.all()],
+    }
+
+
+def _applicant_for(request, payload: ApplicationIn):
+    """The applicant is the caller, or — for a window clerk — the person they checked."""
+    user = request.auth
+    if not user.is_staff_member:
+        if payload.applicant:
+            raise PermissionDenied("只有窗口工作人员可以代他人申请。", code="not_window_clerk")
+        return user, payload.channel or Channel.WEB, None
+    from yiwang.accounts.selectors import user_by_id_number, user_by_identifier
+    from yiwang.orgs.constants import Role
+    from yiwang.orgs.selectors import role_grants_for
+
+    grants = role_grants_for(user, [Role.WINDOW_CLERK])
+    if not grants:
+        raise PermissionDenied("只有窗口工作人员可以代为申请。", code="not_window_clerk")
+    ref = payload.applicant or ApplicantRef()
+    applicant = (user_by_id_number(ref.id_number) if ref.id_number else
+                 user_by_identifier(ref.uscc) if ref.uscc else None)
+    if applicant is None or applicant.is_staff_member:
+        raise NotFound("未找到该申请人，请先核验身份并为其注册。", code="applicant_not_found", field="applicant")
+    outlet = grants[0].organisation
+    if payload.outlet_id:
+        outlet = next((g.organisation for g in grants if g.organisation.pk == payload.outlet_id), None)
+        if outlet is None:
+            raise NotFound("未找到该受理网点。", code="outlet_not_found", field="outlet_id")
+    return applicant, payload.channel or Channel.WINDOW, outlet
+
+
+@router.post("/applications", response={201: ApplicationOut, 200: ApplicationOut}, summary="提交申请（幂等）")
+def submit_application(request, payload: ApplicationIn,
+                       idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
+    applicant, channel, outlet = _applicant_for(request, payload)
+    if idempotency_key is not None and not (1 <= len(idempotency_key) <= 100):
+        raise DomainError("Idempotency-Key 长度应为 1–100 个字符。", code="invalid_input", field="Idempotency-Key")
+    application = services.application_submit(
+        actor=request.auth, applicant=applicant, implementation_id=payload.implementation_id,
+        form_data=payload.form_data, materials=payload.materials,
+        delivery=payload.delivery.dict() if payload.delivery else None, channel=channel, outlet=outlet,
+        idempotency_key=idempotency_key)
+    cases = getattr(application, "submitted_cases", None) or list(application.cases.order_by("id"))
+    body = {"id": application.pk, "status": application.status, "case_ids": [c.pk for c in cases],
+            "case_numbers": [c.number for c in cases],
+            "submitted_at": application.submitted_at.isoformat() if application.submitted_at else None}
+    return Status(200 if application.replayed else 201, body)
+
+
+class FileOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    sm3: str
+
+
+@router.post("/files", response={201: FileOut}, summary="上传申请材料文件（PDF/JPEG/PNG/OFD）")
+def upload_file(request, file: UploadedFile = File(...)):
+    stored = services.stored_file_create(actor=request.auth, owner=request.auth, upload=file)
+    return Status(201, {"id": stored.pk, "name": stored.original_name, "content_type": stored.content_type,
+                 "size": stored.size, "sm3": stored.sm3})
+
+
+@router.get("/cases", response=Page, summary="我的办件；工作人员为职责范围内的办件")
+def list_cases(request, status: str | None = None, colour: str | None = None, page: int = Query(1, ge=1),
+               page_size: int = Query(20, ge=1, le=100)):
+    user = request.auth
+    if user.is_staff_member:
+        qs = cases_for_staff_list(user, status=status, colour=colour)
+    else:
+        qs = cases_of_applicant(user, status=status)
+    total = qs.count()
+    rows = qs[(page - 1) * page_size: page * page_size]
+    return {"count": total, "page": page, "page_size": page_size, "results": [_summary(c) for c in rows]}
+
+
+@router.get("/cases/{case_id}", response=CaseDetail, summary="办件详情（时间线、计时）")
+def get_case(request, case_id: int):
+    case = access_case_by_id(actor=request.auth, case_id=case_id)
+    return _detail(case, viewer=request.auth)
+
+
+@router.get("/cases/{case_id}/documents/{document_id}", summary="下载文书 PDF")
+def get_document(request, case_id: int, document_id: int):
+    case = access_case_by_id(actor=request.auth, case_id=case_id)
+    doc = CaseDocument.objects.filter(case=case, pk=document_id).first()
+    if doc is None:
+        raise NotFound("未找到该文书。", code="document_not_found")
+    return FileResponse(doc.file.open("rb"), content_type="application/pdf", filename=f"{doc.number}.pdf")
+
+
+class DeferralIn(Schema):
+    requirement_ids: list[int]
+    deadline: date
+    form_note: str
+    commitment_text: str
+    consequence: str = ""
+
+
+class CommitmentIn(Schema):
+    conditions: list[str]
+    commitment_text: str
+    liability_text: str = ""
+
+
+class AcceptIn(Schema):
+    mode: str = "normal"
+    deferral: DeferralIn | None = None
+    commitment: CommitmentIn | None = None
+
+
+def _staff_case(request, case_id: int):
+    user = request.auth
+    if not user.is_staff_member:
+        raise NotFound("未找到该办件。", code="case_not_found")
+    return access_case_by_id(actor=user, case_id=case_id)
+
+
+@router.post("/cases/{case_id}/accept", response=CaseDetail, summary="受理（一般、容缺、告知承诺）")
+def accept(request, case_id: int, payload: AcceptIn):
+    case = _staff_case(request, case_id)
+    services.case_accept(actor=request.auth, case=case, mode=payload.mode,
+                         deferral=payload.deferral.dict() if payload.deferral else None,
+                         commitment=payload.commitment.dict() if payload.commitment else None)
+    return _detail(access_case_by_id(actor=request.auth, case_id=case_id), viewer=request.auth)
+
+
+class RefuseIn(Schema):
+    reason: str
+    legal_basis: str = ""
+    competent_agency_id: int | None = None
+    competent_agency_note: str = ""
+
+
+@router.post("/cases/{case_id}/refuse", response=CaseDetail, summary="不予受理")
+def refuse(request, case_id: int, payload: RefuseIn):
+    case = _staff_case(request, case_id)
+    agency = None
+    if payload.competent_agency_id:
+        agency = Organisation.objects.filter(pk=payload.competent_agency_id).first()
+        if agency is None:
+            raise NotFound("未找到该机关。", code="organisation_not_found", field="competent_agency_id")
+    services.case_refuse(actor=request.auth, case=case, reason=payload.reason, legal_basis=payload.legal_basis,
+                         competent_agency=agency, competent_agency_note=payload.competent_agency_note)
+    return _detail(access_case_by_id(actor=request.auth, case_id=case_id), viewer=request.auth)
+
+
+class CorrectionItem(Schema):
+    target: str = ""
+    problem: str
+    fix: str
+
+
+class CorrectionsIn(Schema):
+    items: list[CorrectionItem]
+
+
+@router.post("/cases/{case_id}/request-corrections", response=CaseDetail, summary="一次性告知补正")
+def request_corrections(request, case_id: int, payload: CorrectionsIn):
+    case = _staff_case(request, case_id)
+    services.case_request_corrections(actor=request.auth, case=case, items=[i.dict() for i in payload.items])
+    return _detail(access_case_by_id(actor=request.auth, case_id=case_id), viewer=request.auth)
+
+
+class ResubmitIn(Schema):
+    form_data: dict | None = None
+    materials: dict = Field(default_factory=dict)
+
+
+@router.post("/cases/{case_id}/resubmit", response=CaseDetail, summary="补正后重新提交（申请人）")
+def resubmit(request, case_id: int, payload: ResubmitIn):
+    case = access_case_by_id(actor=request.auth, case_id=case_id)
+    services.case_resubmit(actor=request.auth, case=case, form_data=payload.form_data, materials=payload.materials)
+    return _detail(access_case_by_id(actor=request.auth, case_id=case_id), viewer=request.auth)
+
+
+class PauseIn(Schema):
+    procedure: str
+    reason: str
+    expected_days: int
+
+
+@router.post("/cases/{case_id}/pause", response=CaseDetail, summary="启动特别程序（暂停计时，§45）")
+def pause(request, case_id: int, payload: PauseIn):
+    case = _staff_case(request, case_id)
+    services.case_pause(actor=request.auth, case=case, procedure=payload.procedure, reason=payload.reason,
+                        expected_days=payload.expected_days)
+    return _detail(access_case_by_id(actor=request.auth, case_id=case_id), viewer=request.auth)
+
+
+@router.post("/cases/{case_id}/resume", response=CaseDetail, summary="特别程序结束（恢复计时）")
+def resume(request, case_id: int):
+    case = _staff_case(request, case_id)
+    services.case_resume(actor=request.auth, case=case)
+    return _detail(access_case_by_id(actor=request.auth, case_id=case_id), viewer=request.auth)
+
+
+class ExtendIn(Schema):
+    reason: str
+    days: int | None = None
+
+
+@router.post("/cases/{case_id}/extend", response=CaseDetail, summary="延长审批期限（§42，负责人批准）")
+def extend(request, case_id: int, payload: ExtendIn):
+    case = _staff_case(request, case_id)
+    services.case_extend(actor=request.auth, case=case, reason=payload.reason, days=payload.days)
+    return _detail(access_case_by_id(actor=request.auth, case_id=case_id), viewer=request.auth)
+
+
+class DecideIn(Schema):
+    decision: str
+    reasons: str
+    legal_basis: str = ""
+
+
+@router.post("/cases/{case_id}/decide", response=CaseDetail, summary="作出决定（准予/不予准予）")
+def decide(request, case_id: int, payload: DecideIn):
+    """Completes the case's open decide task when it has one (the process then decides);
+    otherwise records the decision directly."""
+    from yiwang.cases.worklist import task_complete
+
+    case = _staff_case(request, case_id)
+    task = WorkTask.objects.filter(case=case, task_key__startswith="decide", status__in=("ready", "claimed")).first()
+    if task is not None:
+        task_complete(actor=request.auth, task=task, outcome="approve" if payload.decision == "approved" else "deny",
+                      comment=payload.reasons, data={"legal_basis": payload.legal_basis})
+    else:
+        services.case_decide(actor=request.auth, case=case, decision=payload.decision, reasons=payload.reasons,
+                             legal_basis=payload.legal_basis)
+    return _detail(access_case_by_id(actor=request.auth, case_id=case_id), viewer=request.auth)
+
+
+class DeliverIn(Schema):
+    pickup_code: str = ""
+    tracking_number: str = ""
+
+
+@router.post("/cases/{case_id}/deliver", response=CaseDetail, summary="送达（窗口凭取件码领取/邮寄）")
+def deliver(request, case_id: int, payload: DeliverIn):
+    case = _staff_case(request, case_id)
+    services.case_deliver(actor=request.auth, case=case, pickup_code=payload.pickup_code,
+                          tracking_number=payload.tracking_number)
+    return _detail(access_case_by_id(actor=request.auth, case_id=case_id), viewer=request.auth)
+
+
+class WithdrawIn(Schema):
+    reason: str = ""
+
+
+@router.post("/cases/{case_id}/withdraw", response=CaseDetail, summary="撤回申请（申请人，决定前）")
+def withdraw(request, case_id: int, payload: WithdrawIn):
+    case = access_case_by_id(actor=request.auth, case_id=case_id)
+    services.case_withdraw(actor=request.auth, case=case, reason=payload.reason)
+    return _detail(access_case_by_id(actor=request.auth, case_id=case_id), viewer=request.auth)
+
+
+class ProgressOut(Schema):
+    number: str
+    item: str
+    agency: str
+    status: str
+    status_label: str
+    received_on: date
+    due_on: date | None
+    timeline: list[TimelineOut]
+
+
+@router.get("/progress", response=ProgressOut, auth=None, summary="公开进度查询（办件编号 + 查询验证码）")
+def public_progress(request, number: str, code: str):
+    case = access_case_by_number(number=number, verification_code=code)
+    return {"number": case.number, "item": case.version.name, "agency": case.agency.name, "status": case.status,
+            "status_label": case.get_status_display(), "received_on": case.received_on, "due_on": case.due_on,
+            "timeline": [{"at": e.at.isoformat(), "title": e.title, "actor": "", "note": ""}
+                         for e in case_timeline(case, for_public=True)]}
+
+
+class TaskOut(Schema):
+    id: int
+    case_id: int
+    case_number: str
+    item: str
+    task_key: str
+    title: str
+    role: str
+    organisation: str
+    status: str
+    assignee: str | None
+    due_on: date | None
+    warning: str
+
+
+def _task(t) -> dict:
+    return {"id": t.pk, "case_id": t.case_id, "case_number": t.case.number, "item": t.case.version.name,
+            "task_key": t.task_key, "title": t.title, "role": t.role, "organisation": t.organisation.name,
+            "status": t.status, "assignee": t.assignee.get_username() if t.assignee_id else None,
+            "due_on": t.case.due_on, "warning": t.case.warning}
+
+
+@router.get("/tasks", response=list[TaskOut], summary="部门待办任务（按办结期限排序）")
+def list_tasks(request, status: str | None = None, colour: str | None = None):
+    from yiwang.cases.worklist import worklist_for
+
+    return [_task(t) for t in worklist_for(actor=request.auth, status=status, colour=colour)[:200]]
+
+
+@router.post("/tasks/{task_id}/claim", response=TaskOut, summary="认领任务")
+def claim_task(request, task_id: int):
+    from yiwang.cases.worklist import access_task_by_id, task_claim
+
+    return _task(task_claim(actor=request.auth, task=access_task_by_id(actor=request.auth, task_id=task_id)))
+
+
+class CompleteIn(Schema):
+    outcome: str
+    comment: str = ""
+    legal_basis: str = ""
+
+
+@router.post("/tasks/{task_id}/complete", response=TaskOut, summary="完成任务（决定任务须填写理由与法律依据）")
+def complete_task(request, task_id: int, payload: CompleteIn):
+    from yiwang.cases.worklist import access_task_by_id, task_complete
+
+    task = access_task_by_id(actor=request.auth, task_id=task_id)
+    return _task(task_complete(actor=request.auth, task=task, outcome=payload.outcome, comment=payload.comment,
+                               data={"legal_basis": payload.legal_basis} if payload.legal_basis else None))
+
+
+class ReturnIn(Schema):
+    comment: str
+
+
+@router.post("/tasks/{task_id}/return", response=TaskOut, summary="退回上一步（须填写意见）")
+def return_task(request, task_id: int, payload: ReturnIn):
+    from yiwang.cases.worklist import access_task_by_id, task_return
+
+    task = access_task_by_id(actor=request.auth, task_id=task_id)
+    return _task(task_return(actor=request.auth, task=task, comment=payload.comment))
+
+
+class ReassignIn(Schema):
+    to_user_id: int
+
+
+@router.post("/tasks/{task_id}/reassign", response=TaskOut, summary="改派任务")
+def reassign_task(request, task_id: int, payload: ReassignIn):
+    from django.contrib.auth import get_user_model
+
+    from yiwang.cases.worklist import access_task_by_id, task_reassign
+
+    task = access_task_by_id(actor=request.auth, task_id=task_id)
+    to_user = get_user_model().objects.filter(pk=payload.to_user_id).first()
+    if to_user is None:
+        raise NotFound("未找到该工作人员。", code="user_not_found", field="to_user_id")
+    return _task(task_reassign(actor=request.auth, task=task, to_user=to_user))

@@ -1,0 +1,1 @@
+from yiwang.cases import admin_processes  # noqa: F401

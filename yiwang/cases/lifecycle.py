@@ -1,0 +1,78 @@
+"""The law's case states as data: {status: {action: next status}}. Pure; no database.
+
+行政许可法: §32 acceptance (or correction notice / refusal within 5 working days, else deemed
+accepted), §42 decision within the limit (+ extension), §45 special procedures pause the clock,
+§44 delivery within 10 days of the decision. Withdrawal is possible until a decision is made.
+"""
+
+from yiwang.cases.constants import CaseAction as A
+from yiwang.cases.constants import CaseStatus as S
+from yiwang.core.errors import InvalidTransition
+
+TRANSITIONS: dict[S, dict[A, S]] = {
+    S.SUBMITTED: {
+        A.ACCEPT: S.ACCEPTED,
+        A.DEEM_ACCEPT: S.ACCEPTED,
+        A.REQUEST_CORRECTIONS: S.CORRECTION_REQUESTED,
+        A.REFUSE: S.REFUSED,
+        A.WITHDRAW: S.WITHDRAWN,
+    },
+    S.CORRECTION_REQUESTED: {
+        A.RESUBMIT: S.SUBMITTED,
+        A.REFUSE: S.REFUSED,
+        A.WITHDRAW: S.WITHDRAWN,
+        A.TERMINATE: S.TERMINATED,
+    },
+    S.ACCEPTED: {
+        A.START_REVIEW: S.UNDER_REVIEW,
+        A.WITHDRAW: S.WITHDRAWN,
+    },
+    S.UNDER_REVIEW: {
+        A.PAUSE: S.SUSPENDED,
+        A.APPROVE: S.APPROVED,
+        A.DENY: S.DENIED,
+        A.WITHDRAW: S.WITHDRAWN,
+        A.TERMINATE: S.TERMINATED,
+    },
+    S.SUSPENDED: {
+        A.RESUME: S.UNDER_REVIEW,
+        A.WITHDRAW: S.WITHDRAWN,
+        A.TERMINATE: S.TERMINATED,
+    },
+    S.APPROVED: {
+        A.CONCLUDE: S.CONCLUDED,
+        A.TERMINATE: S.TERMINATED,  # deferred materials never came: the result is not issued
+        A.REVOKE: S.REVOKED,
+    },
+    S.DENIED: {
+        A.CONCLUDE: S.CONCLUDED,
+    },
+    S.CONCLUDED: {
+        A.DELIVER: S.DELIVERED,
+        A.REVOKE: S.REVOKED,
+    },
+    S.DELIVERED: {
+        A.REVOKE: S.REVOKED,  # a commitment found false after delivery
+    },
+    S.REFUSED: {},
+    S.WITHDRAWN: {},
+    S.TERMINATED: {},
+    S.REVOKED: {},
+}
+
+
+def next_status(status: str, action: str) -> S:
+    """The status after `action`, or InvalidTransition naming both in Chinese."""
+    try:
+        return TRANSITIONS[S(status)][A(action)]
+    except (KeyError, ValueError):
+        status_label = S(status).label if status in S.values else status
+        action_label = A(action).label if action in A.values else action
+        raise InvalidTransition(
+            f"办件当前状态为「{status_label}」，不能执行「{action_label}」。",
+            detail={"status": status, "action": action},
+        ) from None
+
+
+def allowed_actions(status: str) -> list[A]:
+    return list(TRANSITIONS.get(S(status), {}))

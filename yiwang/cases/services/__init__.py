@@ -1,0 +1,72 @@
+"""Case services (writes). One module per stage of the law's lifecycle; import from here."""
+
+from yiwang.cases.services.acceptance import (
+    case_accept,
+    case_deem_accept,
+    case_refuse,
+    case_request_corrections,
+    case_resubmit,
+    eligibility,
+)
+from yiwang.cases.services.clock import case_extend, case_pause, case_resume, recompute_provisional_due_dates
+from yiwang.cases.services.decisions import (
+    case_conclude,
+    case_decide,
+    case_deferral_lapse,
+    case_supplement_deferred,
+    case_terminate,
+    case_withdraw,
+    commitment_verify,
+)
+from yiwang.cases.services.delivery import (
+    case_deliver,
+    delivery_change,
+    locker_pickup,
+    material_transfer_receive,
+    material_transfer_send,
+)
+from yiwang.cases.services.intake import (
+    application_discard_draft,
+    application_problems,
+    application_save_draft,
+    application_submit,
+    delivery_problems,
+    material_problems,
+    prefill_from_profile,
+    stored_file_create,
+)
+from yiwang.cases.services.monitoring import run_monitoring
+
+__all__ = [
+    "application_discard_draft",
+    "application_problems",
+    "application_save_draft",
+    "application_submit",
+    "case_accept",
+    "case_conclude",
+    "case_decide",
+    "case_deem_accept",
+    "case_deferral_lapse",
+    "case_deliver",
+    "case_extend",
+    "case_pause",
+    "case_refuse",
+    "case_request_corrections",
+    "case_resubmit",
+    "case_resume",
+    "case_supplement_deferred",
+    "case_terminate",
+    "case_withdraw",
+    "commitment_verify",
+    "delivery_change",
+    "delivery_problems",
+    "eligibility",
+    "locker_pickup",
+    "material_problems",
+    "material_transfer_receive",
+    "material_transfer_send",
+    "prefill_from_profile",
+    "recompute_provisional_due_dates",
+    "run_monitoring",
+    "stored_file_create",
+]

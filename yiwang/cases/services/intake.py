@@ -1,0 +1,422 @@
+"""Applying: drafts, uploads, submission (idempotent), withdrawal of a draft.
+
+The submit path is the intake hot path (benchmarks/intake.py): everything about a published
+version that a submission needs (form fields, material requirements) is immutable once published,
+so it is cached per version id in process memory instead of being queried on every request.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import zipfile
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from yiwang.cases.constants import (
+    ApplicationStatus,
+    CaseStatus,
+    Channel,
+    DeliveryMethod,
+    ErrorCode,
+    MaterialSatisfaction,
+)
+from yiwang.cases.models import Application, ApplicationMaterial, Case, Delivery, Locker, StoredFile
+from yiwang.cases.services.transitions import notify_applicant, record_initial_status
+from yiwang.catalog.constants import MaterialNecessity, VersionStatus
+from yiwang.catalog.models import FormField, ImplementationVersion, Material
+from yiwang.core.audit import record_event
+from yiwang.core.crypto import sm3_hex
+from yiwang.core.errors import Conflict, DomainError, FieldError, NotFound, ValidationFailed
+from yiwang.orgs.constants import OrganisationKind
+from yiwang.orgs.models import Organisation
+from yiwang.workdays.time_limits import add_working_days
+
+# §32: acceptance, correction notice or refusal within 5 working days of receiving the materials.
+ACCEPTANCE_PERIOD_WORKING_DAYS = 5
+MAX_UPLOAD_BYTES = getattr(settings, "YIWANG_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+# Materials that may be missing at submission: the window decides (容缺 / 信息免交 / optional).
+_NOT_REQUIRED_AT_SUBMISSION = {MaterialNecessity.OPTIONAL, MaterialNecessity.DEFERRABLE, MaterialNecessity.EXEMPT}
+
+
+# ---------------------------------------------------------------------------------------------
+# Published-version facts, cached (a published version never changes; see catalog immutability)
+
+@dataclass(frozen=True)
+class VersionFacts:
+    version_id: int
+    implementation_id: int
+    agency_id: int
+    agency_path: str
+    city_wide: bool
+    form_fields: tuple[FormField, ...]
+    materials: tuple[Material, ...]
+
+
+@lru_cache(maxsize=2048)
+def _version_facts(version_id: int) -> VersionFacts:
+    version = ImplementationVersion.objects.select_related("implementation__agency").get(pk=version_id)
+    fields = tuple(FormField.objects.filter(version_id=version_id).select_related("data_element").order_by("order", "id"))
+    materials = tuple(Material.objects.filter(version_id=version_id).order_by("order", "id"))
+    agency = version.implementation.agency
+    return VersionFacts(version_id, version.implementation_id, agency.id, agency.path, version.city_wide, fields, materials)
+
+
+def published_version_for(implementation_id: int) -> ImplementationVersion:
+    """The version an application filed now is pinned to: the current published one."""
+    version = (ImplementationVersion.objects.filter(implementation_id=implementation_id, status=VersionStatus.PUBLISHED,
+                                                    implementation__current_version=models.F("pk")).first())
+    if version is None:
+        raise NotFound("该事项不存在或尚未发布，暂不能申请。", code=ErrorCode.NOT_PUBLISHED, field="implementation")
+    return version
+
+
+# ---------------------------------------------------------------------------------------------
+# Uploads
+
+_SIGNATURES = (
+    (b"%PDF-", "application/pdf"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+)
+
+
+def sniff_content_type(head: bytes, fileobj) -> str | None:
+    """The type by content, not by name: PDF, JPEG, PNG, or OFD (a ZIP whose root has OFD.xml)."""
+    for magic, content_type in _SIGNATURES:
+        if head.startswith(magic):
+            return content_type
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            fileobj.seek(0)
+            with zipfile.ZipFile(fileobj) as archive:
+                if "OFD.xml" in archive.namelist():
+                    return "application/ofd"
+        except zipfile.BadZipFile:
+            return None
+    return None
+
+
+@transaction.atomic
+def stored_file_create(*, actor, owner, upload: UploadedFile, field: str = "file") -> StoredFile:
+    """Store one uploaded material file for `owner` (the applicant, also when a clerk uploads)."""
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise DomainError(
+            f"文件「{upload.name}」大小为 {upload.size / 1048576:.1f} MB，超过 {MAX_UPLOAD_BYTES // 1048576} MB 上限，请压缩后重新上传。",
+            code=ErrorCode.FILE_TOO_LARGE, field=field)
+    if upload.size == 0:
+        raise DomainError(f"文件「{upload.name}」是空文件，请重新选择。", code=ErrorCode.FILE_TYPE, field=field)
+    upload.seek(0)
+    head = upload.read(16)
+    content_type = sniff_content_type(head, upload)
+    if content_type is None:
+        raise DomainError(
+            f"文件「{upload.name}」的内容不是 PDF、JPEG、PNG 或 OFD 格式（按文件内容判断，与扩展名无关），请转换后上传。",
+            code=ErrorCode.FILE_TYPE, field=field)
+    upload.seek(0)
+    digest_source = b"".join(upload.chunks())
+    stored = StoredFile(owner=owner, original_name=upload.name[:255], content_type=content_type, size=upload.size,
+                        sm3=sm3_hex(digest_source))
+    upload.seek(0)
+    stored.file.save(f"{secrets.token_hex(16)}", upload, save=False)
+    stored.save()
+    record_event(actor=actor, action="material.uploaded", obj=stored,
+                 details={"owner": owner.pk, "sm3": stored.sm3, "type": content_type, "size": stored.size})
+    return stored
+
+
+def reusable_files_for(applicant) -> list[StoredFile]:
+    """Files the applicant submitted before, newest first: reusable instead of uploading again."""
+    return list(StoredFile.objects.filter(owner=applicant).order_by("-created_at")[:200])
+
+
+# ---------------------------------------------------------------------------------------------
+# Form data and materials
+
+def _validate_form(facts: VersionFacts, form_data: dict) -> tuple[dict, list[FieldError]]:
+    from yiwang.catalog.application_form import validate_form_data
+
+    return validate_form_data(list(facts.form_fields), form_data or {})
+
+
+def prefill_from_profile(*, version: ImplementationVersion, applicant) -> dict:
+    """Initial form values from the applicant's profile (data elements with a profile source)."""
+    facts = _version_facts(version.pk)
+    values = {}
+    for field in facts.form_fields:
+        source = field.data_element.profile_source
+        if source.startswith("user."):
+            value = getattr(applicant, source.removeprefix("user."), "")
+            if value:
+                values[field.data_element.key] = value
+    return values
+
+
+def _resolve_materials(*, facts: VersionFacts, applicant, materials: dict, channel: str,
+                       errors: list[FieldError]) -> list[ApplicationMaterial]:
+    """Turn {requirement_id: {"file": id} | {"reuse": id} | {"paper": true}} into rows; missing
+    required materials become field errors (all at once)."""
+    rows = []
+    given = {int(k): v for k, v in (materials or {}).items() if str(k).isdigit()}
+    file_ids = {spec.get("file") or spec.get("reuse") for spec in given.values() if isinstance(spec, dict)}
+    file_ids.discard(None)
+    owned = {f.pk: f for f in StoredFile.objects.filter(pk__in=file_ids, owner=applicant)} if file_ids else {}
+    for requirement in facts.materials:
+        spec = given.pop(requirement.pk, None)
+        field = f"materials.{requirement.pk}"
+        row = ApplicationMaterial(requirement=requirement)
+        if isinstance(spec, dict) and (spec.get("file") or spec.get("reuse")):
+            file_id = spec.get("file") or spec.get("reuse")
+            stored = owned.get(_as_int(file_id))
+            if stored is None:
+                errors.append(FieldError(field, "file_not_found", f"「{requirement.name}」引用的文件不存在或不属于申请人，请重新上传。"))
+                continue
+            row.stored_file = stored
+            row.satisfaction = MaterialSatisfaction.REUSE if spec.get("reuse") else MaterialSatisfaction.UPLOAD
+        elif isinstance(spec, dict) and spec.get("paper") and channel in (Channel.WINDOW, Channel.POST):
+            row.satisfaction = MaterialSatisfaction.PAPER
+        elif requirement.necessity in _NOT_REQUIRED_AT_SUBMISSION:
+            row.satisfaction = MaterialSatisfaction.MISSING
+        else:
+            errors.append(FieldError(field, "material_missing", f"请提供「{requirement.name}」（必要材料）。"))
+            continue
+        rows.append(row)
+    for unknown in given:
+        errors.append(FieldError(f"materials.{unknown}", "material_unknown", "该材料不属于本事项的申请材料清单，请刷新页面后重试。"))
+    return rows
+
+
+def _as_int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _delivery_row(spec: dict | None, applicant, errors: list[FieldError]) -> Delivery:
+    spec = spec or {}
+    method = spec.get("method") or DeliveryMethod.WINDOW
+    if method not in DeliveryMethod.values:
+        errors.append(FieldError("delivery.method", "invalid_choice", "送达方式应为 window、mail、locker 或 electronic。"))
+        method = DeliveryMethod.WINDOW
+    delivery = Delivery(method=method, recipient_name=spec.get("recipient_name") or applicant.display_name,
+                        recipient_phone=spec.get("recipient_phone") or applicant.phone or "",
+                        address=spec.get("address") or "")
+    if method == DeliveryMethod.MAIL and not delivery.address.strip():
+        errors.append(FieldError("delivery.address", "required", "选择邮寄送达时请填写收件地址。"))
+    if method == DeliveryMethod.LOCKER:
+        locker_id = _as_int(spec.get("locker"))
+        if locker_id is None or not Locker.objects.filter(pk=locker_id).exists():
+            errors.append(FieldError("delivery.locker", "required", "选择信包箱自取时请选择一个可用的信包箱。"))
+        else:
+            delivery.locker_id = locker_id
+    return delivery
+
+
+# ---------------------------------------------------------------------------------------------
+# Outlets
+
+@lru_cache(maxsize=512)
+def _hall_of_agency(agency_id: int) -> tuple[int, str] | None:
+    """The service center where an agency's items are accepted by default (the hall at the same
+    division, else the nearest ancestor's)."""
+    agency = Organisation.objects.select_related("division").get(pk=agency_id)
+    division = agency.division
+    while division is not None:
+        hall = (Organisation.objects.filter(kind=OrganisationKind.SERVICE_CENTER, division=division)
+                .order_by("path").values_list("pk", "path").first())
+        if hall:
+            return hall
+        division = division.parent
+    return None
+
+
+def _hall_for_agency(agency_id: int) -> int | None:
+    hall = _hall_of_agency(agency_id)
+    return hall[0] if hall else None
+
+
+def _outlet_for(*, facts: VersionFacts, outlet: Organisation | None) -> tuple[int | None, str]:
+    if outlet is None:
+        return _hall_of_agency(facts.agency_id) or (None, "")
+    if not facts.city_wide and outlet.pk != _hall_for_agency(facts.agency_id) and not outlet.path.startswith(facts.agency_path):
+        raise DomainError("该事项不属于全市通办事项，请到实施部门所在的政务服务中心办理。",
+                          code=ErrorCode.NOT_CITY_WIDE, field="outlet")
+    return outlet.pk, outlet.path
+
+
+# ---------------------------------------------------------------------------------------------
+# Checks without writing (the wizard tells people at each step what submission would refuse)
+
+def material_problems(*, version: ImplementationVersion, applicant, materials: dict,
+                      channel: str = Channel.WEB) -> list[FieldError]:
+    errors: list[FieldError] = []
+    _resolve_materials(facts=_version_facts(version.pk), applicant=applicant, materials=materials or {},
+                       channel=channel, errors=errors)
+    return errors
+
+
+def delivery_problems(*, applicant, delivery: dict | None) -> list[FieldError]:
+    errors: list[FieldError] = []
+    _delivery_row(delivery, applicant, errors)
+    return errors
+
+
+def application_problems(*, version: ImplementationVersion, applicant, form_data: dict, materials: dict,
+                         delivery: dict | None, channel: str = Channel.WEB) -> list[FieldError]:
+    """Everything `application_submit` would refuse, without writing anything."""
+    _, errors = _validate_form(_version_facts(version.pk), form_data or {})
+    errors += material_problems(version=version, applicant=applicant, materials=materials, channel=channel)
+    return errors + delivery_problems(applicant=applicant, delivery=delivery)
+
+
+# ---------------------------------------------------------------------------------------------
+# Drafts
+
+@transaction.atomic
+def application_save_draft(*, actor, applicant, implementation_id: int, form_data: dict | None = None,
+                           materials: dict | None = None, delivery: dict | None = None,
+                           application: Application | None = None, channel: str = Channel.WEB) -> Application:
+    """Save what the applicant has typed so far; nothing is validated but the owner and the item."""
+    version = published_version_for(implementation_id)
+    if application is None:
+        application = Application(applicant=applicant, channel=channel, implementation_id=implementation_id,
+                                  version=version, filed_by=actor if actor != applicant else None)
+    elif application.status != ApplicationStatus.DRAFT or application.applicant_id != applicant.pk:
+        raise NotFound("草稿不存在或已提交。", code="draft_not_found")
+    application.form_data = {**application.form_data, **(form_data or {})}
+    application.version = version
+    stash = dict(application.form_data.get("_draft", {}))
+    if materials is not None:
+        stash["materials"] = materials
+    if delivery is not None:
+        stash["delivery"] = delivery
+    if stash:
+        application.form_data["_draft"] = stash
+    application.save()
+    record_event(actor=actor, action="application.draft_saved", obj=application)
+    return application
+
+
+@transaction.atomic
+def application_discard_draft(*, actor, application: Application) -> Application:
+    if application.status != ApplicationStatus.DRAFT:
+        raise Conflict("只有草稿可以删除；已提交的申请请在办件中撤回。", code="not_a_draft")
+    application.status = ApplicationStatus.WITHDRAWN
+    application.withdrawn_at = timezone.now()
+    application.save(update_fields=["status", "withdrawn_at", "updated_at"])
+    record_event(actor=actor, action="application.draft_discarded", obj=application)
+    return application
+
+
+# ---------------------------------------------------------------------------------------------
+# Submission
+
+def application_submit(*, actor, applicant, implementation_id: int, form_data: dict, materials: dict | None = None,
+                       channel: str = Channel.WEB, outlet: Organisation | None = None, delivery: dict | None = None,
+                       idempotency_key: str | None = None, draft: Application | None = None,
+                       today: date | None = None) -> Application:
+    """File an application: validate, create the case, record receipt (the §32 clock starts).
+
+    Idempotent: the same `idempotency_key` from the same applicant returns the first application
+    (the same payload; `application.replayed` is then True) or a conflict (a different payload),
+    also when retries race: the unique constraint decides the winner and the loser reads it.
+    All or nothing: one transaction. `application.submitted_cases` lists the cases created.
+    """
+    if channel not in Channel.values:
+        raise ValidationFailed([FieldError("channel", "invalid_choice", "渠道取值无效。")])
+    digest = _payload_digest(implementation_id, form_data, materials, channel, delivery) if idempotency_key else ""
+    # No lookup before the insert: the first submission (nearly every one) pays nothing for
+    # idempotency; a retry hits the unique constraint, rolls back, and reads the winner.
+    for attempt in range(3):
+        try:
+            application = _submit(actor=actor, applicant=applicant, implementation_id=implementation_id,
+                                  form_data=form_data, materials=materials, channel=channel, outlet=outlet,
+                                  delivery=delivery, idempotency_key=idempotency_key, digest=digest, draft=draft,
+                                  today=today)
+            application.replayed = False
+            return application
+        except IntegrityError:
+            if idempotency_key:
+                existing = _replay(applicant, idempotency_key, digest)
+                if existing:
+                    existing.replayed = True
+                    return existing
+            if attempt == 2:  # a case-number collision three times in a row is not chance
+                raise
+    raise AssertionError("unreachable")
+
+
+def _payload_digest(*parts) -> str:
+    return sm3_hex(json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"))
+
+
+def _replay(applicant, key: str, digest: str) -> Application | None:
+    existing = Application.objects.filter(applicant=applicant, idempotency_key=key).first()
+    if existing is None:
+        return None
+    if existing.request_digest != digest:
+        raise Conflict("该 Idempotency-Key 已用于另一份不同内容的申请，请为新申请使用新的键值。",
+                       code=ErrorCode.IDEMPOTENCY_CONFLICT, field="Idempotency-Key")
+    return existing
+
+
+@transaction.atomic
+def _submit(*, actor, applicant, implementation_id, form_data, materials, channel, outlet, delivery,
+            idempotency_key, digest, draft, today) -> Application:
+    version = published_version_for(implementation_id)
+    facts = _version_facts(version.pk)
+    cleaned, errors = _validate_form(facts, form_data)
+    material_rows = _resolve_materials(facts=facts, applicant=applicant, materials=materials or {}, channel=channel,
+                                       errors=errors)
+    delivery_row = _delivery_row(delivery, applicant, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    outlet_id, outlet_path = _outlet_for(facts=facts, outlet=outlet)
+
+    now = timezone.now()
+    today = today or timezone.localdate(now)
+    application = draft or Application(applicant=applicant, implementation_id=implementation_id)
+    if draft is not None and (draft.status != ApplicationStatus.DRAFT or draft.applicant_id != applicant.pk):
+        raise NotFound("草稿不存在或已提交。", code="draft_not_found")
+    application.version = version
+    application.channel = channel
+    application.outlet_id = outlet_id
+    application.filed_by = actor if getattr(actor, "pk", None) and actor.pk != applicant.pk else None
+    application.form_data = cleaned
+    application.status = ApplicationStatus.SUBMITTED
+    application.submitted_at = now
+    application.idempotency_key = idempotency_key
+    application.request_digest = digest
+    application.save()
+
+    for row in material_rows:
+        row.application = application
+    ApplicationMaterial.objects.bulk_create(material_rows)
+    delivery_row.application = application
+    if delivery_row.method == DeliveryMethod.WINDOW:
+        delivery_row.pickup_outlet_id = outlet_id  # results are handed over where the case was filed
+    delivery_row.save()
+
+    case = Case.objects.create(
+        number=f"{today:%Y%m%d}{secrets.randbelow(10**10):010d}",
+        verification_code=f"{secrets.randbelow(10**6):06d}",
+        application=application, applicant=applicant, implementation_id=implementation_id, version=version,
+        agency_id=facts.agency_id, agency_path=facts.agency_path, outlet_id=outlet_id, outlet_path=outlet_path,
+        channel=channel, status=CaseStatus.SUBMITTED, applicant_name=applicant.display_name,
+        applicant_id_number=applicant.id_number or "", applicant_phone=applicant.phone or "",
+        received_on=today,
+        acceptance_due_on=add_working_days(today, ACCEPTANCE_PERIOD_WORKING_DAYS).due_date,
+    )
+    record_initial_status(case=case, actor=actor, channel=channel)
+    record_event(actor=actor, action="application.submitted", obj=application,
+                 details={"case": case.number, "channel": channel, "version": version.pk})
+    notify_applicant(case=case, status=case.status)
+    application.submitted_cases = [case]
+    return application

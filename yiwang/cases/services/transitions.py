@@ -1,0 +1,76 @@
+"""The one way a case changes status: check the transition table, write the history row, record
+the audit event, notify the applicant after commit."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from yiwang.cases.constants import CaseStatus
+from yiwang.cases.lifecycle import next_status
+from yiwang.cases.models import Case, CaseStatusChange
+from yiwang.core.audit import record_event
+
+# What the applicant is told on each new status (in-app + SMS/e-mail). Kept short: an SMS.
+_NOTICE = {
+    CaseStatus.SUBMITTED: ("申请已提交", "您的申请（办件编号 {number}）已提交，等待受理。"),
+    CaseStatus.CORRECTION_REQUESTED: ("请补正材料", "办件 {number} 需要补正，请查看一次性告知书并补正后重新提交。"),
+    CaseStatus.REFUSED: ("申请不予受理", "办件 {number} 不予受理，请查看不予受理决定书。"),
+    CaseStatus.ACCEPTED: ("申请已受理", "办件 {number} 已受理，承诺办结期限 {due_on}。"),
+    CaseStatus.SUSPENDED: ("办件进入特别程序", "办件 {number} 进入特别程序，期间不计入办理时限，详见告知书。"),
+    CaseStatus.UNDER_REVIEW: ("办件审查中", "办件 {number} 正在审查，办结期限 {due_on}。"),
+    CaseStatus.APPROVED: ("审批已通过", "办件 {number} 已作出准予决定。"),
+    CaseStatus.DENIED: ("审批未通过", "办件 {number} 已作出不予准予决定，请查看决定书。"),
+    CaseStatus.CONCLUDED: ("办件已办结", "办件 {number} 已办结，结果将按您选择的方式送达。"),
+    CaseStatus.DELIVERED: ("结果已送达", "办件 {number} 的结果已送达。"),
+    CaseStatus.WITHDRAWN: ("申请已撤回", "办件 {number} 已撤回。"),
+    CaseStatus.TERMINATED: ("办件已终止", "办件 {number} 已终止办理：{reason}"),
+    CaseStatus.REVOKED: ("决定已撤销", "办件 {number} 的决定已撤销：{reason}"),
+}
+
+
+def case_transition(*, case: Case, action: str, actor, note: str = "", details: dict | None = None,
+                    notify: bool = True, extra_fields: tuple[str, ...] = ()) -> Case:
+    """Apply `action` to a case the caller has locked; saves status + `extra_fields`."""
+    old = case.status
+    case.status = next_status(old, action)
+    case.save(update_fields=["status", "updated_at", *extra_fields])
+    actor_obj = actor if getattr(actor, "pk", None) else None
+    CaseStatusChange.objects.create(
+        case=case, from_status=old, to_status=case.status, action=action, actor=actor_obj,
+        actor_label=_label(actor), occurred_at=timezone.now(), note=note, details=details or {},
+    )
+    record_event(actor=actor, action=f"case.{action}", obj=case,
+                 details={"from": old, "to": case.status, "note": note, **(details or {})})
+    if notify:
+        notify_applicant(case=case, status=case.status, reason=note)
+    return case
+
+
+def record_initial_status(*, case: Case, actor, channel: str) -> None:
+    CaseStatusChange.objects.create(
+        case=case, from_status="", to_status=case.status, action="submit", actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=_label(actor), occurred_at=timezone.now(), details={"channel": channel},
+    )
+
+
+def notify_applicant(*, case: Case, status: str, reason: str = "") -> None:
+    title, body = _NOTICE.get(status, ("办件状态更新", "办件 {number} 状态：{status}"))
+    case_id = case.pk
+    text = body.format(number=case.number, due_on=case.due_on or "—", reason=reason or "详见办件详情",
+                       status=CaseStatus(status).label)
+
+    def send():
+        from yiwang.cases.tasks import notify_case_applicant
+
+        notify_case_applicant.delay(case_id=case_id, topic=f"case.{status}", title=title, body=text)
+
+    transaction.on_commit(send)
+
+
+def _label(actor) -> str:
+    if actor is None:
+        return "system"
+    if isinstance(actor, str):
+        return actor
+    return actor.get_username()

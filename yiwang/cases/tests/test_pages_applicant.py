@@ -1,0 +1,197 @@
+"""The applicant's own pages: 我的办件 (drafts, statuses, countdowns, filter), the case page
+(clock, timeline, documents, correction and resubmission, deferred materials, delivery change,
+withdrawal), file downloads behind access checks, and the public progress page."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from yiwang.cases.constants import AcceptanceMode, CaseStatus, DeliveryMethod, MaterialSatisfaction
+from yiwang.cases.models import Case, CaseDocument
+from yiwang.cases.services import case_accept, case_request_corrections, stored_file_create
+from yiwang.cases.tests.conftest import PDF_BYTES, pdf_upload
+from yiwang.cases.tests.page_helpers import accept, field_error, file_case, html, locker, summary_links, today
+from yiwang.workdays.time_limits import add_working_days
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf(name="补正.pdf"):
+    return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
+
+
+@pytest.fixture
+def citizen(client, world):
+    client.force_login(world.citizen)
+    return client
+
+
+def detail(case):
+    return reverse("cases:case_detail", args=[case.pk])
+
+
+def test_my_cases_lists_cases_with_status_and_countdown_and_filters(citizen, world, submit):
+    waiting = file_case(submit)
+    running = accept(world, file_case(submit, form_data={"applicant.name": "王秀英", "applicant.id_number": world.citizen.id_number,
+                                                         "enterprise.address": "碑林区"}))
+    body = html(citizen.get(reverse("cases:my_cases")))
+    assert waiting.number in body and running.number in body
+    assert "已提交待受理" in body and "受理后开始计时" in body
+    assert "审查中" in body and "剩余 10 个工作日" in body and "tag--green" in body
+    filtered = html(citizen.get(reverse("cases:my_cases"), {"status": CaseStatus.UNDER_REVIEW}))
+    assert running.number in filtered and waiting.number not in filtered
+    bad = citizen.get(reverse("cases:my_cases"), {"status": "nonsense"})
+    assert ("#status", "状态筛选无效，已显示全部办件。") in summary_links(bad)
+
+
+def test_my_cases_shows_only_my_own(client, world, submit):
+    case = file_case(submit)
+    client.force_login(world.other_citizen)
+    assert case.number not in html(client.get(reverse("cases:my_cases")))
+    assert client.get(detail(case)).status_code == 404
+
+
+def test_anonymous_and_staff_cannot_open_applicant_pages(client, world, submit):
+    case = file_case(submit)
+    for url in (reverse("cases:my_cases"), detail(case), reverse("cases:case_withdraw", args=[case.pk])):
+        response = client.get(url)
+        assert response.status_code == 302 and reverse("accounts:login") in response.url
+    client.force_login(world.clerk)
+    assert client.get(reverse("cases:my_cases")).status_code == 403
+
+
+def test_case_page_shows_clock_timeline_documents_and_progress_link(citizen, world, submit):
+    case = accept(world, file_case(submit))
+    response = citizen.get(detail(case))
+    body = html(response)
+    assert response.status_code == 200
+    assert f"{case.due_on:%Y年}{case.due_on.month}月{case.due_on.day}日" in body and "剩余 10 个工作日" in body
+    for title in ("已提交待受理", "已受理", "审查中", "出具文书：受理通知书"):
+        assert title in body
+    assert "clerk" not in body  # staff names are not shown to the applicant
+    doc = case.documents.get(kind="acceptance_notice")
+    assert reverse("cases:document", args=[doc.pk]) in body
+    assert case.verification_code in body and reverse("cases:progress_qr", args=[case.number, case.verification_code]) in body
+    pdf_response = citizen.get(reverse("cases:document", args=[doc.pk]))
+    assert pdf_response.status_code == 200 and pdf_response["Content-Type"] == "application/pdf"
+    assert b"".join(pdf_response.streaming_content).startswith(b"%PDF")
+
+
+def test_documents_and_files_are_behind_access_checks(client, world, submit):
+    case = accept(world, file_case(submit))
+    doc = case.documents.first()
+    stored = case.application.materials.get(requirement=world.required_material).stored_file
+    urls = [reverse("cases:document", args=[doc.pk]), reverse("cases:case_file", args=[case.pk, stored.pk]),
+            reverse("cases:my_file", args=[stored.pk])]
+    assert all(client.get(u).status_code == 302 for u in urls)  # anonymous: to login
+    client.force_login(world.other_citizen)
+    assert all(client.get(u).status_code == 404 for u in urls)
+    client.force_login(world.beilin_reviewer)  # another district's reviewer
+    assert client.get(urls[0]).status_code == 404 and client.get(urls[1]).status_code == 404
+    client.force_login(world.reviewer)  # the agency's reviewer
+    response = client.get(urls[1])
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert client.get(reverse("cases:case_file", args=[case.pk, stored.pk + 999])).status_code == 404
+    client.force_login(world.citizen)
+    assert client.get(urls[2]).status_code == 200
+
+
+def test_correction_notice_is_shown_and_resubmission_restarts_acceptance(citizen, world, submit):
+    case = file_case(submit)
+    case_request_corrections(actor=world.clerk, case=case, items=[
+        {"target": f"materials/{world.required_material.pk}", "problem": "申请书未签字", "fix": "签字后重新上传"},
+        {"target": "form/enterprise.address", "problem": "经营场所不详", "fix": "写明门牌号"}])
+    body = html(citizen.get(detail(case)))
+    assert "需要补正" in body and "申请书未签字" in body and "写明门牌号" in body
+    assert 'name="enterprise.address"' in body and 'name="applicant.name"' not in body  # only what was named
+    assert f'name="file-{world.required_material.pk}"' in body
+
+    # an empty address is refused, named beside the input; the upload that worked is kept
+    response = citizen.post(detail(case), {"action": "resubmit", "enterprise.address": "",
+                                           f"file-{world.required_material.pk}": pdf()})
+    assert response.status_code == 200
+    assert ("#f-enterprise-address", "请填写「经营场所」。") in summary_links(response)
+    assert field_error(response, "f-enterprise-address") == "请填写「经营场所」。"
+    assert "已上传：补正.pdf" in html(response)
+    kept = response.context["correction"]["materials"][0]["kept"]
+    assert kept is not None
+
+    response = citizen.post(detail(case), {"action": "resubmit", "enterprise.address": "雁塔区小寨东路 1 号 3 单元",
+                                           f"uploaded-{world.required_material.pk}": str(kept.pk)})
+    assert response.status_code == 302 and response.url == detail(case)
+    case.refresh_from_db()
+    assert case.status == CaseStatus.SUBMITTED and case.received_on == today()
+    assert case.application.form_data["enterprise.address"] == "雁塔区小寨东路 1 号 3 单元"
+    assert case.application.materials.get(requirement=world.required_material).stored_file_id == kept.pk
+    assert "已补正并重新提交" in html(citizen.get(detail(case)))
+
+
+def test_deferred_materials_are_supplemented_from_the_case_page(citizen, world, submit):
+    case = file_case(submit)
+    deadline = add_working_days(today(), 3).due_date
+    case_accept(actor=world.clerk, case=case, mode=AcceptanceMode.DEFERRED, deferral={
+        "requirement_ids": [world.deferrable_material.pk], "deadline": deadline, "form_note": "网上上传",
+        "commitment_text": "按期补交。"})
+    body = html(citizen.get(detail(case)))
+    assert "补交容缺材料" in body and "食品安全管理制度" in body
+    response = citizen.post(detail(case), {"action": "supplement"})
+    assert response.status_code == 200
+    assert (f"#m-{world.deferrable_material.pk}", "请补交「食品安全管理制度」。") in summary_links(response)
+    response = citizen.post(detail(case), {"action": "supplement", f"file-{world.deferrable_material.pk}": pdf("制度.pdf")})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.deferral.completed_at is not None
+    row = case.application.materials.get(requirement=world.deferrable_material)
+    assert row.satisfaction == MaterialSatisfaction.UPLOAD
+
+
+def test_delivery_method_can_be_changed_until_delivered(citizen, world, submit):
+    case = file_case(submit)
+    response = citizen.post(detail(case), {"action": "delivery", "delivery-method": DeliveryMethod.MAIL})
+    assert response.status_code == 200
+    assert ("#id_delivery-address", "邮寄送达请填写收件地址。") in summary_links(response)
+    response = citizen.post(detail(case), {"action": "delivery", "delivery-method": DeliveryMethod.MAIL,
+                                           "delivery-address": "西安市碑林区南大街 1 号"})
+    assert response.status_code == 302
+    delivery = case.application.delivery
+    delivery.refresh_from_db()
+    assert delivery.method == DeliveryMethod.MAIL and delivery.address == "西安市碑林区南大街 1 号"
+    box = locker(world)
+    citizen.post(detail(case), {"action": "delivery", "delivery-method": DeliveryMethod.LOCKER, "delivery-locker": str(box.pk)})
+    delivery.refresh_from_db()
+    assert delivery.method == DeliveryMethod.LOCKER and delivery.locker_id == box.pk
+
+
+def test_withdrawal_asks_for_confirmation_then_withdraws(citizen, world, submit):
+    case = file_case(submit)
+    assert reverse("cases:case_withdraw", args=[case.pk]) in html(citizen.get(detail(case)))
+    page = citizen.get(reverse("cases:case_withdraw", args=[case.pk]))
+    assert page.status_code == 200 and "确定要撤回这份申请吗" in html(page)
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.SUBMITTED  # the GET changes nothing
+    response = citizen.post(reverse("cases:case_withdraw", args=[case.pk]), {"reason": "不需要了"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == CaseStatus.WITHDRAWN and case.closed_reason == "不需要了"
+    # no longer possible: back to the case with a message
+    response = citizen.get(reverse("cases:case_withdraw", args=[case.pk]), follow=True)
+    assert "已不能撤回" in html(response)
+
+
+def test_document_of_another_case_is_not_found_even_with_a_valid_id(client, world, submit):
+    case = accept(world, file_case(submit))
+    theirs = stored_file_create(actor=world.other_citizen, owner=world.other_citizen, upload=pdf_upload())
+    client.force_login(world.citizen)
+    assert client.get(reverse("cases:case_file", args=[case.pk, theirs.pk])).status_code == 404
+    assert client.get(reverse("cases:document", args=[CaseDocument.objects.order_by("-pk").first().pk + 1])).status_code == 404
+
+
+def test_public_progress_by_number_and_code(client, world, submit):
+    case = accept(world, file_case(submit))
+    response = client.get(reverse("cases:progress"), {"number": case.number, "code": case.verification_code})
+    body = html(response)
+    assert response.status_code == 200 and "审查中" in body and "王**" in body and "王秀英" not in body
+    assert "clerk" not in body
+    wrong = client.get(reverse("cases:progress"), {"number": case.number, "code": "000000"})
+    assert wrong.status_code == 200 and "办件编号或查询验证码不正确" in html(wrong)
+    assert client.get(reverse("cases:progress_qr", args=[case.number, "nope"])).status_code == 404
+    assert client.get(reverse("cases:progress_qr", args=[case.number, case.verification_code])).status_code == 200

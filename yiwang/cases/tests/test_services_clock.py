@@ -1,0 +1,165 @@
+"""The clock: pauses for special procedures (§45), extensions (§42), delivery (§44), colours and
+warnings, provisional dates recomputed when a new year is entered."""
+
+import datetime as dt
+
+import pytest
+
+from yiwang.cases.constants import CaseStatus, DocumentKind, WarningColour, WarningKind
+from yiwang.cases.models import CaseWarning
+from yiwang.cases.services import (
+    case_accept,
+    case_decide,
+    case_deliver,
+    case_extend,
+    case_pause,
+    case_resume,
+    case_withdraw,
+    delivery_change,
+    run_monitoring,
+)
+from yiwang.cases.tests.conftest import MONDAY
+from yiwang.core.errors import DomainError, InvalidTransition, NotFound, ValidationFailed
+from yiwang.notifications.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def accepted(world, submit):
+    case = submit()
+    case_accept(actor=world.clerk, case=case, today=MONDAY)
+    case.refresh_from_db()
+    return case
+
+
+def test_special_procedure_pauses_the_clock_and_moves_the_due_date(world, accepted):
+    case_pause(actor=world.reviewer, case=accepted, procedure="inspection", reason="需现场核查经营场所",
+               expected_days=5, today=dt.date(2026, 11, 18))
+    accepted.refresh_from_db()
+    assert accepted.status == CaseStatus.SUSPENDED
+    assert accepted.documents.filter(kind=DocumentKind.SPECIAL_PROCEDURE_NOTICE).exists()
+    case_resume(actor=world.reviewer, case=accepted, today=dt.date(2026, 11, 23))
+    accepted.refresh_from_db()
+    # Thu 19, Fri 20, Mon 23 did not count: 30 Nov + 3 working days.
+    assert accepted.paused_days == 3 and accepted.due_on == dt.date(2026, 12, 3)
+    assert accepted.status == CaseStatus.UNDER_REVIEW
+    pause = accepted.pauses.get()
+    assert pause.ended_on == dt.date(2026, 11, 23) and pause.paused_working_days == 3
+
+
+def test_pause_needs_a_reason_and_a_known_procedure(world, accepted):
+    with pytest.raises(ValidationFailed) as err:
+        case_pause(actor=world.reviewer, case=accepted, procedure="magic", reason="", expected_days=0,
+                   today=MONDAY)
+    assert {e.field for e in err.value.errors} == {"procedure", "reason", "expected_days"}
+
+
+def test_extension_needs_the_approver_and_is_capped(world, accepted):
+    with pytest.raises(NotFound):
+        case_extend(actor=world.reviewer, case=accepted, reason="情况复杂")
+    ext = case_extend(actor=world.approver, case=accepted, reason="需征求相关部门意见")
+    accepted.refresh_from_db()
+    assert ext.days == 10 and ext.previous_due_on == dt.date(2026, 11, 30)
+    assert accepted.due_on == dt.date(2026, 12, 14) and accepted.extension_days == 10
+    assert accepted.documents.filter(kind=DocumentKind.EXTENSION_NOTICE).exists()
+    with pytest.raises(ValidationFailed) as err:
+        case_extend(actor=world.approver, case=accepted, reason="再延", days=1)
+    assert err.value.errors[0].code == "extension_exceeds_limit"
+
+
+def test_decision_sets_the_delivery_period_and_window_pickup_needs_the_code(world, accepted,
+                                                                             django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        case_decide(actor=world.approver, case=accepted, decision="approved", reasons="材料齐全，符合条件",
+                    legal_basis="《食品安全法》第三十五条", today=dt.date(2026, 11, 20))
+    accepted.refresh_from_db()
+    assert accepted.status == CaseStatus.CONCLUDED
+    assert accepted.delivery_due_on == dt.date(2026, 12, 4)  # §44: 10 working days
+    assert accepted.documents.filter(kind=DocumentKind.DECISION).exists()
+    message = Notification.objects.get(recipient=world.citizen, topic="delivery.code", channel="in_app")
+    code = message.body.split("取件码 ")[1][:6]
+    with pytest.raises(DomainError) as err:
+        case_deliver(actor=world.clerk, case=accepted, pickup_code="000000" if code != "000000" else "111111")
+    assert err.value.code == "pickup_code_invalid"
+    case_deliver(actor=world.clerk, case=accepted, pickup_code=code, today=dt.date(2026, 11, 23))
+    accepted.refresh_from_db()
+    assert accepted.status == CaseStatus.DELIVERED and accepted.delivered_on == dt.date(2026, 11, 23)
+
+
+def test_mail_delivery_records_the_tracking_number_and_locks_changes(world, accepted):
+    delivery_change(actor=world.citizen, application=accepted.application, method="mail", address="西安市雁塔区小寨东路 1 号")
+    case_decide(actor=world.approver, case=accepted, decision="approved", reasons="符合条件", today=dt.date(2026, 11, 20))
+    with pytest.raises(ValidationFailed):
+        case_deliver(actor=world.clerk, case=accepted)
+    case_deliver(actor=world.clerk, case=accepted, tracking_number="EMS1234567890CN")
+    accepted.refresh_from_db()
+    assert accepted.status == CaseStatus.DELIVERED
+    with pytest.raises(DomainError) as err:
+        delivery_change(actor=world.citizen, application=accepted.application, method="window")
+    assert err.value.code == "delivery_locked"
+
+
+def test_denial_needs_legal_basis(world, accepted):
+    with pytest.raises(ValidationFailed) as err:
+        case_decide(actor=world.approver, case=accepted, decision="denied", reasons="不符合条件", legal_basis="")
+    assert err.value.errors[0].field == "legal_basis"
+
+
+def test_withdraw_before_but_not_after_decision(world, submit, accepted):
+    case_withdraw(actor=world.citizen, case=accepted, reason="不再需要")
+    accepted.refresh_from_db()
+    assert accepted.status == CaseStatus.WITHDRAWN
+    other = submit()
+    case_accept(actor=world.clerk, case=other, today=MONDAY)
+    case_decide(actor=world.approver, case=other, decision="approved", reasons="符合", today=MONDAY)
+    with pytest.raises(InvalidTransition):
+        case_withdraw(actor=world.citizen, case=other)
+
+
+def test_monitoring_colours_yellow_then_red_with_warnings(world, accepted):
+    run_monitoring(today=dt.date(2026, 11, 25))
+    accepted.refresh_from_db()
+    assert accepted.warning == WarningColour.NONE
+    run_monitoring(today=dt.date(2026, 11, 26))  # due 30 Nov is within 2 working days
+    accepted.refresh_from_db()
+    assert accepted.warning == WarningColour.YELLOW
+    assert CaseWarning.objects.filter(case=accepted, kind=WarningKind.DUE_SOON).exists()
+    report = run_monitoring(today=dt.date(2026, 12, 1))
+    accepted.refresh_from_db()
+    assert accepted.warning == WarningColour.RED and (accepted.number, WarningKind.OVERDUE) in report.warnings_raised
+    assert not run_monitoring(today=dt.date(2026, 12, 1)).changed  # idempotent
+
+
+def test_paused_cases_carry_no_colour(world, accepted):
+    run_monitoring(today=dt.date(2026, 12, 1))
+    case_pause(actor=world.reviewer, case=accepted, procedure="testing", reason="送检", expected_days=10,
+               today=dt.date(2026, 12, 1))
+    run_monitoring(today=dt.date(2026, 12, 2))
+    accepted.refresh_from_db()
+    assert accepted.warning == WarningColour.NONE
+
+
+def test_delivery_late_warning(world, accepted):
+    delivery_change(actor=world.citizen, application=accepted.application, method="mail", address="西安市碑林区")
+    case_decide(actor=world.approver, case=accepted, decision="approved", reasons="符合", today=dt.date(2026, 11, 20))
+    run_monitoring(today=dt.date(2026, 12, 7))
+    assert CaseWarning.objects.filter(case=accepted, kind=WarningKind.DELIVERY_LATE).exists()
+
+
+def test_provisional_due_date_is_recomputed_when_the_year_is_entered(world, submit, django_capture_on_commit_callbacks):
+    from yiwang.accounts.tests.factories import StaffFactory
+    from yiwang.orgs.models import RoleGrant
+    from yiwang.workdays.services import calendar_year_import
+
+    case = submit(today=dt.date(2026, 12, 21))
+    case_accept(actor=world.clerk, case=case, today=dt.date(2026, 12, 21))
+    case.refresh_from_db()
+    # 22–31 Dec: 8 working days; 1 Jan 2027 is a (provisional) fixed holiday; then 4, 5 Jan.
+    assert case.due_on == dt.date(2027, 1, 5) and case.due_provisional
+    admin = StaffFactory()
+    RoleGrant.objects.create(user=admin, organisation=world.gov, role="administrator")
+    with django_capture_on_commit_callbacks(execute=True):
+        calendar_year_import(actor=admin, text="holiday 2027-01-01 2027-01-04 元旦（测试数据）\n")
+    case.refresh_from_db()
+    assert not case.due_provisional and case.due_on == dt.date(2027, 1, 6)

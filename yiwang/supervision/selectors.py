@@ -1,0 +1,13 @@
+import datetime as dt
+
+from django.db.models import Q
+
+from yiwang.supervision.models import EXCLUDING_KINDS, CreditRecord
+
+
+def excluding_credit_records(subject, *, on: dt.date) -> list[CreditRecord]:
+    """Records in force on `on` that bar commitment / deferred-material acceptance."""
+    return list(
+        CreditRecord.objects.filter(subject=subject, kind__in=EXCLUDING_KINDS, effective_from__lte=on)
+        .filter(Q(effective_until__isnull=True) | Q(effective_until__gte=on))
+    )
