@@ -5,6 +5,7 @@ yiwang.cases.access; every error leaves as {"code", "message", "detail"}."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 from django.http import FileResponse
 from ninja import File, Header, Query, Router, Schema, Status
@@ -17,10 +18,12 @@ from yiwang.cases.access import access_case_by_id, access_case_by_number
 from yiwang.cases.constants import Channel
 from yiwang.cases.models import CaseDocument, WorkTask
 from yiwang.cases.selectors import case_clock, case_timeline, cases_for_staff_list, cases_of_applicant
-from yiwang.core.errors import DomainError, NotFound, PermissionDenied
+from yiwang.core.errors import MAX_DB_ID, DomainError, NotFound, PermissionDenied
 from yiwang.orgs.models import Organisation
 
 router = Router(tags=["cases"], auth=session_or_token)
+
+DbId = Annotated[int, Field(ge=1, le=MAX_DB_ID)]
 
 
 class ApplicantRef(Schema):
@@ -31,18 +34,18 @@ class ApplicantRef(Schema):
 class DeliveryIn(Schema):
     method: str = "window"
     address: str = ""
-    locker: int | None = None
+    locker: DbId | None = None
     recipient_name: str = ""
     recipient_phone: str = ""
 
 
 class ApplicationIn(Schema):
-    implementation_id: int
+    implementation_id: DbId
     form_data: dict = Field(default_factory=dict)
     materials: dict = Field(default_factory=dict, description='{"<requirement id>": {"file": <stored file id>} | {"reuse": id} | {"paper": true}}')
     delivery: DeliveryIn | None = None
     channel: str | None = None
-    outlet_id: int | None = None
+    outlet_id: DbId | None = None
     applicant: ApplicantRef | None = Field(None, description="window clerks filing on behalf of an applicant")
 
 
@@ -104,7 +107,7 @@ class CaseDetail(CaseSummary):
     decision_reasons: str
     channel: str
     version_id: int
-    implementation_id: int
+    implementation_id: DbId
     clock: ClockOut
     timeline: list[TimelineOut]
     documents: list[DocumentOut]
@@ -202,7 +205,7 @@ def upload_file(request, file: UploadedFile = File(...)):
 
 
 @router.get("/cases", response=Page, summary="我的办件；工作人员为职责范围内的办件")
-def list_cases(request, status: str | None = None, colour: str | None = None, page: int = Query(1, ge=1),
+def list_cases(request, status: str | None = None, colour: str | None = None, page: int = Query(1, ge=1, le=100_000),
                page_size: int = Query(20, ge=1, le=100)):
     user = request.auth
     if user.is_staff_member:
@@ -215,13 +218,13 @@ def list_cases(request, status: str | None = None, colour: str | None = None, pa
 
 
 @router.get("/cases/{case_id}", response=CaseDetail, summary="办件详情（时间线、计时）")
-def get_case(request, case_id: int):
+def get_case(request, case_id: DbId):
     case = access_case_by_id(actor=request.auth, case_id=case_id)
     return _detail(case, viewer=request.auth)
 
 
 @router.get("/cases/{case_id}/documents/{document_id}", summary="下载文书 PDF")
-def get_document(request, case_id: int, document_id: int):
+def get_document(request, case_id: DbId, document_id: DbId):
     case = access_case_by_id(actor=request.auth, case_id=case_id)
     doc = CaseDocument.objects.filter(case=case, pk=document_id).first()
     if doc is None:
@@ -230,7 +233,7 @@ def get_document(request, case_id: int, document_id: int):
 
 
 class DeferralIn(Schema):
-    requirement_ids: list[int]
+    requirement_ids: list[DbId]
     deadline: date
     form_note: str
     commitment_text: str
@@ -249,7 +252,7 @@ class AcceptIn(Schema):
     commitment: CommitmentIn | None = None
 
 
-def _staff_case(request, case_id: int):
+def _staff_case(request, case_id: DbId):
     user = request.auth
     if not user.is_staff_member:
         raise NotFound("未找到该办件。", code="case_not_found")
@@ -257,7 +260,7 @@ def _staff_case(request, case_id: int):
 
 
 @router.post("/cases/{case_id}/accept", response=CaseDetail, summary="受理（一般、容缺、告知承诺）")
-def accept(request, case_id: int, payload: AcceptIn):
+def accept(request, case_id: DbId, payload: AcceptIn):
     case = _staff_case(request, case_id)
     services.case_accept(actor=request.auth, case=case, mode=payload.mode,
                          deferral=payload.deferral.dict() if payload.deferral else None,
@@ -268,12 +271,12 @@ def accept(request, case_id: int, payload: AcceptIn):
 class RefuseIn(Schema):
     reason: str
     legal_basis: str = ""
-    competent_agency_id: int | None = None
+    competent_agency_id: DbId | None = None
     competent_agency_note: str = ""
 
 
 @router.post("/cases/{case_id}/refuse", response=CaseDetail, summary="不予受理")
-def refuse(request, case_id: int, payload: RefuseIn):
+def refuse(request, case_id: DbId, payload: RefuseIn):
     case = _staff_case(request, case_id)
     agency = None
     if payload.competent_agency_id:
@@ -296,7 +299,7 @@ class CorrectionsIn(Schema):
 
 
 @router.post("/cases/{case_id}/request-corrections", response=CaseDetail, summary="一次性告知补正")
-def request_corrections(request, case_id: int, payload: CorrectionsIn):
+def request_corrections(request, case_id: DbId, payload: CorrectionsIn):
     case = _staff_case(request, case_id)
     services.case_request_corrections(actor=request.auth, case=case, items=[i.dict() for i in payload.items])
     return _detail(access_case_by_id(actor=request.auth, case_id=case_id), viewer=request.auth)
@@ -308,7 +311,7 @@ class ResubmitIn(Schema):
 
 
 @router.post("/cases/{case_id}/resubmit", response=CaseDetail, summary="补正后重新提交（申请人）")
-def resubmit(request, case_id: int, payload: ResubmitIn):
+def resubmit(request, case_id: DbId, payload: ResubmitIn):
     case = access_case_by_id(actor=request.auth, case_id=case_id)
     services.case_resubmit(actor=request.auth, case=case, form_data=payload.form_data, materials=payload.materials)
     return _detail(access_case_by_id(actor=request.auth, case_id=case_id), viewer=request.auth)
@@ -321,7 +324,7 @@ class PauseIn(Schema):
 
 
 @router.post("/cases/{case_id}/pause", response=CaseDetail, summary="启动特别程序（暂停计时，§45）")
-def pause(request, case_id: int, payload: PauseIn):
+def pause(request, case_id: DbId, payload: PauseIn):
     case = _staff_case(request, case_id)
     services.case_pause(actor=request.auth, case=case, procedure=payload.procedure, reason=payload.reason,
                         expected_days=payload.expected_days)
@@ -329,7 +332,7 @@ def pause(request, case_id: int, payload: PauseIn):
 
 
 @router.post("/cases/{case_id}/resume", response=CaseDetail, summary="特别程序结束（恢复计时）")
-def resume(request, case_id: int):
+def resume(request, case_id: DbId):
     case = _staff_case(request, case_id)
     services.case_resume(actor=request.auth, case=case)
     return _detail(access_case_by_id(actor=request.auth, case_id=case_id), viewer=request.auth)
@@ -341,7 +344,7 @@ class ExtendIn(Schema):
 
 
 @router.post("/cases/{case_id}/extend", response=CaseDetail, summary="延长审批期限（§42，负责人批准）")
-def extend(request, case_id: int, payload: ExtendIn):
+def extend(request, case_id: DbId, payload: ExtendIn):
     case = _staff_case(request, case_id)
     services.case_extend(actor=request.auth, case=case, reason=payload.reason, days=payload.days)
     return _detail(access_case_by_id(actor=request.auth, case_id=case_id), viewer=request.auth)
@@ -354,7 +357,7 @@ class DecideIn(Schema):
 
 
 @router.post("/cases/{case_id}/decide", response=CaseDetail, summary="作出决定（准予/不予准予）")
-def decide(request, case_id: int, payload: DecideIn):
+def decide(request, case_id: DbId, payload: DecideIn):
     """Completes the case's open decide task when it has one (the process then decides);
     otherwise records the decision directly."""
     from yiwang.cases.worklist import task_complete
@@ -376,7 +379,7 @@ class DeliverIn(Schema):
 
 
 @router.post("/cases/{case_id}/deliver", response=CaseDetail, summary="送达（窗口凭取件码领取/邮寄）")
-def deliver(request, case_id: int, payload: DeliverIn):
+def deliver(request, case_id: DbId, payload: DeliverIn):
     case = _staff_case(request, case_id)
     services.case_deliver(actor=request.auth, case=case, pickup_code=payload.pickup_code,
                           tracking_number=payload.tracking_number)
@@ -388,7 +391,7 @@ class WithdrawIn(Schema):
 
 
 @router.post("/cases/{case_id}/withdraw", response=CaseDetail, summary="撤回申请（申请人，决定前）")
-def withdraw(request, case_id: int, payload: WithdrawIn):
+def withdraw(request, case_id: DbId, payload: WithdrawIn):
     case = access_case_by_id(actor=request.auth, case_id=case_id)
     services.case_withdraw(actor=request.auth, case=case, reason=payload.reason)
     return _detail(access_case_by_id(actor=request.auth, case_id=case_id), viewer=request.auth)
@@ -416,7 +419,7 @@ def public_progress(request, number: str, code: str):
 
 class TaskOut(Schema):
     id: int
-    case_id: int
+    case_id: DbId
     case_number: str
     item: str
     task_key: str
@@ -444,7 +447,7 @@ def list_tasks(request, status: str | None = None, colour: str | None = None):
 
 
 @router.post("/tasks/{task_id}/claim", response=TaskOut, summary="认领任务")
-def claim_task(request, task_id: int):
+def claim_task(request, task_id: DbId):
     from yiwang.cases.worklist import access_task_by_id, task_claim
 
     return _task(task_claim(actor=request.auth, task=access_task_by_id(actor=request.auth, task_id=task_id)))
@@ -457,7 +460,7 @@ class CompleteIn(Schema):
 
 
 @router.post("/tasks/{task_id}/complete", response=TaskOut, summary="完成任务（决定任务须填写理由与法律依据）")
-def complete_task(request, task_id: int, payload: CompleteIn):
+def complete_task(request, task_id: DbId, payload: CompleteIn):
     from yiwang.cases.worklist import access_task_by_id, task_complete
 
     task = access_task_by_id(actor=request.auth, task_id=task_id)
@@ -470,7 +473,7 @@ class ReturnIn(Schema):
 
 
 @router.post("/tasks/{task_id}/return", response=TaskOut, summary="退回上一步（须填写意见）")
-def return_task(request, task_id: int, payload: ReturnIn):
+def return_task(request, task_id: DbId, payload: ReturnIn):
     from yiwang.cases.worklist import access_task_by_id, task_return
 
     task = access_task_by_id(actor=request.auth, task_id=task_id)
@@ -478,11 +481,11 @@ def return_task(request, task_id: int, payload: ReturnIn):
 
 
 class ReassignIn(Schema):
-    to_user_id: int
+    to_user_id: DbId
 
 
 @router.post("/tasks/{task_id}/reassign", response=TaskOut, summary="改派任务")
-def reassign_task(request, task_id: int, payload: ReassignIn):
+def reassign_task(request, task_id: DbId, payload: ReassignIn):
     from django.contrib.auth import get_user_model
 
     from yiwang.cases.worklist import access_task_by_id, task_reassign

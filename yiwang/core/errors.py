@@ -73,3 +73,8 @@ class Conflict(DomainError):
 
 class InvalidTransition(Conflict):
     code = "invalid_transition"
+
+
+# A database id as the API accepts it: a positive 64-bit integer (larger values would overflow the
+# column and surface as a server error instead of a clear 400).
+MAX_DB_ID = 2**63 - 1

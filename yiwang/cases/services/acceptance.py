@@ -24,7 +24,7 @@ from yiwang.cases.constants import (
 from yiwang.cases.locks import lock_case
 from yiwang.cases.models import ApplicationMaterial, Case, Commitment, CorrectionNotice, Deferral, Refusal
 from yiwang.cases.services.clock import start_clock
-from yiwang.cases.services.intake import ACCEPTANCE_PERIOD_WORKING_DAYS, _resolve_materials, _version_facts
+from yiwang.cases.services.intake import ACCEPTANCE_PERIOD_WORKING_DAYS, _as_int, _resolve_materials, _version_facts
 from yiwang.cases.services.transitions import case_transition
 from yiwang.catalog.constants import MaterialNecessity
 from yiwang.core.errors import DomainError, FieldError, ValidationFailed
@@ -207,7 +207,7 @@ def case_request_corrections(*, actor, case: Case, items: list[dict], today: dat
     targets = [c["target"].removeprefix("materials/") for c in clean if c["target"].startswith("materials/")]
     if targets:
         ApplicationMaterial.objects.filter(application_id=case.application_id,
-                                           requirement_id__in=[int(t) for t in targets if t.isdigit()]).update(
+                                           requirement_id__in=[i for i in map(_as_int, targets) if i]).update(
             review="needs_correction")
     case_transition(case=case, action=CaseAction.REQUEST_CORRECTIONS, actor=actor, details={"items": len(clean)})
     from yiwang.cases.documents import document_issue

@@ -33,7 +33,7 @@ from yiwang.catalog.constants import MaterialNecessity, VersionStatus
 from yiwang.catalog.models import FormField, ImplementationVersion, Material
 from yiwang.core.audit import record_event
 from yiwang.core.crypto import sm3_hex
-from yiwang.core.errors import Conflict, DomainError, FieldError, NotFound, ValidationFailed
+from yiwang.core.errors import MAX_DB_ID, Conflict, DomainError, FieldError, NotFound, ValidationFailed
 from yiwang.orgs.constants import OrganisationKind
 from yiwang.orgs.models import Organisation
 from yiwang.workdays.time_limits import add_working_days
@@ -163,8 +163,8 @@ def _resolve_materials(*, facts: VersionFacts, applicant, materials: dict, chann
     """Turn {requirement_id: {"file": id} | {"reuse": id} | {"paper": true}} into rows; missing
     required materials become field errors (all at once)."""
     rows = []
-    given = {int(k): v for k, v in (materials or {}).items() if str(k).isdigit()}
-    file_ids = {spec.get("file") or spec.get("reuse") for spec in given.values() if isinstance(spec, dict)}
+    given = {_as_int(k): v for k, v in (materials or {}).items() if _as_int(k)}
+    file_ids = {_as_int(spec.get("file") or spec.get("reuse")) for spec in given.values() if isinstance(spec, dict)}
     file_ids.discard(None)
     owned = {f.pk: f for f in StoredFile.objects.filter(pk__in=file_ids, owner=applicant)} if file_ids else {}
     for requirement in facts.materials:
@@ -193,10 +193,14 @@ def _resolve_materials(*, facts: VersionFacts, applicant, materials: dict, chann
 
 
 def _as_int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
+    """A database id from untrusted input, or None (also for values the column could not hold)."""
+    if isinstance(value, bool):
         return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return number if 1 <= number <= MAX_DB_ID else None
 
 
 def _delivery_row(spec: dict | None, applicant, errors: list[FieldError]) -> Delivery:
