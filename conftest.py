@@ -15,6 +15,18 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_process_caches():
+    """Per-process caches of immutable rows key on ids, and test databases reuse ids after a
+    rollback; every test starts with them empty."""
+    from yiwang.cases.services.intake import _current_versions, _hall_of_agency, _version_facts
+
+    _version_facts.cache_clear()
+    _hall_of_agency.cache_clear()
+    _current_versions.clear()
+    yield
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright

@@ -157,7 +157,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--users", type=int, default=24)
-    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--applicants", type=int, default=200)
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)

@@ -78,6 +78,11 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("postgresql") and env_bool("DB_SERVER_SIDE_BINDING", True):
+    # Parameters travel separately from the SQL and psycopg prepares statements it sees repeatedly,
+    # so PostgreSQL skips parsing and planning the intake's handful of INSERTs (measured: see
+    # benchmarks/intake.py). Set DB_SERVER_SIDE_BINDING=0 behind a transaction-mode pgbouncer.
+    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # SQLite serialises writers; waiting a little instead of failing keeps the demo usable under
     # a few concurrent requests (window clerk + citizen in two tabs).
@@ -145,7 +150,11 @@ CELERY_BEAT_SCHEDULE = {
     # applied early in the morning and re-checked as the day goes on.
     "case-monitoring": {"task": "yiwang.cases.tasks.run_monitoring_task", "schedule": 3600.0},
     "prune-login-attempts": {"task": "yiwang.accounts.tasks.prune_login_attempts", "schedule": 86400.0},
+    "send-pending-notifications": {"task": "yiwang.notifications.tasks.send_pending_notifications", "schedule": 5.0},
 }
+# Kick an SMS/e-mail send right after each notifying transaction commits (one broker message each).
+# Off in production by default: the outbox sweeper above sends within ~5 s and intake stays lean.
+YIWANG_NOTIFY_KICK_ON_COMMIT = env_bool("YIWANG_NOTIFY_KICK_ON_COMMIT", True)
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}

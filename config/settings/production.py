@@ -7,6 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 from config.settings.base import *  # noqa: F403
 
 DEBUG = False
+YIWANG_NOTIFY_KICK_ON_COMMIT = env_bool("YIWANG_NOTIFY_KICK_ON_COMMIT", False)  # noqa: F405 (see base)
 
 
 def _required(name: str) -> str:

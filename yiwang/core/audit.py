@@ -64,6 +64,26 @@ def _actor_fields(actor: Any) -> tuple[int | None, str]:
     return getattr(actor, "pk", None), (label() if callable(label) else str(actor))[:150]
 
 
+def build_event(
+    *, actor: Any, action: str, obj: models.Model | None = None, details: dict | None = None,
+    object_type: str = "", object_id: str | int = "",
+) -> AuditEvent:
+    """An event with its content hash, not yet saved (for writers that insert rows in bulk)."""
+    actor_id, actor_label = _actor_fields(actor)
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = obj.pk
+    # Round-trip through JSON so the hash is computed over exactly what the database stores.
+    details = json.loads(_canonical(details or {}))
+    object_id = "" if object_id is None else str(object_id)
+    event = AuditEvent(
+        occurred_at=timezone.now(), actor_id=actor_id, actor_label=actor_label, action=action,
+        object_type=object_type, object_id=object_id, details=details,
+    )
+    event.content_hash = _hash_of(event)
+    return event
+
+
 def record_event(
     *, actor: Any, action: str, obj: models.Model | None = None, details: dict | None = None,
     object_type: str = "", object_id: str | int = "",
@@ -72,19 +92,8 @@ def record_event(
 
     `actor` is a user, None for the system, or a string naming a system actor (e.g. "monitoring").
     """
-    actor_id, actor_label = _actor_fields(actor)
-    if obj is not None:
-        object_type = object_type or obj._meta.label_lower
-        object_id = obj.pk
-    # Round-trip through JSON so the hash is computed over exactly what the database stores.
-    details = json.loads(_canonical(details or {}))
-    occurred_at = timezone.now()
-    object_id = "" if object_id is None else str(object_id)
-    event = AuditEvent(
-        occurred_at=occurred_at, actor_id=actor_id, actor_label=actor_label, action=action,
-        object_type=object_type, object_id=object_id, details=details,
-    )
-    event.content_hash = _hash_of(event)
+    event = build_event(actor=actor, action=action, obj=obj, details=details, object_type=object_type,
+                        object_id=object_id)
     event.save(force_insert=True)
     return event
 

@@ -1,7 +1,16 @@
-"""Notify a person on every channel they can be reached on; sending happens after commit."""
+"""Notify a person on every channel they can be reached on.
+
+A transactional outbox: `notify()` writes the messages in the caller's transaction, so a status
+change and the news of it commit (or roll back) together — the in-app copy is there at once, and
+no SMS is lost if the process dies right after the commit. The SMS/e-mail copies are sent by
+Celery: `send_pending_notifications` runs every few seconds (beat), and where
+YIWANG_NOTIFY_KICK_ON_COMMIT is on, each notifying transaction also kicks a send right after it
+commits (immediate SMS, at the price of one broker message per transaction).
+"""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -9,29 +18,47 @@ from yiwang.notifications.backends import email_backend, sms_backend
 from yiwang.notifications.models import DeliveryState, Notification, NotificationChannel
 
 
-def notify(*, recipient, topic: str, title: str, body: str, link: str = "", obj=None) -> list[Notification]:
-    """Create the in-app message and, where the recipient has a phone / e-mail, the SMS / e-mail
-    copies; schedule their sending with Celery once the caller's transaction commits."""
+def build_notifications(*, recipient, topic: str, title: str, body: str, link: str = "", obj=None) -> list[Notification]:
+    """The in-app copy and, where the recipient has a phone / e-mail, the SMS / e-mail copies —
+    not yet saved (for writers that insert rows in bulk; then call `after_outbound_saved()`)."""
     object_type = obj._meta.label_lower if obj is not None else ""
     object_id = str(obj.pk) if obj is not None else ""
     common = {"recipient": recipient, "topic": topic, "title": title, "body": body, "link": link,
-                  "object_type": object_type, "object_id": object_id}
+              "object_type": object_type, "object_id": object_id}
     rows = [Notification(channel=NotificationChannel.IN_APP, state=DeliveryState.SENT, sent_at=timezone.now(), **common)]
     if getattr(recipient, "phone", ""):
         rows.append(Notification(channel=NotificationChannel.SMS, **common))
     if getattr(recipient, "email", ""):
         rows.append(Notification(channel=NotificationChannel.EMAIL, **common))
-    created = Notification.objects.bulk_create(rows)
-    outbound = [n.pk for n in created if n.channel != NotificationChannel.IN_APP]
-    if outbound:
-        from yiwang.notifications.tasks import send_notifications
+    return rows
 
-        transaction.on_commit(lambda: send_notifications.delay(outbound))
+
+def after_outbound_saved(rows: list[Notification]) -> None:
+    """Kick the sender once the transaction commits (if configured; else the sweeper sends)."""
+    if any(n.channel != NotificationChannel.IN_APP for n in rows) and getattr(settings, "YIWANG_NOTIFY_KICK_ON_COMMIT", True):
+        from yiwang.notifications.tasks import send_pending_notifications
+
+        transaction.on_commit(send_pending_notifications.delay)
+
+
+def notify(*, recipient, topic: str, title: str, body: str, link: str = "", obj=None) -> list[Notification]:
+    """Write the messages in the caller's transaction; SMS/e-mail copies go out after commit."""
+    created = Notification.objects.bulk_create(
+        build_notifications(recipient=recipient, topic=topic, title=title, body=body, link=link, obj=obj))
+    after_outbound_saved(created)
     return created
 
 
+def pending_notification_ids(*, limit: int = 500) -> list[int]:
+    """Outbound messages still to send (the sweeper's work list), oldest first."""
+    return list(Notification.objects.filter(state=DeliveryState.PENDING).exclude(channel=NotificationChannel.IN_APP)
+                .order_by("id").values_list("pk", flat=True)[:limit])
+
+
 def notification_send(*, notification_id: int) -> Notification:
-    """Send one SMS/e-mail copy. Idempotent: a row already sent is not sent again."""
+    """Send one SMS/e-mail copy. Idempotent: a row already sent is not sent again. A gateway error
+    is recorded on the row (which stays pending until its attempts run out) and then re-raised."""
+    failure = None
     with transaction.atomic():
         n = Notification.objects.select_for_update().select_related("recipient").get(pk=notification_id)
         if n.state != DeliveryState.PENDING:
@@ -43,14 +70,15 @@ def notification_send(*, notification_id: int) -> Notification:
             elif n.channel == NotificationChannel.EMAIL:
                 email_backend().send(address=n.recipient.email, subject=n.title, text=n.body)
             n.state, n.sent_at, n.error = DeliveryState.SENT, timezone.now(), ""
-        except Exception as exc:  # a gateway failure must not lose the message: it stays pending for retry
+        except Exception as exc:  # the gateway is outside the project: record, keep, retry later
+            failure = exc
             n.error = str(exc)[:300]
             if n.attempts >= 5:
                 n.state = DeliveryState.FAILED
-            n.save(update_fields=["attempts", "state", "error", "updated_at"])
-            raise
         n.save(update_fields=["attempts", "state", "sent_at", "error", "updated_at"])
-        return n
+    if failure is not None:
+        raise failure
+    return n
 
 
 def notification_mark_read(*, recipient, notification_ids: list[int]) -> int:

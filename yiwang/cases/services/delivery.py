@@ -58,16 +58,9 @@ def prepare_delivery(*, case: Case, actor) -> None:
 
 
 def _send_code(*, application: Application, text: str) -> None:
-    applicant_id = application.applicant_id
-    app_id = application.pk
+    from yiwang.notifications.services import notify
 
-    def send():
-        from yiwang.cases.tasks import notify_user
-
-        notify_user.delay(user_id=applicant_id, topic="delivery.code", title="领取结果", body=text,
-                          object_type="cases.application", object_id=app_id)
-
-    transaction.on_commit(send)
+    notify(recipient=application.applicant, topic="delivery.code", title="领取结果", body=text, obj=application)
 
 
 def _deliver_application(*, application: Application, actor, note: str, today: date | None = None) -> list[Case]:

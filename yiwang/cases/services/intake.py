@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import time
 import zipfile
 from dataclasses import dataclass
 from datetime import date
@@ -28,12 +29,14 @@ from yiwang.cases.constants import (
     MaterialSatisfaction,
 )
 from yiwang.cases.models import Application, ApplicationMaterial, Case, Delivery, Locker, StoredFile
-from yiwang.cases.services.transitions import notify_applicant, record_initial_status
+from yiwang.cases.services.submission_write import SubmissionRows, persist_submission
+from yiwang.cases.services.transitions import applicant_notifications, initial_status_change
 from yiwang.catalog.constants import MaterialNecessity, VersionStatus
 from yiwang.catalog.models import FormField, ImplementationVersion, Material
 from yiwang.core.audit import record_event
 from yiwang.core.crypto import sm3_hex
 from yiwang.core.errors import MAX_DB_ID, Conflict, DomainError, FieldError, NotFound, ValidationFailed
+from yiwang.notifications.models import Notification
 from yiwang.orgs.constants import OrganisationKind
 from yiwang.orgs.models import Organisation
 from yiwang.workdays.time_limits import add_working_days
@@ -68,13 +71,35 @@ def _version_facts(version_id: int) -> VersionFacts:
     return VersionFacts(version_id, version.implementation_id, agency.id, agency.path, version.city_wide, fields, materials)
 
 
-def published_version_for(implementation_id: int) -> ImplementationVersion:
-    """The version an application filed now is pinned to: the current published one."""
-    version = (ImplementationVersion.objects.filter(implementation_id=implementation_id, status=VersionStatus.PUBLISHED,
-                                                    implementation__current_version=models.F("pk")).first())
-    if version is None:
+# implementation id -> (version id, monotonic time read). A publication reaches intake within this
+# many seconds in every process; a filing in that window pins the version that was current when
+# the window opened — legally the same moment (a guide takes effect on its publication day).
+CURRENT_VERSION_TTL_SECONDS = 2.0
+_current_versions: dict[int, tuple[int, float]] = {}
+
+
+def current_published_version_id(implementation_id) -> int:
+    """The id of the version an application filed now is pinned to: the current published one.
+    Everything else about that version comes from the per-process cache (published versions never
+    change); which version is current is re-read at most every CURRENT_VERSION_TTL_SECONDS."""
+    impl_id = _as_int(implementation_id)
+    cached = _current_versions.get(impl_id) if impl_id else None
+    now = time.monotonic()
+    if cached and now - cached[1] < CURRENT_VERSION_TTL_SECONDS:
+        return cached[0]
+    version_id = impl_id and (ImplementationVersion.objects.filter(
+        implementation_id=impl_id, status=VersionStatus.PUBLISHED, implementation__current_version=models.F("pk"))
+        .values_list("pk", flat=True).first())
+    if not version_id:
         raise NotFound("该事项不存在或尚未发布，暂不能申请。", code=ErrorCode.NOT_PUBLISHED, field="implementation")
-    return version
+    if len(_current_versions) > 10_000:
+        _current_versions.clear()
+    _current_versions[impl_id] = (version_id, now)
+    return version_id
+
+
+def published_version_for(implementation_id) -> ImplementationVersion:
+    return ImplementationVersion.objects.get(pk=current_published_version_id(implementation_id))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -166,7 +191,8 @@ def _resolve_materials(*, facts: VersionFacts, applicant, materials: dict, chann
     given = {_as_int(k): v for k, v in (materials or {}).items() if _as_int(k)}
     file_ids = {_as_int(spec.get("file") or spec.get("reuse")) for spec in given.values() if isinstance(spec, dict)}
     file_ids.discard(None)
-    owned = {f.pk: f for f in StoredFile.objects.filter(pk__in=file_ids, owner=applicant)} if file_ids else {}
+    owned = ({f.pk: f for f in StoredFile.objects.filter(pk__in=file_ids, owner=applicant).only("pk", "owner_id")}
+             if file_ids else {})
     for requirement in facts.materials:
         spec = given.pop(requirement.pk, None)
         field = f"materials.{requirement.pk}"
@@ -371,11 +397,10 @@ def _replay(applicant, key: str, digest: str) -> Application | None:
     return existing
 
 
-@transaction.atomic
 def _submit(*, actor, applicant, implementation_id, form_data, materials, channel, outlet, delivery,
             idempotency_key, digest, draft, today) -> Application:
-    version = published_version_for(implementation_id)
-    facts = _version_facts(version.pk)
+    version_id = current_published_version_id(implementation_id)
+    facts = _version_facts(version_id)
     cleaned, errors = _validate_form(facts, form_data)
     material_rows = _resolve_materials(facts=facts, applicant=applicant, materials=materials or {}, channel=channel,
                                        errors=errors)
@@ -386,10 +411,10 @@ def _submit(*, actor, applicant, implementation_id, form_data, materials, channe
 
     now = timezone.now()
     today = today or timezone.localdate(now)
-    application = draft or Application(applicant=applicant, implementation_id=implementation_id)
     if draft is not None and (draft.status != ApplicationStatus.DRAFT or draft.applicant_id != applicant.pk):
         raise NotFound("草稿不存在或已提交。", code="draft_not_found")
-    application.version = version
+    application = Application(applicant=applicant, implementation_id=facts.implementation_id)
+    application.version_id = version_id
     application.channel = channel
     application.outlet_id = outlet_id
     application.filed_by = actor if getattr(actor, "pk", None) and actor.pk != applicant.pk else None
@@ -398,29 +423,53 @@ def _submit(*, actor, applicant, implementation_id, form_data, materials, channe
     application.submitted_at = now
     application.idempotency_key = idempotency_key
     application.request_digest = digest
-    application.save()
-
-    for row in material_rows:
-        row.application = application
-    ApplicationMaterial.objects.bulk_create(material_rows)
-    delivery_row.application = application
     if delivery_row.method == DeliveryMethod.WINDOW:
         delivery_row.pickup_outlet_id = outlet_id  # results are handed over where the case was filed
-    delivery_row.save()
-
-    case = Case.objects.create(
+    case = Case(
         number=f"{today:%Y%m%d}{secrets.randbelow(10**10):010d}",
         verification_code=f"{secrets.randbelow(10**6):06d}",
-        application=application, applicant=applicant, implementation_id=implementation_id, version=version,
+        applicant=applicant, implementation_id=facts.implementation_id, version_id=version_id,
         agency_id=facts.agency_id, agency_path=facts.agency_path, outlet_id=outlet_id, outlet_path=outlet_path,
         channel=channel, status=CaseStatus.SUBMITTED, applicant_name=applicant.display_name,
         applicant_id_number=applicant.id_number or "", applicant_phone=applicant.phone or "",
         received_on=today,
         acceptance_due_on=add_working_days(today, ACCEPTANCE_PERIOD_WORKING_DAYS).due_date,
     )
-    record_initial_status(case=case, actor=actor, channel=channel)
-    record_event(actor=actor, action="application.submitted", obj=application,
-                 details={"case": case.number, "channel": channel, "version": version.pk})
-    notify_applicant(case=case, status=case.status)
+    rows = SubmissionRows(
+        application=application, materials=material_rows, delivery=delivery_row, case=case,
+        status_change=initial_status_change(case=case, actor=actor, channel=channel),
+        notifications=applicant_notifications(case=case, status=CaseStatus.SUBMITTED), actor=actor,
+        audit_details={"channel": channel, "version": version_id},
+    )
+    if draft is None:
+        persist_submission(rows)
+    else:
+        _persist_draft_submission(draft, rows)
+    application = rows.application
     application.submitted_cases = [case]
     return application
+
+
+@transaction.atomic
+def _persist_draft_submission(draft: Application, rows: SubmissionRows) -> None:
+    """A draft already has its application row: update it, then write the rest like a new one."""
+    fresh = rows.application
+    for name in ("version_id", "channel", "outlet_id", "filed_by_id", "form_data", "status", "submitted_at",
+                 "idempotency_key", "request_digest"):
+        setattr(draft, name, getattr(fresh, name))
+    draft.save()
+    rows.application = draft
+    for material in rows.materials:
+        material.application = draft
+    rows.delivery.application = draft
+    rows.case.application = draft
+    ApplicationMaterial.objects.bulk_create(rows.materials)
+    rows.delivery.save(force_insert=True)
+    rows.case.save(force_insert=True)
+    rows.status_change.case = rows.case
+    rows.status_change.save(force_insert=True)
+    record_event(actor=rows.actor, action="application.submitted", obj=draft,
+                 details={"case": rows.case.number, **rows.audit_details})
+    for n in rows.notifications:
+        n.object_id = str(rows.case.pk)
+    Notification.objects.bulk_create(rows.notifications)

@@ -3,7 +3,6 @@ the audit event, notify the applicant after commit."""
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils import timezone
 
 from yiwang.cases.constants import CaseStatus
@@ -47,25 +46,31 @@ def case_transition(*, case: Case, action: str, actor, note: str = "", details: 
     return case
 
 
-def record_initial_status(*, case: Case, actor, channel: str) -> None:
-    CaseStatusChange.objects.create(
+def initial_status_change(*, case: Case, actor, channel: str) -> CaseStatusChange:
+    """The first row of a case's timeline (unsaved)."""
+    return CaseStatusChange(
         case=case, from_status="", to_status=case.status, action="submit", actor=actor if getattr(actor, "pk", None) else None,
         actor_label=_label(actor), occurred_at=timezone.now(), details={"channel": channel},
     )
 
 
-def notify_applicant(*, case: Case, status: str, reason: str = "") -> None:
+def applicant_notifications(*, case: Case, status: str, reason: str = "") -> list:
+    """What the applicant is told about `status` (unsaved notification rows)."""
+    from yiwang.notifications.services import build_notifications
+
     title, body = _NOTICE.get(status, ("办件状态更新", "办件 {number} 状态：{status}"))
-    case_id = case.pk
     text = body.format(number=case.number, due_on=case.due_on or "—", reason=reason or "详见办件详情",
                        status=CaseStatus(status).label)
+    return build_notifications(recipient=case.applicant, topic=f"case.{status}", title=title, body=text,
+                               link=f"/cases/mine/{case.pk}/", obj=case)
 
-    def send():
-        from yiwang.cases.tasks import notify_case_applicant
 
-        notify_case_applicant.delay(case_id=case_id, topic=f"case.{status}", title=title, body=text)
+def notify_applicant(*, case: Case, status: str, reason: str = "") -> None:
+    """Tell the applicant, in the same transaction as the change (notifications' outbox)."""
+    from yiwang.notifications.models import Notification
+    from yiwang.notifications.services import after_outbound_saved
 
-    transaction.on_commit(send)
+    after_outbound_saved(Notification.objects.bulk_create(applicant_notifications(case=case, status=status, reason=reason)))
 
 
 def _label(actor) -> str:

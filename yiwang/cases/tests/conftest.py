@@ -23,16 +23,6 @@ MONDAY = dt.date(2026, 11, 16)  # an ordinary working week: 16–20 Nov 2026, th
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_process_caches():
-    """Per-process caches key on row ids; test databases reuse ids after a rollback."""
-    from yiwang.cases.services.intake import _hall_of_agency, _version_facts
-
-    _version_facts.cache_clear()
-    _hall_of_agency.cache_clear()
-    yield
-
-
 class World:
     pass
 

@@ -75,7 +75,7 @@ def wait_for(predicate, timeout=30.0):
 
 def test_status_change_notifies_through_redis_and_the_worker(world, submit, real_worker):
     MemorySmsBackend.outbox.clear()
-    case = submit()  # commits for real: on_commit → notify_case_applicant.delay → Redis
+    case = submit()  # commits for real: outbox rows, then on_commit → send_notifications.delay → Redis
     assert wait_for(lambda: Notification.objects.filter(recipient=world.citizen, topic="case.submitted",
                                                         channel="sms", state="sent").exists())
     inbox = Notification.objects.get(recipient=world.citizen, topic="case.submitted", channel="in_app")

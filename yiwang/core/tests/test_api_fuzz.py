@@ -19,6 +19,21 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 EXAMPLES = int(os.environ.get("YIWANG_FUZZ_EXAMPLES", "12"))
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Django closes "obsolete" connections when a request ends; the test client switches that off
+    while it runs a request, and calls made straight through WSGI must too, or the connection
+    holding the test's transaction is closed under it (PostgreSQL)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def token(db):
     from yiwang.accounts.services import api_token_create
