@@ -19,11 +19,9 @@ CHROMIUM_ARGS = [
 def _fresh_process_caches():
     """Per-process caches of immutable rows key on ids, and test databases reuse ids after a
     rollback; every test starts with them empty."""
-    from yiwang.cases.services.intake import _current_versions, _hall_of_agency, _version_facts
+    from yiwang.cases.services.intake import clear_process_caches
 
-    _version_facts.cache_clear()
-    _hall_of_agency.cache_clear()
-    _current_versions.clear()
+    clear_process_caches()
     yield
 
 

@@ -495,3 +495,22 @@ def reassign_task(request, task_id: DbId, payload: ReassignIn):
     if to_user is None:
         raise NotFound("未找到该工作人员。", code="user_not_found", field="to_user_id")
     return _task(task_reassign(actor=request.auth, task=task, to_user=to_user))
+
+
+class LockerPickupIn(Schema):
+    pickup_code: str = Field(min_length=1, max_length=20)
+
+
+class LockerPickupOut(Schema):
+    delivered_case_numbers: list[str]
+
+
+@router.post("/lockers/{locker_code}/pickup", response=LockerPickupOut, summary="智能信包箱凭取件码取件（信包箱设备调用）")
+def locker_pickup(request, locker_code: str, payload: LockerPickupIn):
+    from yiwang.cases.models import Locker
+
+    locker = Locker.objects.select_related("outlet").filter(code=locker_code[:30]).first()
+    if locker is None:
+        raise NotFound("未找到该信包箱。", code="locker_not_found")
+    cases = services.locker_pickup(actor=request.auth, locker=locker, pickup_code=payload.pickup_code)
+    return {"delivered_case_numbers": [c.number for c in cases]}

@@ -140,13 +140,13 @@ def lockers() -> list[Locker]:
 def version_form_fields(version) -> list:
     """A published version's form fields with their data elements, in order (cached per process:
     published versions never change)."""
-    from yiwang.cases.services.intake import _version_facts
+    from yiwang.cases.services.intake import version_facts
 
-    return list(_version_facts(version.pk).form_fields)
+    return list(version_facts(version.pk).form_fields)
 
 
 def version_requirements(version) -> list:
     """A published version's material requirements, in order (cached like the form fields)."""
-    from yiwang.cases.services.intake import _version_facts
+    from yiwang.cases.services.intake import version_facts
 
-    return list(_version_facts(version.pk).materials)
+    return list(version_facts(version.pk).materials)

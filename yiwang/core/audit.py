@@ -55,7 +55,8 @@ def _hash_of(event: AuditEvent) -> str:
     )
 
 
-def _actor_fields(actor: Any) -> tuple[int | None, str]:
+def actor_fields(actor: Any) -> tuple[int | None, str]:
+    """(user id or None, label) of an actor: a user, None for the system, or a system actor's name."""
     if actor is None:
         return None, "system"
     if isinstance(actor, str):
@@ -69,7 +70,7 @@ def build_event(
     object_type: str = "", object_id: str | int = "",
 ) -> AuditEvent:
     """An event with its content hash, not yet saved (for writers that insert rows in bulk)."""
-    actor_id, actor_label = _actor_fields(actor)
+    actor_id, actor_label = actor_fields(actor)
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = obj.pk

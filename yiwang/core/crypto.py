@@ -62,6 +62,14 @@ def sm3_hex(data: bytes) -> str:
     return digest.finalize().hex()
 
 
+def sm3_hex_chunks(chunks) -> str:
+    """SM3 of a stream (an uploaded file) without holding it all in memory."""
+    digest = hashes.Hash(hashes.SM3())
+    for chunk in chunks:
+        digest.update(chunk)
+    return digest.finalize().hex()
+
+
 def mask_id_number(value: str) -> str:
     """6101**********123X: area prefix and last four stay readable for the clerk to compare."""
     if not value:

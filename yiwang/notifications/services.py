@@ -41,12 +41,16 @@ def after_outbound_saved(rows: list[Notification]) -> None:
         transaction.on_commit(send_pending_notifications.delay)
 
 
-def notify(*, recipient, topic: str, title: str, body: str, link: str = "", obj=None) -> list[Notification]:
-    """Write the messages in the caller's transaction; SMS/e-mail copies go out after commit."""
-    created = Notification.objects.bulk_create(
-        build_notifications(recipient=recipient, topic=topic, title=title, body=body, link=link, obj=obj))
+def save_notifications(rows: list[Notification]) -> list[Notification]:
+    """Write built messages in the caller's transaction; SMS/e-mail copies go out after commit."""
+    created = Notification.objects.bulk_create(rows)
     after_outbound_saved(created)
     return created
+
+
+def notify(*, recipient, topic: str, title: str, body: str, link: str = "", obj=None) -> list[Notification]:
+    return save_notifications(build_notifications(recipient=recipient, topic=topic, title=title, body=body, link=link,
+                                                  obj=obj))
 
 
 def pending_notification_ids(*, limit: int = 500) -> list[int]:

@@ -27,7 +27,6 @@ from yiwang.cases.services.delivery import (
 )
 from yiwang.cases.services.intake import (
     application_discard_draft,
-    application_problems,
     application_save_draft,
     application_submit,
     delivery_problems,
@@ -39,7 +38,6 @@ from yiwang.cases.services.monitoring import run_monitoring
 
 __all__ = [
     "application_discard_draft",
-    "application_problems",
     "application_save_draft",
     "application_submit",
     "case_accept",

@@ -16,6 +16,7 @@ from yiwang.cases.constants import (
     AcceptanceMode,
     CaseAction,
     CaseStatus,
+    Channel,
     DocumentKind,
     ErrorCode,
     MaterialSatisfaction,
@@ -24,7 +25,13 @@ from yiwang.cases.constants import (
 from yiwang.cases.locks import lock_case
 from yiwang.cases.models import ApplicationMaterial, Case, Commitment, CorrectionNotice, Deferral, Refusal
 from yiwang.cases.services.clock import start_clock
-from yiwang.cases.services.intake import ACCEPTANCE_PERIOD_WORKING_DAYS, _as_int, _resolve_materials, _version_facts
+from yiwang.cases.services.intake import (
+    ACCEPTANCE_PERIOD_WORKING_DAYS,
+    as_db_id,
+    resolve_given_materials,
+    validate_form,
+    version_facts,
+)
 from yiwang.cases.services.transitions import case_transition
 from yiwang.catalog.constants import MaterialNecessity
 from yiwang.core.errors import DomainError, FieldError, ValidationFailed
@@ -122,7 +129,7 @@ def _start_review(*, case: Case, actor) -> None:
 
 def _create_deferral(case: Case, spec: dict, today: date) -> Deferral:
     errors = []
-    facts = _version_facts(case.version_id)
+    facts = version_facts(case.version_id)
     deferrable = {m.pk: m for m in facts.materials if m.necessity == MaterialNecessity.DEFERRABLE}
     ids = [int(i) for i in spec.get("requirement_ids") or [] if str(i).isdigit()]
     if not ids:
@@ -207,7 +214,7 @@ def case_request_corrections(*, actor, case: Case, items: list[dict], today: dat
     targets = [c["target"].removeprefix("materials/") for c in clean if c["target"].startswith("materials/")]
     if targets:
         ApplicationMaterial.objects.filter(application_id=case.application_id,
-                                           requirement_id__in=[i for i in map(_as_int, targets) if i]).update(
+                                           requirement_id__in=[i for i in map(as_db_id, targets) if i]).update(
             review="needs_correction")
     case_transition(case=case, action=CaseAction.REQUEST_CORRECTIONS, actor=actor, details={"items": len(clean)})
     from yiwang.cases.documents import document_issue
@@ -229,26 +236,19 @@ def case_resubmit(*, actor, case: Case, form_data: dict | None = None, materials
     application = case.application
     errors: list[FieldError] = []
     if form_data is not None:
-        from yiwang.cases.services.intake import _validate_form
-
-        cleaned, form_errors = _validate_form(_version_facts(case.version_id), {**application.form_data, **form_data})
+        cleaned, form_errors = validate_form(version_facts(case.version_id), {**application.form_data, **form_data})
         errors += form_errors
-    if materials:
-        facts = _version_facts(case.version_id)
-        rows = _resolve_materials(facts=facts, applicant=case.applicant, materials={
-            **{str(m.requirement_id): ({"file": m.stored_file_id} if m.stored_file_id else {"paper": True})
-               for m in application.materials.all() if m.satisfaction != MaterialSatisfaction.MISSING},
-            **materials}, channel=application.channel, errors=errors)
+    rows = resolve_given_materials(version_id=case.version_id, applicant=case.applicant, materials=materials or {},
+                                   channel=Channel.WINDOW if actor.is_staff_member else application.channel, errors=errors)
     if errors:
         raise ValidationFailed(errors)
     if form_data is not None:
         application.form_data = cleaned
         application.save(update_fields=["form_data", "updated_at"])
-    if materials:
-        for row in rows:
-            ApplicationMaterial.objects.update_or_create(
-                application=application, requirement=row.requirement,
-                defaults={"satisfaction": row.satisfaction, "stored_file": row.stored_file, "review": "pending"})
+    for row in rows:
+        ApplicationMaterial.objects.update_or_create(
+            application=application, requirement=row.requirement,
+            defaults={"satisfaction": row.satisfaction, "stored_file": row.stored_file, "review": "pending"})
     case.correction_notices.filter(responded_at__isnull=True).update(responded_at=timezone.now())
     case.received_on = today
     case.acceptance_due_on = add_working_days(today, ACCEPTANCE_PERIOD_WORKING_DAYS).due_date

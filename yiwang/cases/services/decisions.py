@@ -3,7 +3,6 @@ deferred materials supplied (or not) and commitments verified (or found false)."
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 from django.db import transaction
@@ -21,7 +20,7 @@ from yiwang.cases.constants import (
 )
 from yiwang.cases.locks import lock_case
 from yiwang.cases.models import ApplicationMaterial, Case
-from yiwang.cases.services.intake import _resolve_materials, _version_facts
+from yiwang.cases.services.intake import as_db_id, resolve_given_materials, version_facts
 from yiwang.cases.services.transitions import case_transition
 from yiwang.core.audit import record_event
 from yiwang.core.errors import Conflict, FieldError, NotFound, ValidationFailed
@@ -100,24 +99,20 @@ def case_supplement_deferred(*, actor, case: Case, materials: dict, today: date 
     if deferral is None or deferral.completed_at or deferral.lapsed_at:
         raise Conflict("该办件没有待补交的容缺材料。", code="no_deferral")
     wanted = set(deferral.requirements.values_list("pk", flat=True))
-    given = {int(k): v for k, v in (materials or {}).items() if str(k).isdigit() and int(k) in wanted}
+    given = {k: v for k, v in (materials or {}).items() if as_db_id(k) in wanted}
     errors: list[FieldError] = []
-    facts = _version_facts(case.version_id)
-    for requirement in facts.materials:
-        if requirement.pk in wanted and requirement.pk not in given:
-            pending = ApplicationMaterial.objects.filter(application_id=case.application_id, requirement=requirement,
-                                                         satisfaction=MaterialSatisfaction.DEFERRED).exists()
-            if pending:
-                errors.append(FieldError(f"materials.{requirement.pk}", "material_missing",
-                                         f"请补交「{requirement.name}」。"))
-    sub_facts = replace(facts, materials=tuple(m for m in facts.materials if m.pk in given))
+    # Every deferred material still outstanding must come now.
+    outstanding = set(ApplicationMaterial.objects.filter(
+        application_id=case.application_id, requirement_id__in=wanted, satisfaction=MaterialSatisfaction.DEFERRED)
+        .values_list("requirement_id", flat=True))
+    given_ids = {as_db_id(k) for k in given}
+    for requirement in version_facts(case.version_id).materials:
+        if requirement.pk in outstanding and requirement.pk not in given_ids:
+            errors.append(FieldError(f"materials.{requirement.pk}", "material_missing", f"请补交「{requirement.name}」。"))
     # Paper originals count when a clerk receives them at the counter, whatever the filing channel.
     channel = Channel.WINDOW if actor.is_staff_member else case.application.channel
-    rows = _resolve_materials(facts=sub_facts, applicant=case.applicant, materials=given, channel=channel, errors=errors)
-    for row in rows:
-        if row.satisfaction == MaterialSatisfaction.MISSING:  # deferrable, so "missing" passed intake
-            errors.append(FieldError(f"materials.{row.requirement_id}", "material_missing",
-                                     f"请上传「{row.requirement.name}」，或到窗口提交纸质原件。"))
+    rows = resolve_given_materials(version_id=case.version_id, applicant=case.applicant, materials=given,
+                                   channel=channel, errors=errors)
     if errors:
         raise ValidationFailed(errors)
     for row in rows:

@@ -17,7 +17,7 @@ from yiwang.cases.access import require_case_role
 from yiwang.cases.constants import CaseAction, CaseStatus, DeliveryMethod, ErrorCode, TransferStatus
 from yiwang.cases.locks import lock_application, lock_case
 from yiwang.cases.models import Application, Case, Delivery, Locker, MaterialTransfer
-from yiwang.cases.services.intake import _hall_for_agency
+from yiwang.cases.services.intake import agency_hall_id
 from yiwang.cases.services.transitions import case_transition
 from yiwang.core.audit import record_event
 from yiwang.core.crypto import sm3_hex
@@ -141,12 +141,15 @@ def case_deliver(*, actor, case: Case, pickup_code: str = "", tracking_number: s
 
 
 @transaction.atomic
-def locker_pickup(*, locker: Locker, pickup_code: str, today: date | None = None) -> list[Case]:
-    """The applicant opens the locker with the one-time code (24-hour self-service)."""
+def locker_pickup(*, actor, locker: Locker, pickup_code: str, today: date | None = None) -> list[Case]:
+    """The applicant opens the locker with the one-time code (24-hour self-service). `actor` is the
+    locker's own device account: a window-clerk role at the locker's outlet."""
+    if not has_role(actor, Role.WINDOW_CLERK, locker.outlet):
+        raise NotFound("未找到该信包箱。", code="locker_not_found")
     for delivery in Delivery.objects.select_related("application").filter(
             locker=locker, completed_at__isnull=True).exclude(pickup_code_hash=""):
         if _code_hash(delivery.application_id, pickup_code) == delivery.pickup_code_hash:
-            return _deliver_application(application=delivery.application, actor=f"locker:{locker.code}",
+            return _deliver_application(application=delivery.application, actor=actor,
                                         note=f"信包箱 {locker.code} 自取", today=today)
     raise DomainError("取件码不正确或已使用。", code=ErrorCode.PICKUP_CODE, field="pickup_code")
 
@@ -156,7 +159,7 @@ def material_transfer_send(*, actor, case: Case, tracking_number: str = "") -> M
     """City-wide handling: the accepting outlet sends the paper materials to the owning agency."""
     if not case.outlet_id or not has_role(actor, Role.WINDOW_CLERK, case.outlet):
         raise NotFound("未找到该办件。", code="case_not_found")
-    if case.outlet_id == _hall_for_agency(case.agency_id) or case.transfers.filter(status=TransferStatus.SENT).exists():
+    if case.outlet_id == agency_hall_id(case.agency_id) or case.transfers.filter(status=TransferStatus.SENT).exists():
         raise Conflict("该办件无需流转纸质材料或已在流转中。", code="transfer_not_needed")
     transfer = MaterialTransfer.objects.create(case=case, from_outlet_id=case.outlet_id, to_agency_id=case.agency_id,
                                                tracking_number=tracking_number.strip(), sent_at=timezone.now(),

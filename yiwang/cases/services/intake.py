@@ -11,7 +11,7 @@ import json
 import secrets
 import time
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 
@@ -34,7 +34,7 @@ from yiwang.cases.services.transitions import applicant_notifications, initial_s
 from yiwang.catalog.constants import MaterialNecessity, VersionStatus
 from yiwang.catalog.models import FormField, ImplementationVersion, Material
 from yiwang.core.audit import record_event
-from yiwang.core.crypto import sm3_hex
+from yiwang.core.crypto import sm3_hex, sm3_hex_chunks
 from yiwang.core.errors import MAX_DB_ID, Conflict, DomainError, FieldError, NotFound, ValidationFailed
 from yiwang.notifications.models import Notification
 from yiwang.orgs.constants import OrganisationKind
@@ -63,7 +63,7 @@ class VersionFacts:
 
 
 @lru_cache(maxsize=2048)
-def _version_facts(version_id: int) -> VersionFacts:
+def version_facts(version_id: int) -> VersionFacts:
     version = ImplementationVersion.objects.select_related("implementation__agency").get(pk=version_id)
     fields = tuple(FormField.objects.filter(version_id=version_id).select_related("data_element").order_by("order", "id"))
     materials = tuple(Material.objects.filter(version_id=version_id).order_by("order", "id"))
@@ -82,7 +82,7 @@ def current_published_version_id(implementation_id) -> int:
     """The id of the version an application filed now is pinned to: the current published one.
     Everything else about that version comes from the per-process cache (published versions never
     change); which version is current is re-read at most every CURRENT_VERSION_TTL_SECONDS."""
-    impl_id = _as_int(implementation_id)
+    impl_id = as_db_id(implementation_id)
     cached = _current_versions.get(impl_id) if impl_id else None
     now = time.monotonic()
     if cached and now - cached[1] < CURRENT_VERSION_TTL_SECONDS:
@@ -145,9 +145,8 @@ def stored_file_create(*, actor, owner, upload: UploadedFile, field: str = "file
             f"文件「{upload.name}」的内容不是 PDF、JPEG、PNG 或 OFD 格式（按文件内容判断，与扩展名无关），请转换后上传。",
             code=ErrorCode.FILE_TYPE, field=field)
     upload.seek(0)
-    digest_source = b"".join(upload.chunks())
     stored = StoredFile(owner=owner, original_name=upload.name[:255], content_type=content_type, size=upload.size,
-                        sm3=sm3_hex(digest_source))
+                        sm3=sm3_hex_chunks(upload.chunks()))
     upload.seek(0)
     stored.file.save(f"{secrets.token_hex(16)}", upload, save=False)
     stored.save()
@@ -164,7 +163,7 @@ def reusable_files_for(applicant) -> list[StoredFile]:
 # ---------------------------------------------------------------------------------------------
 # Form data and materials
 
-def _validate_form(facts: VersionFacts, form_data: dict) -> tuple[dict, list[FieldError]]:
+def validate_form(facts: VersionFacts, form_data: dict) -> tuple[dict, list[FieldError]]:
     from yiwang.catalog.application_form import validate_form_data
 
     return validate_form_data(list(facts.form_fields), form_data or {})
@@ -172,7 +171,7 @@ def _validate_form(facts: VersionFacts, form_data: dict) -> tuple[dict, list[Fie
 
 def prefill_from_profile(*, version: ImplementationVersion, applicant) -> dict:
     """Initial form values from the applicant's profile (data elements with a profile source)."""
-    facts = _version_facts(version.pk)
+    facts = version_facts(version.pk)
     values = {}
     for field in facts.form_fields:
         source = field.data_element.profile_source
@@ -183,13 +182,13 @@ def prefill_from_profile(*, version: ImplementationVersion, applicant) -> dict:
     return values
 
 
-def _resolve_materials(*, facts: VersionFacts, applicant, materials: dict, channel: str,
+def resolve_materials(*, facts: VersionFacts, applicant, materials: dict, channel: str,
                        errors: list[FieldError]) -> list[ApplicationMaterial]:
     """Turn {requirement_id: {"file": id} | {"reuse": id} | {"paper": true}} into rows; missing
     required materials become field errors (all at once)."""
     rows = []
-    given = {_as_int(k): v for k, v in (materials or {}).items() if _as_int(k)}
-    file_ids = {_as_int(spec.get("file") or spec.get("reuse")) for spec in given.values() if isinstance(spec, dict)}
+    given = {as_db_id(k): v for k, v in (materials or {}).items() if as_db_id(k)}
+    file_ids = {as_db_id(spec.get("file") or spec.get("reuse")) for spec in given.values() if isinstance(spec, dict)}
     file_ids.discard(None)
     owned = ({f.pk: f for f in StoredFile.objects.filter(pk__in=file_ids, owner=applicant).only("pk", "owner_id")}
              if file_ids else {})
@@ -199,7 +198,7 @@ def _resolve_materials(*, facts: VersionFacts, applicant, materials: dict, chann
         row = ApplicationMaterial(requirement=requirement)
         if isinstance(spec, dict) and (spec.get("file") or spec.get("reuse")):
             file_id = spec.get("file") or spec.get("reuse")
-            stored = owned.get(_as_int(file_id))
+            stored = owned.get(as_db_id(file_id))
             if stored is None:
                 errors.append(FieldError(field, "file_not_found", f"「{requirement.name}」引用的文件不存在或不属于申请人，请重新上传。"))
                 continue
@@ -218,7 +217,22 @@ def _resolve_materials(*, facts: VersionFacts, applicant, materials: dict, chann
     return rows
 
 
-def _as_int(value) -> int | None:
+def resolve_given_materials(*, version_id: int, applicant, materials: dict, channel: str,
+                            errors: list[FieldError]) -> list[ApplicationMaterial]:
+    """Rows for just the requirements named in `materials` (a correction, a deferred supplement):
+    each of them must now actually be provided, also the ones that were optional at submission."""
+    facts = version_facts(version_id)
+    named = {as_db_id(k) for k in materials or {}}
+    subset = replace(facts, materials=tuple(m for m in facts.materials if m.pk in named))
+    rows = resolve_materials(facts=subset, applicant=applicant, materials=materials, channel=channel, errors=errors)
+    for row in rows:
+        if row.satisfaction == MaterialSatisfaction.MISSING:
+            errors.append(FieldError(f"materials.{row.requirement_id}", "material_missing",
+                                     f"请上传「{row.requirement.name}」，或到窗口提交纸质原件。"))
+    return [row for row in rows if row.satisfaction != MaterialSatisfaction.MISSING]
+
+
+def as_db_id(value) -> int | None:
     """A database id from untrusted input, or None (also for values the column could not hold)."""
     if isinstance(value, bool):
         return None
@@ -241,7 +255,7 @@ def _delivery_row(spec: dict | None, applicant, errors: list[FieldError]) -> Del
     if method == DeliveryMethod.MAIL and not delivery.address.strip():
         errors.append(FieldError("delivery.address", "required", "选择邮寄送达时请填写收件地址。"))
     if method == DeliveryMethod.LOCKER:
-        locker_id = _as_int(spec.get("locker"))
+        locker_id = as_db_id(spec.get("locker"))
         if locker_id is None or not Locker.objects.filter(pk=locker_id).exists():
             errors.append(FieldError("delivery.locker", "required", "选择信包箱自取时请选择一个可用的信包箱。"))
         else:
@@ -253,7 +267,7 @@ def _delivery_row(spec: dict | None, applicant, errors: list[FieldError]) -> Del
 # Outlets
 
 @lru_cache(maxsize=512)
-def _hall_of_agency(agency_id: int) -> tuple[int, str] | None:
+def agency_hall(agency_id: int) -> tuple[int, str] | None:
     """The service center where an agency's items are accepted by default (the hall at the same
     division, else the nearest ancestor's)."""
     agency = Organisation.objects.select_related("division").get(pk=agency_id)
@@ -267,15 +281,22 @@ def _hall_of_agency(agency_id: int) -> tuple[int, str] | None:
     return None
 
 
-def _hall_for_agency(agency_id: int) -> int | None:
-    hall = _hall_of_agency(agency_id)
+def clear_process_caches() -> None:
+    """Forget the per-process caches (tests: their databases reuse ids after a rollback)."""
+    version_facts.cache_clear()
+    agency_hall.cache_clear()
+    _current_versions.clear()
+
+
+def agency_hall_id(agency_id: int) -> int | None:
+    hall = agency_hall(agency_id)
     return hall[0] if hall else None
 
 
 def _outlet_for(*, facts: VersionFacts, outlet: Organisation | None) -> tuple[int | None, str]:
     if outlet is None:
-        return _hall_of_agency(facts.agency_id) or (None, "")
-    if not facts.city_wide and outlet.pk != _hall_for_agency(facts.agency_id) and not outlet.path.startswith(facts.agency_path):
+        return agency_hall(facts.agency_id) or (None, "")
+    if not facts.city_wide and outlet.pk != agency_hall_id(facts.agency_id) and not outlet.path.startswith(facts.agency_path):
         raise DomainError("该事项不属于全市通办事项，请到实施部门所在的政务服务中心办理。",
                           code=ErrorCode.NOT_CITY_WIDE, field="outlet")
     return outlet.pk, outlet.path
@@ -287,7 +308,7 @@ def _outlet_for(*, facts: VersionFacts, outlet: Organisation | None) -> tuple[in
 def material_problems(*, version: ImplementationVersion, applicant, materials: dict,
                       channel: str = Channel.WEB) -> list[FieldError]:
     errors: list[FieldError] = []
-    _resolve_materials(facts=_version_facts(version.pk), applicant=applicant, materials=materials or {},
+    resolve_materials(facts=version_facts(version.pk), applicant=applicant, materials=materials or {},
                        channel=channel, errors=errors)
     return errors
 
@@ -296,14 +317,6 @@ def delivery_problems(*, applicant, delivery: dict | None) -> list[FieldError]:
     errors: list[FieldError] = []
     _delivery_row(delivery, applicant, errors)
     return errors
-
-
-def application_problems(*, version: ImplementationVersion, applicant, form_data: dict, materials: dict,
-                         delivery: dict | None, channel: str = Channel.WEB) -> list[FieldError]:
-    """Everything `application_submit` would refuse, without writing anything."""
-    _, errors = _validate_form(_version_facts(version.pk), form_data or {})
-    errors += material_problems(version=version, applicant=applicant, materials=materials, channel=channel)
-    return errors + delivery_problems(applicant=applicant, delivery=delivery)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -400,9 +413,9 @@ def _replay(applicant, key: str, digest: str) -> Application | None:
 def _submit(*, actor, applicant, implementation_id, form_data, materials, channel, outlet, delivery,
             idempotency_key, digest, draft, today) -> Application:
     version_id = current_published_version_id(implementation_id)
-    facts = _version_facts(version_id)
-    cleaned, errors = _validate_form(facts, form_data)
-    material_rows = _resolve_materials(facts=facts, applicant=applicant, materials=materials or {}, channel=channel,
+    facts = version_facts(version_id)
+    cleaned, errors = validate_form(facts, form_data)
+    material_rows = resolve_materials(facts=facts, applicant=applicant, materials=materials or {}, channel=channel,
                                        errors=errors)
     delivery_row = _delivery_row(delivery, applicant, errors)
     if errors:

@@ -1,5 +1,6 @@
 """The one way a case changes status: check the transition table, write the history row, record
-the audit event, notify the applicant after commit."""
+the audit event, and tell the applicant — all in the caller's transaction (notifications are an
+outbox; their SMS/e-mail copies are sent after commit)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from django.utils import timezone
 from yiwang.cases.constants import CaseStatus
 from yiwang.cases.lifecycle import next_status
 from yiwang.cases.models import Case, CaseStatusChange
-from yiwang.core.audit import record_event
+from yiwang.core.audit import actor_fields, record_event
 
 # What the applicant is told on each new status (in-app + SMS/e-mail). Kept short: an SMS.
 _NOTICE = {
@@ -34,10 +35,10 @@ def case_transition(*, case: Case, action: str, actor, note: str = "", details: 
     old = case.status
     case.status = next_status(old, action)
     case.save(update_fields=["status", "updated_at", *extra_fields])
-    actor_obj = actor if getattr(actor, "pk", None) else None
+    actor_id, label = actor_fields(actor)
     CaseStatusChange.objects.create(
-        case=case, from_status=old, to_status=case.status, action=action, actor=actor_obj,
-        actor_label=_label(actor), occurred_at=timezone.now(), note=note, details=details or {},
+        case=case, from_status=old, to_status=case.status, action=action, actor_id=actor_id,
+        actor_label=label, occurred_at=timezone.now(), note=note, details=details or {},
     )
     record_event(actor=actor, action=f"case.{action}", obj=case,
                  details={"from": old, "to": case.status, "note": note, **(details or {})})
@@ -48,9 +49,10 @@ def case_transition(*, case: Case, action: str, actor, note: str = "", details: 
 
 def initial_status_change(*, case: Case, actor, channel: str) -> CaseStatusChange:
     """The first row of a case's timeline (unsaved)."""
+    actor_id, label = actor_fields(actor)
     return CaseStatusChange(
-        case=case, from_status="", to_status=case.status, action="submit", actor=actor if getattr(actor, "pk", None) else None,
-        actor_label=_label(actor), occurred_at=timezone.now(), details={"channel": channel},
+        case=case, from_status="", to_status=case.status, action="submit", actor_id=actor_id,
+        actor_label=label, occurred_at=timezone.now(), details={"channel": channel},
     )
 
 
@@ -67,15 +69,6 @@ def applicant_notifications(*, case: Case, status: str, reason: str = "") -> lis
 
 def notify_applicant(*, case: Case, status: str, reason: str = "") -> None:
     """Tell the applicant, in the same transaction as the change (notifications' outbox)."""
-    from yiwang.notifications.models import Notification
-    from yiwang.notifications.services import after_outbound_saved
+    from yiwang.notifications.services import save_notifications
 
-    after_outbound_saved(Notification.objects.bulk_create(applicant_notifications(case=case, status=status, reason=reason)))
-
-
-def _label(actor) -> str:
-    if actor is None:
-        return "system"
-    if isinstance(actor, str):
-        return actor
-    return actor.get_username()
+    save_notifications(applicant_notifications(case=case, status=status, reason=reason))

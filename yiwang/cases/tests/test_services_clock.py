@@ -163,3 +163,30 @@ def test_provisional_due_date_is_recomputed_when_the_year_is_entered(world, subm
         calendar_year_import(actor=admin, text="holiday 2027-01-01 2027-01-04 元旦（测试数据）\n")
     case.refresh_from_db()
     assert not case.due_provisional and case.due_on == dt.date(2027, 1, 6)
+
+
+def test_locker_pickup_with_the_one_time_code(world, accepted, django_capture_on_commit_callbacks):
+    from yiwang.accounts.tests.factories import StaffFactory
+    from yiwang.cases.models import Locker
+    from yiwang.cases.services import locker_pickup
+    from yiwang.orgs.models import RoleGrant
+
+    box = Locker.objects.create(outlet=world.hall, code="XA-0009", location="市政务服务中心东门")
+    device = StaffFactory(username="locker-xa-0009")
+    RoleGrant.objects.create(user=device, organisation=world.hall, role="window_clerk")
+    delivery_change(actor=world.citizen, application=accepted.application, method="locker", locker_id=box.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        case_decide(actor=world.approver, case=accepted, decision="approved", reasons="符合条件",
+                    today=dt.date(2026, 11, 20))
+    message = Notification.objects.get(recipient=world.citizen, topic="delivery.code", channel="in_app")
+    assert "XA-0009" in message.body
+    code = message.body.split("取件码 ")[1][:6]
+    with pytest.raises(NotFound):  # someone else's account cannot open it
+        locker_pickup(actor=world.reviewer, locker=box, pickup_code=code)
+    with pytest.raises(DomainError) as err:
+        locker_pickup(actor=device, locker=box, pickup_code="99999" + ("8" if code[-1] != "8" else "7"))
+    assert err.value.code == "pickup_code_invalid"
+    (delivered,) = locker_pickup(actor=device, locker=box, pickup_code=code, today=dt.date(2026, 11, 21))
+    assert delivered.pk == accepted.pk and delivered.status == CaseStatus.DELIVERED
+    with pytest.raises(DomainError):  # one-time: the same code does not open it twice
+        locker_pickup(actor=device, locker=box, pickup_code=code)

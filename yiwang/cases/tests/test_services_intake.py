@@ -220,9 +220,9 @@ def test_city_wide_item_is_accepted_at_any_outlet_and_handled_by_its_agency(worl
 
     with published_content_writes():  # a fixture shortcut; real changes go through a new version
         ImplementationVersion.objects.filter(pk=world.version.pk).update(city_wide=True)
-    from yiwang.cases.services.intake import _version_facts
+    from yiwang.cases.services.intake import version_facts
 
-    _version_facts.cache_clear()  # published versions never change in production; this test cheats
+    version_facts.cache_clear()  # published versions never change in production; this test cheats
     app = application_submit(actor=world.yanta_clerk, applicant=world.citizen, implementation_id=world.impl.pk,
                              form_data=form_for(world), materials={str(world.required_material.pk): {"paper": True}},
                              channel="window", outlet=world.yanta_hall, today=MONDAY)
