@@ -1,6 +1,6 @@
 """Intake benchmark: many applicants submitting the 教育入学 application at once.
 
-Workload: gunicorn (production settings, PostgreSQL, Redis broker) on this machine; locust (in a
+Workload: gunicorn with config/gunicorn.conf.py (production settings, PostgreSQL, Redis broker) on this machine; locust (in a
 separate process) drives N concurrent applicants, each POSTing /api/v1/applications for the
 教育入学 lead item ("新生入学信息采集") with a fresh Idempotency-Key. Baseline: GET /ping, a trivial
 JSON endpoint on the same server, measured in the same run in interleaved rounds.
@@ -10,7 +10,7 @@ rounds), p50/p99 latency at 80% of the sustained rate, errors, and lost applicat
 responses minus rows in the database afterwards).
 Target (issue 3): ratio >= 0.10, p99 < 200 ms at 80% of the sustained rate, 0 errors, 0 lost.
 
-Run: .venv/bin/python benchmarks/intake.py [--rounds 3] [--seconds 20] [--users 32] [--workers 3]
+Run: .venv/bin/python benchmarks/intake.py [--rounds 3] [--seconds 20] [--users 24] [--workers 4]
 Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/yiwang_bench —
 dropped and recreated) and Redis (REDIS_URL).
 """
@@ -110,8 +110,8 @@ print(json.dumps({{"implementation_id": impl.pk, "required_materials": required,
 
 def start_server(workers: int) -> subprocess.Popen:
     proc = subprocess.Popen(
-        [str(VENV_BIN / "gunicorn"), "config.wsgi:application", "-b", f"127.0.0.1:{PORT}", "-w", str(workers),
-         "--worker-class", "sync", "--backlog", "2048", "--log-level", "warning"],
+        [str(VENV_BIN / "gunicorn"), "-c", str(ROOT / "config" / "gunicorn.conf.py"), "config.wsgi:application",
+         "-b", f"127.0.0.1:{PORT}", "-w", str(workers), "--log-level", "warning"],
         cwd=ROOT, env=server_env(), start_new_session=True)
     for _ in range(100):
         try:

@@ -18,7 +18,7 @@ from yiwang.cases.access import access_case_by_id, access_case_by_number
 from yiwang.cases.constants import Channel
 from yiwang.cases.models import CaseDocument, WorkTask
 from yiwang.cases.selectors import case_clock, case_timeline, cases_for_staff_list, cases_of_applicant
-from yiwang.core.errors import MAX_DB_ID, DomainError, NotFound, PermissionDenied
+from yiwang.core.errors import MAX_DB_ID, DomainError, FieldError, NotFound, PermissionDenied, ValidationFailed
 from yiwang.orgs.models import Organisation
 
 router = Router(tags=["cases"], auth=session_or_token)
@@ -151,7 +151,7 @@ def _applicant_for(request, payload: ApplicationIn):
         if payload.applicant:
             raise PermissionDenied("只有窗口工作人员可以代他人申请。", code="not_window_clerk")
         return user, payload.channel or Channel.WEB, None
-    from yiwang.accounts.selectors import user_by_id_number, user_by_identifier
+    from yiwang.cases.selectors import applicant_by_identifier
     from yiwang.orgs.constants import Role
     from yiwang.orgs.selectors import role_grants_for
 
@@ -159,10 +159,11 @@ def _applicant_for(request, payload: ApplicationIn):
     if not grants:
         raise PermissionDenied("只有窗口工作人员可以代为申请。", code="not_window_clerk")
     ref = payload.applicant or ApplicantRef()
-    applicant = (user_by_id_number(ref.id_number) if ref.id_number else
-                 user_by_identifier(ref.uscc) if ref.uscc else None)
-    if applicant is None or applicant.is_staff_member:
-        raise NotFound("未找到该申请人，请先核验身份并为其注册。", code="applicant_not_found", field="applicant")
+    if not (ref.id_number or ref.uscc):
+        raise ValidationFailed([FieldError("applicant", "required",
+                                           "代为申请时请提供申请人的居民身份证号码（id_number）或统一社会信用代码（uscc）。")])
+    field = "applicant.id_number" if ref.id_number else "applicant.uscc"
+    applicant = applicant_by_identifier(ref.id_number or ref.uscc, field=field)
     outlet = grants[0].organisation
     if payload.outlet_id:
         outlet = next((g.organisation for g in grants if g.organisation.pk == payload.outlet_id), None)

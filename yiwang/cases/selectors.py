@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -11,8 +12,31 @@ from django.utils import timezone
 from yiwang.cases.access import staff_case_filter
 from yiwang.cases.constants import CLOSED_STATUSES, ApplicationStatus, CaseStatus, WarningColour
 from yiwang.cases.models import Application, Case, CaseWarning, Locker
-from yiwang.core.errors import NotFound
+from yiwang.core.errors import FieldError, NotFound, ValidationFailed
 from yiwang.workdays.time_limits import working_days_between
+
+
+def applicant_by_identifier(identifier: str, *, field: str = "identifier"):
+    """The citizen (ID number) or enterprise (USCC) a window clerk has checked, for applying on
+    their behalf. The same rule for the workbench page and the API: a malformed number is a
+    validation error naming `field`; a staff account, an inactive one or none is "not found"."""
+    from yiwang.accounts.selectors import user_by_id_number, user_by_identifier
+    from yiwang.core.identifiers import id_number_errors, normalise_uscc, uscc_errors
+
+    text = re.sub(r"\s", "", identifier or "").upper()
+    if len(text) != 18:
+        raise ValidationFailed([FieldError(field, "invalid", "请输入 18 位居民身份证号码或统一社会信用代码。")])
+    if not id_number_errors(text, field=field):
+        user = user_by_id_number(text)
+    elif not uscc_errors(text, field=field):
+        user = user_by_identifier(normalise_uscc(text))
+    else:
+        raise ValidationFailed([FieldError(field, "invalid",
+                                           "号码校验位或格式不正确，请核对证件上的 18 位号码（身份证最后一位可能是 X）。")])
+    if user is None or user.is_staff_member or not user.is_active:
+        raise NotFound("未找到该申请人：该号码尚未注册。请协助申请人先注册账号（个人用身份证，企业用统一社会信用代码）。",
+                       code="applicant_not_found", field=field)
+    return user
 
 
 def cases_of_applicant(applicant, *, status: str | None = None) -> QuerySet[Case]:

@@ -91,6 +91,7 @@ from yiwang.cases.models import (
     StoredFile,
 )
 from yiwang.cases.selectors import (
+    applicant_by_identifier,
     applicant_timeline,
     case_clock,
     case_timeline,
@@ -958,27 +959,6 @@ def _clerk_applicant(request):
     return None if user is None or user.is_staff_member else user
 
 
-def _find_applicant(identifier: str):
-    """read: the citizen (ID number) or enterprise (USCC) an identifier names, or None."""
-    from yiwang.accounts.selectors import user_by_id_number, user_by_identifier
-    from yiwang.core.identifiers import id_number_errors, normalise_uscc, uscc_errors
-
-    text = re.sub(r"\s", "", identifier or "").upper()
-    if len(text) != 18:
-        raise ValidationFailed([FieldError("identifier", "invalid", "请输入 18 位居民身份证号码或统一社会信用代码。")])
-    if not id_number_errors(text, field="identifier"):
-        user = user_by_id_number(text)
-    elif not uscc_errors(text, field="identifier"):
-        user = user_by_identifier(normalise_uscc(text))
-    else:
-        raise ValidationFailed([FieldError("identifier", "invalid",
-                                           "号码校验位或格式不正确，请核对证件上的 18 位号码（身份证最后一位可能是 X）。")])
-    if user is None or user.is_staff_member or not user.is_active:
-        raise NotFound("未找到该申请人：该号码尚未注册。请协助申请人先注册账号（个人用身份证，企业用统一社会信用代码）。",
-                       code="applicant_not_found", field="identifier")
-    return user
-
-
 def _window_queue(actor, today):
     """Cases filed at or for this window awaiting the acceptance decision, most urgent first."""
     qs = (cases_for_staff_list(actor, status=CaseStatus.SUBMITTED, roles=WINDOW_ROLES)
@@ -999,7 +979,7 @@ def clerk_workbench(request):
             return redirect("cases:clerk_workbench")
         if action == "find" and find_form.is_valid():
             try:
-                applicant = _find_applicant(find_form.cleaned_data.get("identifier", ""))
+                applicant = applicant_by_identifier(find_form.cleaned_data.get("identifier", ""))
             except DomainError as exc:
                 find_form.add_service_errors(exc)
             else:

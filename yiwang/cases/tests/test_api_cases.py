@@ -169,6 +169,17 @@ def test_clerk_files_on_behalf_after_checking_identity(world):
     unknown = clerk.post("/api/v1/applications", {**body, "applicant": {"id_number": "11010519491231002X"}},
                          content_type="application/json")
     assert unknown.status_code == 404 and unknown.json()["code"] == "applicant_not_found"
+    assert unknown.json()["detail"][0]["field"] == "applicant.id_number"
+    mistyped = clerk.post("/api/v1/applications", {**body, "applicant": {"id_number": "110105194912310020"}},
+                          content_type="application/json")
+    assert mistyped.status_code == 400 and mistyped.json()["detail"][0]["field"] == "applicant.id_number"
+    staff = clerk.post("/api/v1/applications", {**body, "applicant": {"id_number": world.clerk.id_number}},
+                       content_type="application/json")
+    assert staff.status_code == 404 and staff.json()["code"] == "applicant_not_found"
+    nobody = clerk.post("/api/v1/applications", {**body, "applicant": None}, content_type="application/json")
+    assert nobody.status_code == 400 and nobody.json()["detail"][0] == {
+        "field": "applicant", "code": "required", "message": nobody.json()["detail"][0]["message"]}
+    assert Case.objects.filter(applicant__isnull=False).count() == 1
     citizen = client_for(world.citizen)
     on_behalf = citizen.post("/api/v1/applications", {**body, "applicant": {"id_number": world.other_citizen.id_number}},
                              content_type="application/json")
