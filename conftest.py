@@ -114,3 +114,8 @@ def pytest_runtest_teardown(item, nextitem):
 
         with item.config.stash[blocking_manager_key].unblock():
             _restore_reference_data()
+            # The restore ran outside any test; close what it opened, or the connection can be
+            # left behind and keep PostgreSQL from dropping the test database at the end.
+            from django.db import connections
+
+            connections.close_all()
