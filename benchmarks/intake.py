@@ -82,6 +82,7 @@ from yiwang.accounts.services import api_token_create
 from yiwang.accounts.tests.factories import UserFactory, make_id_number
 from yiwang.cases.services import stored_file_create
 from yiwang.catalog.models import ItemImplementation
+from yiwang.core.identifiers import id_number_sex
 impl = ItemImplementation.objects.get(current_version__name={ITEM!r})
 version = impl.current_version
 required = [m.pk for m in version.materials.all() if m.necessity == "required"]
@@ -96,7 +97,7 @@ for i in range({applicants}):
     f = stored_file_create(actor=user, owner=user, upload=SimpleUploadedFile("户口簿.pdf", b"%PDF-1.4\\n%%EOF\\n"))
     child_id = make_id_number(i, birth="20190901", area="610113")
     form = {{"child.name": f"张小{{i}}", "child.id_number": child_id, "child.birth_date": "2019-09-01",
-            "child.sex": first_option("child.sex", "M"), "applicant.name": user.real_name,
+            "child.sex": "男" if id_number_sex(child_id) == "M" else "女", "applicant.name": user.real_name,
             "applicant.id_number": user.id_number, "applicant.phone": user.phone,
             "guardian.relation": first_option("guardian.relation", "父亲"),
             "household.address": "西安市雁塔区小寨东路 1 号", "residence.address": "西安市雁塔区小寨东路 1 号",

@@ -19,9 +19,18 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
+from django.utils import timezone
+
 from yiwang.catalog.constants import DataType, ErrorCode
 from yiwang.core.errors import FieldError
-from yiwang.core.identifiers import id_number_errors, normalise_id_number, normalise_uscc, uscc_errors
+from yiwang.core.identifiers import (
+    id_number_birth_date,
+    id_number_errors,
+    id_number_sex,
+    normalise_id_number,
+    normalise_uscc,
+    uscc_errors,
+)
 
 _PHONE = re.compile(r"^1[3-9]\d{9}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -82,7 +91,44 @@ def validate_form_data(fields: list, data: dict) -> tuple[dict, list[FieldError]
             errors.append(problem)
         else:
             cleaned[key] = result
+    labels = {f.data_element.key: f.label or f.data_element.name for f in fields}
+    types = {f.data_element.key: f.data_element.data_type for f in fields}
+    errors.extend(_cross_field_problems(cleaned, labels, types))
     return cleaned, errors
+
+
+_BIRTH_SUFFIX, _SEX_SUFFIX, _ID_SUFFIX = "birth_date", "sex", "id_number"
+_SEX_OF_ID = {"M": "男", "F": "女"}
+
+
+def _cross_field_problems(cleaned: dict, labels: dict, types: dict) -> list[FieldError]:
+    """What single fields cannot tell: a birth date in the future, or a birth date or sex that the
+    same person's ID number contradicts (`child.id_number` vs `child.birth_date`, `child.sex`).
+    The date or sex is named as wrong, since the ID number was typed from a document and checked
+    digit by digit; the message quotes both, so either can be corrected."""
+    problems: list[FieldError] = []
+    today = timezone.localdate()
+    for key, value in cleaned.items():
+        if key.endswith("." + _BIRTH_SUFFIX) and types[key] == DataType.DATE and dt.date.fromisoformat(value) > today:
+            problems.append(FieldError(key, ErrorCode.FORM_OUT_OF_RANGE,
+                                       f"「{labels[key]}」{value} 晚于今天，请核对出生日期。"))
+    for key, number in cleaned.items():
+        if not key.endswith("." + _ID_SUFFIX) or types[key] != DataType.ID_NUMBER:
+            continue
+        person = key[: -len(_ID_SUFFIX)]
+        birth_key, sex_key = person + _BIRTH_SUFFIX, person + _SEX_SUFFIX
+        id_birth = id_number_birth_date(number).isoformat()
+        already_wrong = any(p.field == birth_key for p in problems)
+        if types.get(birth_key) == DataType.DATE and cleaned.get(birth_key, id_birth) != id_birth and not already_wrong:
+            problems.append(FieldError(
+                birth_key, ErrorCode.FORM_INCONSISTENT,
+                f"「{labels[birth_key]}」{cleaned[birth_key]} 与「{labels[key]}」中的出生日期 {id_birth} 不一致，请核对。"))
+        id_sex = _SEX_OF_ID[id_number_sex(number)]
+        if cleaned.get(sex_key) in _SEX_OF_ID.values() and cleaned[sex_key] != id_sex:
+            problems.append(FieldError(
+                sex_key, ErrorCode.FORM_INCONSISTENT,
+                f"「{labels[sex_key]}」为“{cleaned[sex_key]}”，但「{labels[key]}」表明性别为“{id_sex}”，请核对。"))
+    return problems
 
 
 def _clean_value(data_type: str, value: Any, *, key: str, label: str, field) -> tuple[Any, FieldError | None]:
@@ -131,7 +177,8 @@ def _clean_value(data_type: str, value: Any, *, key: str, label: str, field) -> 
     if data_type == DataType.DATE:
         text = value.isoformat() if isinstance(value, dt.date) else str(value).strip()
         if not _DATE.match(text):
-            return bad(ErrorCode.FORM_DATE, f"「{label}」的日期格式应为 YYYY-MM-DD（如 2026-03-01），当前为「{value}」。")
+            # Said in words people read: "YYYY-MM-DD" is a programmer's placeholder, not Chinese.
+            return bad(ErrorCode.FORM_DATE, f"「{label}」应写成“年-月-日”（如 2026-03-01），当前为「{value}」。")
         try:
             dt.date.fromisoformat(text)
         except ValueError:

@@ -282,5 +282,6 @@ class ErrorCode:
     FORM_OUT_OF_RANGE = "out_of_range"
     FORM_PHONE = "phone_format"
     FORM_DATE = "date_format"
+    FORM_INCONSISTENT = "inconsistent"
     # Workbook import
     IMPORT_FAILED = "import_failed"

@@ -31,7 +31,7 @@ ELEMENTS: list[tuple] = [
     ("applicant.id_number", "申请人居民身份证号码", ID, [], {}, "18 位，末位可为 X", "user.id_number", True),
     ("applicant.phone", "申请人手机号码", PHONE, [], {}, "用于接收办理进度短信", "user.phone", True),
     ("applicant.address", "申请人联系地址", ADDR, [], {}, "邮寄结果使用的地址", "", True),
-    ("applicant.birth_date", "申请人出生日期", DATE, [], {}, "YYYY-MM-DD", "", True),
+    ("applicant.birth_date", "申请人出生日期", DATE, [], {}, "与居民身份证一致，如 1958-03-15", "", True),
     ("agent.name", "经办人姓名", S, [], {"max_length": 50}, "单位或他人委托的经办人", "user.real_name", True),
     ("agent.phone", "经办人手机号码", PHONE, [], {}, "", "user.phone", True),
     # Enterprise (legal person)
@@ -53,7 +53,7 @@ ELEMENTS: list[tuple] = [
     # Children, family and residence (教育入学, 新生儿出生)
     ("child.name", "儿童姓名", S, [], {"max_length": 50}, "与户口簿一致", "", True),
     ("child.id_number", "儿童居民身份证号码", ID, [], {}, "户口簿上的公民身份号码", "", True),
-    ("child.birth_date", "儿童出生日期", DATE, [], {}, "YYYY-MM-DD", "", True),
+    ("child.birth_date", "儿童出生日期", DATE, [], {}, "与户口簿一致，如 2019-09-01", "", True),
     ("child.sex", "儿童性别", C, SEX, {}, "", "", True),
     ("guardian.relation", "与儿童关系", C, _options("父亲", "母亲", "其他监护人"), {}, "申请人是儿童的谁", "", False),
     ("household.address", "户籍地址", ADDR, [], {}, "户口簿登记的住址", "", True),

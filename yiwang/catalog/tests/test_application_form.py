@@ -140,3 +140,64 @@ def test_validation_runs_no_query_and_schema_describes_the_fields(django_assert_
                          "help": "与证件一致", "section": "申请人", "validation": {"max_length": 50}, "personal": True,
                          "profile_source": "user.real_name"}
     assert schema[0]["label"] == "经营类别" and schema[0]["options"] == [{"value": "1", "label": "餐饮"}]
+
+
+def test_a_misformatted_date_is_explained_in_chinese():
+    fields = [field("business.start", DataType.DATE, name="开业日期")]
+    [error] = validate_form_data(fields, {"business.start": "2026/03/01"})[1]
+    assert error.code == ErrorCode.FORM_DATE
+    assert error.message == "「开业日期」应写成“年-月-日”（如 2026-03-01），当前为「2026/03/01」。"
+
+
+def test_seeded_hints_shown_to_applicants_are_not_format_placeholders():
+    # A data element's description is the hint under its input on the application form.
+    from yiwang.catalog.seed.data_elements import ELEMENTS
+
+    placeholders = [key for key, _name, _type, _options, _validation, description, *_ in ELEMENTS
+                    if "YYYY" in description.upper() or "MM-DD" in description.upper()]
+    assert placeholders == []
+
+
+CHILD = [
+    field("child.id_number", DataType.ID_NUMBER, name="儿童居民身份证号码"),
+    field("child.birth_date", DataType.DATE, name="儿童出生日期"),
+    field("child.sex", DataType.CHOICE, element_options=[{"value": "男", "label": "男"}, {"value": "女", "label": "女"}],
+          name="儿童性别"),
+]
+
+
+def _child(n: int, birth: str = "20190901") -> tuple[str, str]:
+    from yiwang.core.identifiers import id_number_sex
+
+    number = make_id_number(n, birth=birth, area="610113")
+    return number, {"M": "男", "F": "女"}[id_number_sex(number)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(min_value=0, max_value=998), days=st.integers(min_value=0, max_value=365 * 17))
+def test_birth_date_and_sex_agreeing_with_the_id_pass_and_contradicting_ones_are_named(n, days):
+    import datetime as dt
+
+    birth = dt.date(2008, 1, 1) + dt.timedelta(days=days)
+    number, sex = _child(n, birth=birth.strftime("%Y%m%d"))
+    good = {"child.id_number": number, "child.birth_date": birth.isoformat(), "child.sex": sex}
+    assert validate_form_data(CHILD, good)[1] == []
+    other_sex = "女" if sex == "男" else "男"
+    bad = {**good, "child.birth_date": (birth + dt.timedelta(days=1)).isoformat(), "child.sex": other_sex}
+    errors = {e.field: e for e in validate_form_data(CHILD, bad)[1]}
+    assert set(errors) == {"child.birth_date", "child.sex"}
+    assert {e.code for e in errors.values()} == {ErrorCode.FORM_INCONSISTENT}
+    assert birth.isoformat() in errors["child.birth_date"].message and "儿童居民身份证号码" in errors["child.birth_date"].message
+    assert f"“{sex}”" in errors["child.sex"].message
+
+
+def test_a_birth_date_in_the_future_is_refused():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    errors = validate_form_data([CHILD[1]], {"child.birth_date": tomorrow.isoformat()})[1]
+    assert [(e.field, e.code) for e in errors] == [("child.birth_date", ErrorCode.FORM_OUT_OF_RANGE)]
+    assert "晚于今天" in errors[0].message
+    assert validate_form_data([CHILD[1]], {"child.birth_date": timezone.localdate().isoformat()})[1] == []
