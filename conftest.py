@@ -18,10 +18,13 @@ CHROMIUM_ARGS = [
 @pytest.fixture(autouse=True)
 def _fresh_process_caches():
     """Per-process caches of immutable rows key on ids, and test databases reuse ids after a
-    rollback; every test starts with them empty."""
+    rollback; every test starts with them empty. So does Django's cache (failure counters)."""
+    from django.core.cache import cache
+
     from yiwang.cases.services.intake import clear_process_caches
 
     clear_process_caches()
+    cache.clear()
     yield
 
 

@@ -7,10 +7,13 @@ contains the case's agency (department roles, supervisors) or the outlet where i
 
 from __future__ import annotations
 
+import hmac
+
 from django.db.models import Q, QuerySet
 
 from yiwang.cases.models import Case
-from yiwang.core.errors import NotFound
+from yiwang.core import throttle
+from yiwang.core.errors import NotFound, TooManyAttempts
 from yiwang.orgs.constants import Role
 from yiwang.orgs.selectors import has_role, scope_filter
 
@@ -60,10 +63,28 @@ def access_case_by_id(*, actor, case_id: int | str, roles=None, for_update: bool
     return case
 
 
-def access_case_by_number(*, number: str, verification_code: str) -> Case:
-    """The public progress page: case number + verification code, nothing else."""
-    case = Case.objects.select_related("implementation", "version", "agency").filter(number=number.strip()).first()
-    if case is None or not verification_code or case.verification_code != verification_code.strip():
+# The verification code has 6 digits: a million guesses. Failures are limited per case number (so
+# one case cannot be guessed) and per client address (so numbers cannot be scanned); a locked
+# number stays locked for the window even for the right code, or the lock would reveal nothing.
+PROGRESS_WINDOW_SECONDS = 3600
+PROGRESS_FAILURES_PER_NUMBER = 10
+PROGRESS_FAILURES_PER_CLIENT = 50
+
+
+def access_case_by_number(*, number: str, verification_code: str, client: str | None = None) -> Case:
+    """The public progress page: case number + verification code, nothing else. `client` is the
+    caller's address, for the limit on failed guesses."""
+    number, code = number.strip(), (verification_code or "").strip()
+    if (throttle.failures("progress-number", number) >= PROGRESS_FAILURES_PER_NUMBER
+            or (client and throttle.failures("progress-client", client) >= PROGRESS_FAILURES_PER_CLIENT)):
+        raise TooManyAttempts("查询验证码错误次数过多，已暂停查询，请 1 小时后再试；"
+                              "申请人也可登录后在“我的办件”中查看进度。")
+    case = Case.objects.select_related("implementation", "version", "agency").filter(number=number).first()
+    # compare_digest: the time taken does not tell how many leading digits were right.
+    if case is None or not code or not hmac.compare_digest(case.verification_code.encode(), code.encode()):
+        throttle.record_failure("progress-number", number, window_seconds=PROGRESS_WINDOW_SECONDS)
+        if client:
+            throttle.record_failure("progress-client", client, window_seconds=PROGRESS_WINDOW_SECONDS)
         raise NotFound("办件编号或查询验证码不正确，请核对后重试。", code="case_not_found")
     return case
 

@@ -411,7 +411,9 @@ class ProgressOut(Schema):
 
 @router.get("/progress", response=ProgressOut, auth=None, summary="公开进度查询（办件编号 + 查询验证码）")
 def public_progress(request, number: str, code: str):
-    case = access_case_by_number(number=number, verification_code=code)
+    from yiwang.accounts.network import client_ip
+
+    case = access_case_by_number(number=number, verification_code=code, client=client_ip(request))
     return {"number": case.number, "item": case.version.name, "agency": case.agency.name, "status": case.status,
             "status_label": case.get_status_display(), "received_on": case.received_on, "due_on": case.due_on,
             "timeline": [{"at": e.at.isoformat(), "title": e.title, "actor": "", "note": ""}

@@ -753,6 +753,16 @@ def _previous_step(task):
     return None
 
 
+def has_previous_step(state: EngineState | str, engine_task_id: str) -> bool:
+    """Whether return_to_previous would find a step to go back to (pages offer 退回 only then)."""
+    workflow = _load(state)
+    try:
+        task = _ready_task_by_id(workflow, engine_task_id)
+    except DomainError:
+        return False
+    return _previous_step(task) is not None
+
+
 def return_to_previous(state: EngineState | str, engine_task_id: str) -> EngineState:
     """Reset the process to the human step before this ready task ("退回上一步")."""
     workflow = _load(state)

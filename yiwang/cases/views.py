@@ -15,6 +15,7 @@ A few reads the pages need have no selector yet; they are the small functions ma
 from __future__ import annotations
 
 import re
+import unicodedata
 import uuid
 from functools import wraps
 from urllib.parse import urlencode
@@ -29,6 +30,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from yiwang.accounts.network import client_ip
 from yiwang.cases import services
 from yiwang.cases.access import (
     ACCEPTANCE_ROLES,
@@ -111,7 +113,7 @@ from yiwang.catalog.application_form import form_schema, validate_form_data
 from yiwang.catalog.constants import DataType, MaterialNecessity, MaterialSource
 from yiwang.catalog.models import Material
 from yiwang.core.crypto import mask_id_number, mask_phone
-from yiwang.core.errors import Conflict, DomainError, FieldError, NotFound, ValidationFailed
+from yiwang.core.errors import Conflict, DomainError, FieldError, NotFound, TooManyAttempts, ValidationFailed
 from yiwang.notifications.selectors import unread_count
 from yiwang.orgs.constants import OrganisationKind, Role
 from yiwang.orgs.models import Organisation
@@ -296,7 +298,9 @@ def _read_material(request, requirement: Material, *, owner, errors: ErrorList, 
         try:
             stored = services.stored_file_create(actor=request.user, owner=owner, upload=upload, field=field)
         except DomainError as exc:
-            errors.add(field, exc.message, f"#{material_input_id(requirement.pk)}")
+            # The service names the file; the summary at the top lists several rows' errors, so
+            # the message also names the material the file was meant for.
+            errors.add(field, f"「{requirement.name}」：{exc.message}", f"#{material_input_id(requirement.pk)}")
             return current
         return {"file": stored.pk}
     chosen = (request.POST.get(f"reuse-{requirement.pk}") or "").strip()
@@ -361,11 +365,31 @@ def _collect(errors: ErrorList, *forms_with_anchor) -> ErrorList:
 # Public progress (no login)
 
 
+# What the lookup form says when a box is left empty: which box, and where the value is found.
+PROGRESS_REQUIRED = {"number": "请填写办件编号（18 位数字，见受理通知书、短信或“我的办件”）。",
+                     "code": "请填写查询验证码（6 位数字，见受理通知书或“我的办件”）。"}
+
+
+def _lookup_text(value: str) -> str:
+    """A case number or code as typed: copied from an SMS or a paper notice, it may come in
+    groups with spaces, and a Chinese input method types full-width digits (２０２６…). Both
+    mean the same number, so both are folded away before the lookup."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", value or ""))
+
+
 def _progress_page(request, number: str, code: str, *, status: int = 200):
-    context = {"number": number, "code": code}
-    if number or code:
+    context = {"number": number, "code": code, "field_errors": {}}
+    submitted = request.method == "GET" and ("number" in request.GET or "code" in request.GET)
+    if submitted and not (number and code):
+        # A press of 查询 with a box left empty: say which one, instead of showing the empty form again.
+        typed = {"number": number, "code": code}
+        context["field_errors"] = {key: message for key, message in PROGRESS_REQUIRED.items() if not typed[key]}
+    elif number or code:
         try:
-            case = access_case_by_number(number=number, verification_code=code)
+            case = access_case_by_number(number=number, verification_code=code, client=client_ip(request))
+        except TooManyAttempts as exc:
+            context["error"] = exc.message
+            status = 429
         except NotFound as exc:
             context["error"] = exc.message
             status = 404 if request.method == "GET" and "number" not in request.GET else 200
@@ -375,11 +399,11 @@ def _progress_page(request, number: str, code: str, *, status: int = 200):
 
 
 def progress(request):
-    return _progress_page(request, request.GET.get("number", "").strip(), request.GET.get("code", "").strip())
+    return _progress_page(request, _lookup_text(request.GET.get("number", "")), _lookup_text(request.GET.get("code", "")))
 
 
 def progress_qr(request, number: str, code: str):
-    return _progress_page(request, number, code)
+    return _progress_page(request, _lookup_text(number), _lookup_text(code))
 
 
 def _progress_url(case: Case) -> str:
@@ -677,7 +701,8 @@ def _draft_review(request, draft, version):
                 error.href = "#delivery-summary"
         draft.refresh_from_db()
         return render(request, "cases/apply_review.html", _review_context(request, draft, version, errors=errors, key=key))
-    messages.success(request, "申请已提交。")
+    # No flash message: the confirmation page's heading already says 申请已提交, and saying it
+    # twice in a row on a phone only pushes the case number further down.
     return redirect("cases:application_done", application.pk)
 
 
@@ -823,6 +848,13 @@ def _applicant_resubmit(request, case: Case):
         if spec is not None:
             materials[str(requirement.pk)] = spec
     values = {**case.application.form_data, **typed}
+    if errors and shown_keys:
+        # An upload was refused, so the service is not asked; the form's own problems are still
+        # shown now, with it, rather than only after the next attempt (一次性告知 both ways).
+        _, problems = validate_form_data(version_form_fields(case.version), values)
+        for problem in problems:
+            if problem.field in shown_keys:
+                errors.add(problem.field, problem.message, _form_error_href(problem.field))
     if not errors:
         try:
             services.case_resubmit(actor=request.user, case=case, form_data=typed if shown_keys else None,
@@ -999,7 +1031,18 @@ def clerk_workbench(request):
     if applicant and item_form.is_valid() and item_form.cleaned_data.get("item_q"):
         from yiwang.catalog.selectors import catalog_search
 
-        items = catalog_search(q=item_form.cleaned_data["item_q"], page_size=10).items
+        outlets = _clerk_outlets(request.user)
+        # Items this window may not file (not 城市通办, another district's) are listed without the
+        # button, so the clerk does not type a whole form to be told so on submission.
+        items = [{"version": v, "window_ok": any(services.outlet_accepts(version_id=v.pk, outlet=o) for o in outlets)}
+                 for v in catalog_search(q=item_form.cleaned_data["item_q"], page_size=10).items]
+    # The next thing to type has the focus (the clerk at the counter works from the keyboard); not
+    # when there are errors, where the error summary takes it.
+    if not errors:
+        if applicant is None:
+            find_form.fields["identifier"].widget.attrs["autofocus"] = True
+        elif not items:
+            item_form.fields["item_q"].widget.attrs["autofocus"] = True
     today = _today()
     concluded = cases_for_staff_list(request.user, status=CaseStatus.CONCLUDED, roles=WINDOW_ROLES)[:50]
     return render(request, "cases/clerk_workbench.html", {
@@ -1022,9 +1065,13 @@ def clerk_apply(request, implementation_id: int):
         messages.error(request, "请先核验申请人身份（输入身份证号或统一社会信用代码）。")
         return redirect("cases:clerk_workbench")
     version = published_version_for(implementation_id)
+    outlets = [o for o in _clerk_outlets(request.user) if services.outlet_accepts(version_id=version.pk, outlet=o)]
+    if not outlets:
+        messages.error(request, f"「{version.name}」不属于全市通办事项，本窗口不能代为申请。"
+                                f"请引导申请人到{version.implementation.agency.name}所在地的政务服务中心办理。")
+        return redirect("cases:clerk_workbench")
     schema = form_schema(version)
     requirements = version_requirements(version)
-    outlets = _clerk_outlets(request.user)
     locker_list = lockers()
     errors = ErrorList()
     if request.method == "GET":
@@ -1181,6 +1228,10 @@ def _clerk_back(case: Case):
 
 
 def _clerk_rerender(request, case, *, errors=None, forms=None, rows=None, open_panel=""):
+    # A service that refused may already have changed this object before raising (case_accept
+    # starts the clock, then finds the deferral invalid); the transaction rolled the database back,
+    # not the object, so read it again or the page shows a due date for a case not accepted.
+    case.refresh_from_db()
     return render(request, "cases/clerk_case.html", _clerk_case_context(request, case, errors=errors, forms=forms, rows=rows,
                                                                          open_panel=open_panel))
 
@@ -1431,12 +1482,24 @@ def _task_panels(request, case: Case, forms: dict) -> list[dict]:
         if panel["can_complete"]:
             panel["complete_form"] = forms.get(f"{prefix}-complete") or TaskCompleteForm(
                 prefix=f"{prefix}-complete", outcomes=outcomes, decision=decision)
-            panel["return_form"] = forms.get(f"{prefix}-return") or TaskReturnForm(prefix=f"{prefix}-return")
+            if work.task_can_return(task):
+                panel["return_form"] = forms.get(f"{prefix}-return") or TaskReturnForm(prefix=f"{prefix}-return")
         if panel["can_reassign"]:
             panel["reassign_form"] = forms.get(f"{prefix}-reassign") or ReassignForm(
                 prefix=f"{prefix}-reassign", colleagues=[u for u in colleagues_for(task) if u.pk != task.assignee_id])
         panels.append(panel)
     return panels
+
+
+def _outcome_label(task) -> str:
+    """A finished task's outcome as officers read it (the history table), not the process code."""
+    from yiwang.cases import worklist as work
+
+    if task.status == TaskStatus.CANCELLED:
+        return "已取消"
+    if task.outcome == work.RETURNED:
+        return "退回"
+    return OUTCOME_LABELS.get(task.outcome, task.outcome)
 
 
 def _staff_case_context(request, case: Case, *, errors: ErrorList | None = None, forms: dict | None = None) -> dict:
@@ -1451,7 +1514,8 @@ def _staff_case_context(request, case: Case, *, errors: ErrorList | None = None,
     commitment = _commitment_of(case)
     context = {
         "case": case, "clock": case_clock(case, today=today), "timeline": case_timeline(case),
-        "history": [t for t in work.tasks_for_case(case=case) if t.status not in work.OPEN_STATUSES],
+        "history": [{"task": t, "outcome": _outcome_label(t)} for t in work.tasks_for_case(case=case)
+                    if t.status not in work.OPEN_STATUSES],
         "form_rows": form_rows, "materials": _material_rows(case), "documents": list(case.documents.order_by("created_at")),
         "applicant_id": mask_id_number(case.applicant_id_number or ""), "errors": errors or ErrorList(),
         "panels": _task_panels(request, case, forms), "deferral": _deferral_of(case), "commitment": commitment,
@@ -1491,6 +1555,7 @@ def _staff_back(case: Case):
 
 
 def _staff_rerender(request, case, *, errors: ErrorList, forms: dict):
+    case.refresh_from_db()  # as _clerk_rerender: drop what a refused service call left on the object
     return render(request, "cases/staff_case.html", _staff_case_context(request, case, errors=errors, forms=forms))
 
 

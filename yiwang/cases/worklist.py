@@ -387,7 +387,9 @@ def task_reassign(*, actor, task: WorkTask, to_user) -> WorkTask:
             raise PermissionDenied("只有审批（决定）人员或系统管理员可以改派任务。", code="permission_denied")
         raise _task_not_found()
     _require_open(task)
-    if to_user is None or not has_role(to_user, task.role, task.organisation):
+    if to_user is None:
+        raise DomainError("请选择改派给哪位同事。", code="required", field="to_user")
+    if not has_role(to_user, task.role, task.organisation):
         raise DomainError(f"改派对象须在「{task.organisation.name}」具有「{Role(task.role).label}」角色。",
                           code=ASSIGNEE_NOT_ELIGIBLE, field="to_user")
     previous = task.assignee_id
@@ -555,6 +557,14 @@ def tasks_for_case(*, case: Case) -> QuerySet[WorkTask]:
     """Every task of a case, open and finished, in order (the back-office part of its timeline)."""
     return WorkTask.objects.filter(case=case).select_related("organisation", "assignee", "completed_by").order_by(
         "created_at", "id")
+
+
+def task_can_return(task: WorkTask) -> bool:
+    """Whether 退回上一步 is possible for this open task: not on a process's first human step, where
+    task_return would refuse after the officer has written the comment."""
+    if task.status not in OPEN_STATUSES or task.process_id is None:
+        return False
+    return engine.has_previous_step(task.process.state, task.engine_task_id)
 
 
 def colleagues_for(task: WorkTask) -> list:

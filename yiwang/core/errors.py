@@ -71,6 +71,13 @@ class Conflict(DomainError):
     http_status = 409
 
 
+class TooManyAttempts(DomainError):
+    """Too many failed guesses at something a secret protects; the message says when to retry."""
+
+    code = "too_many_attempts"
+    http_status = 429
+
+
 class InvalidTransition(Conflict):
     code = "invalid_transition"
 

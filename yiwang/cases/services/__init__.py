@@ -31,6 +31,7 @@ from yiwang.cases.services.intake import (
     application_submit,
     delivery_problems,
     material_problems,
+    outlet_accepts,
     prefill_from_profile,
     stored_file_create,
 )
@@ -63,6 +64,7 @@ __all__ = [
     "material_problems",
     "material_transfer_receive",
     "material_transfer_send",
+    "outlet_accepts",
     "prefill_from_profile",
     "recompute_provisional_due_dates",
     "run_monitoring",

@@ -62,7 +62,9 @@ def case_pause(*, actor, case: Case, procedure: str, reason: str, expected_days:
 
     require_case_role(actor=actor, case=case, roles=DEPARTMENT_ROLES)
     errors = []
-    if procedure not in SpecialProcedure.values:
+    if not procedure:
+        errors.append(FieldError("procedure", "required", "请选择特别程序类型（听证、现场核查、检验检测、鉴定、专家评审等）。"))
+    elif procedure not in SpecialProcedure.values:
         errors.append(FieldError("procedure", "invalid_choice", "特别程序类型无效（听证、现场核查、检验检测、鉴定、专家评审等）。"))
     if not (reason or "").strip():
         errors.append(FieldError("reason", ErrorCode.REASON_REQUIRED, "请填写启动特别程序的理由（将书面告知申请人）。"))

@@ -313,6 +313,16 @@ def material_problems(*, version: ImplementationVersion, applicant, materials: d
     return errors
 
 
+def outlet_accepts(*, version_id: int, outlet: Organisation) -> bool:
+    """Whether a window at `outlet` may file this item: the rule submission applies (_outlet_for),
+    asked before the clerk types the whole form rather than after."""
+    try:
+        _outlet_for(facts=version_facts(version_id), outlet=outlet)
+    except DomainError:
+        return False
+    return True
+
+
 def delivery_problems(*, applicant, delivery: dict | None) -> list[FieldError]:
     errors: list[FieldError] = []
     _delivery_row(delivery, applicant, errors)

@@ -79,6 +79,32 @@ def test_anonymous_is_401_and_public_progress_needs_the_code(world):
     assert wrong.status_code == 404 and wrong.json()["code"] == "case_not_found"
 
 
+def test_guessing_the_progress_code_is_limited_per_case_and_per_client(world):
+    from yiwang.cases.access import PROGRESS_FAILURES_PER_CLIENT, PROGRESS_FAILURES_PER_NUMBER
+
+    client = client_for(world.citizen)
+    created = client.post("/api/v1/applications", payload(world, upload(client)), content_type="application/json").json()
+    case = Case.objects.get(pk=created["case_ids"][0])
+    wrong_codes = [f"{n:06d}" for n in range(100) if f"{n:06d}" != case.verification_code]
+    anon = Client(REMOTE_ADDR="198.51.100.7")
+    for code in wrong_codes[:PROGRESS_FAILURES_PER_NUMBER]:
+        assert anon.get("/api/v1/progress", {"number": case.number, "code": code}).status_code == 404
+    # Locked: even the right code is refused now (from any address), else the lock would leak it.
+    other = Client(REMOTE_ADDR="203.0.113.9")
+    locked = other.get("/api/v1/progress", {"number": case.number, "code": case.verification_code})
+    assert locked.status_code == 429 and locked.json()["code"] == "too_many_attempts"
+    assert "1 小时后" in locked.json()["message"]
+    # The applicant still sees the case when logged in.
+    assert client.get(f"/api/v1/cases/{case.pk}").status_code == 200
+
+    # Scanning many case numbers from one address stops at the per-client limit.
+    scanner = Client(REMOTE_ADDR="192.0.2.50")
+    answers = [scanner.get("/api/v1/progress", {"number": f"2026{n:014d}", "code": "123456"}).status_code
+               for n in range(PROGRESS_FAILURES_PER_CLIENT + 1)]
+    assert answers[:PROGRESS_FAILURES_PER_CLIENT] == [404] * PROGRESS_FAILURES_PER_CLIENT
+    assert answers[-1] == 429
+
+
 def test_applicant_sees_own_cases_only(world):
     client = client_for(world.citizen)
     created = client.post("/api/v1/applications", payload(world, upload(client)), content_type="application/json").json()

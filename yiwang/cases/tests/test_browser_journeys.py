@@ -54,6 +54,9 @@ def test_citizen_applies_on_her_phone_and_tracks_the_case(phone_page, world, ass
 
     # 3 delivery by mail
     expect(page.locator(".steps__now")).to_contain_text("第 3 步")
+    # The choices are big enough for an older finger: the box and its (clickable) label.
+    for box in page.locator(".checkbox").all():
+        assert box.locator("input").bounding_box()["height"] >= 24 and box.locator("label").bounding_box()["height"] >= 32
     page.get_by_label("邮寄送达").check()
     page.get_by_label("收件地址").fill("西安市雁塔区小寨东路 1 号 3 单元 501 室")
     assert_accessible(page, context="申请第 3 步")
@@ -86,11 +89,24 @@ def test_citizen_applies_on_her_phone_and_tracks_the_case(phone_page, world, ass
     assert no_horizontal_scroll(page)
 
     page.goto("/cases/progress/")
+    # 查询 pressed before typing anything: each empty box is named, and the summary gets the focus.
+    page.get_by_role("button", name="查询").click()
+    expect(page.locator(".error-summary")).to_contain_text("请填写办件编号")
+    expect(page.locator(".error-summary")).to_contain_text("请填写查询验证码")
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    assert_accessible(page, context="进度查询（未填写）")
     page.get_by_label("办件编号").fill(number)
     page.get_by_label("查询验证码").fill(code)
     page.get_by_role("button", name="查询").click()
     expect(page.locator("main")).to_contain_text("审查中")
     assert_accessible(page, context="进度查询")
+
+    # Her messages (submitted, accepted): separate cards on the phone, not one run-together block.
+    page.goto("/messages/")
+    cards = [c.bounding_box() for c in page.locator(".message").all()]
+    assert len(cards) >= 2 and all(b["y"] >= a["y"] + a["height"] + 8 for a, b in zip(cards, cards[1:], strict=False))
+    assert_accessible(page, context="我的消息")
+    assert no_horizontal_scroll(page)
 
 
 def test_window_clerk_files_accepts_and_requests_corrections(page, world, submit, assert_accessible):
@@ -166,6 +182,17 @@ def test_reviewer_then_approver_finish_the_case_from_the_worklist(page, world, s
     page.goto("/cases/work/")
     page.get_by_role("row").filter(has_text=case.number).get_by_role("link", name=re.compile("办理")).click()
     page.get_by_label("准予", exact=True).check()
+    # A decision cannot be undone: the button asks first, and "cancel" sends nothing.
+    questions = []
+
+    def answer(dialog):
+        questions.append(dialog.message)
+        dialog.dismiss() if len(questions) == 1 else dialog.accept()
+
+    page.on("dialog", answer)
+    page.get_by_role("button", name="作出决定").click()
+    expect(page.locator(".error-summary")).to_have_count(0)
+    assert questions == ["确认作出决定？行政决定书将出具并通知申请人，不能撤销。"]
     page.get_by_role("button", name="作出决定").click()  # reasons and legal basis missing
     expect(page.locator(".error-summary")).to_contain_text("请填写决定理由。")
     assert_accessible(page, context="决定（有错误）")

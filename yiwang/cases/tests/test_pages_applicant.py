@@ -195,3 +195,67 @@ def test_public_progress_by_number_and_code(client, world, submit):
     assert wrong.status_code == 200 and "办件编号或查询验证码不正确" in html(wrong)
     assert client.get(reverse("cases:progress_qr", args=[case.number, "nope"])).status_code == 404
     assert client.get(reverse("cases:progress_qr", args=[case.number, case.verification_code])).status_code == 200
+
+
+def test_public_progress_page_says_when_guessing_is_locked(client, world, submit):
+    from yiwang.cases.access import PROGRESS_FAILURES_PER_NUMBER
+
+    case = file_case(submit)
+    wrong = "111111" if case.verification_code != "111111" else "222222"
+    for _ in range(PROGRESS_FAILURES_PER_NUMBER):
+        client.get(reverse("cases:progress"), {"number": case.number, "code": wrong})
+    locked = client.get(reverse("cases:progress"), {"number": case.number, "code": case.verification_code})
+    body = html(locked)
+    assert locked.status_code == 429 and "错误次数过多" in body and "我的办件" in body
+    assert case.version.name not in body and "办件进度" in body
+
+
+def test_public_progress_with_an_empty_box_names_the_box(client, world, submit):
+    case = file_case(submit)
+    # 查询 pressed with nothing typed: both boxes are named, not the bare form shown again.
+    response = client.get(reverse("cases:progress"), {"number": "", "code": ""})
+    assert response.status_code == 200
+    links = summary_links(response)
+    assert [href for href, _ in links] == ["#number", "#code"]
+    assert field_error(response, "number").startswith("请填写办件编号") and field_error(response, "code").startswith("请填写查询验证码")
+    # Only the code missing: the number stays in its box and only the code is asked for.
+    response = client.get(reverse("cases:progress"), {"number": case.number, "code": " "})
+    assert [href for href, _ in summary_links(response)] == ["#code"]
+    assert f'value="{case.number}"' in html(response)
+    # The bare page (no form sent yet) shows no error.
+    assert "error-summary" not in html(client.get(reverse("cases:progress")))
+
+
+def test_public_progress_accepts_full_width_digits_and_spaces(client, world, submit):
+    case = file_case(submit)
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in case.number)  # what a Chinese input method types
+    spaced = " ".join(case.verification_code[i:i + 3] for i in range(0, 6, 3))
+    response = client.get(reverse("cases:progress"), {"number": full_width, "code": spaced})
+    assert response.status_code == 200 and "已提交待受理" in html(response) and "error-summary" not in html(response)
+
+
+def test_withdrawn_before_acceptance_has_no_clock_to_start(citizen, world, submit):
+    case = file_case(submit)
+    citizen.post(reverse("cases:case_withdraw", args=[case.pk]), {"reason": ""})
+    case.refresh_from_db()
+    assert case.status == CaseStatus.WITHDRAWN
+    # A closed case will never be accepted: "受理后开始计时" would promise a clock that never starts.
+    for body in (html(citizen.get(detail(case))),
+                 html(citizen.get(reverse("cases:progress"), {"number": case.number, "code": case.verification_code}))):
+        assert "受理后开始计时" not in body and "无（办件未受理即已结束）" in body
+
+
+def test_correction_with_a_refused_upload_also_names_the_empty_field(citizen, world, submit):
+    case = file_case(submit)
+    case_request_corrections(actor=world.clerk, case=case, items=[
+        {"target": f"materials/{world.required_material.pk}", "problem": "申请书未签字", "fix": "签字后重新上传"},
+        {"target": "form/enterprise.address", "problem": "经营场所不详", "fix": "写明门牌号"}])
+    not_a_pdf = SimpleUploadedFile("补正.pdf", b"just some text", content_type="application/pdf")
+    response = citizen.post(detail(case), {"action": "resubmit", "enterprise.address": "",
+                                           f"file-{world.required_material.pk}": not_a_pdf})
+    assert response.status_code == 200
+    # Both problems at once: the refused file and the emptied address, each linked to its input.
+    hrefs = [href for href, _ in summary_links(response)]
+    assert hrefs == [f"#m-{world.required_material.pk}", "#f-enterprise-address"]
+    assert field_error(response, "f-enterprise-address") == "请填写「经营场所」。"
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.CORRECTION_REQUESTED

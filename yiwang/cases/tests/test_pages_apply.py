@@ -129,6 +129,8 @@ def test_wizard_end_to_end_files_one_case(citizen, world):
     assert f"{case.acceptance_due_on:%Y年}{case.acceptance_due_on.month}月{case.acceptance_due_on.day}日" in body
     assert reverse("cases:case_detail", args=[case.pk]) in body
     assert reverse("cases:progress_qr", args=[case.number, case.verification_code]) in body
+    # said once, by the page's heading, not again by a flash message above it
+    assert "申请已提交。" not in body and body.count("<h1>申请已提交</h1>") == 1
 
     # a double click / a resubmitted POST with the same key: still one case, same confirmation
     again = citizen.post(step(draft, "review"), {"nav": "submit", "idempotency_key": key})
@@ -158,6 +160,9 @@ def test_bad_file_type_is_named_and_other_uploads_are_kept(citizen, world):
     assert response.status_code == 200
     message = field_error(response, f"m-{world.deferrable_material.pk}")
     assert "制度.docx" in message and "PDF、JPEG、PNG 或 OFD" in message
+    # The summary at the top says which material the rejected file was for, not only its name.
+    links = dict(summary_links(response))
+    assert links[f"#m-{world.deferrable_material.pk}"].startswith(f"「{world.deferrable_material.name}」：文件「制度.docx」")
     draft.refresh_from_db()
     assert str(world.required_material.pk) in draft.form_data["_draft"]["materials"]  # nothing lost
 

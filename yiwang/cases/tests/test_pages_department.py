@@ -2,6 +2,7 @@
 extension, commitment verification) and the supervisor's warnings, with their permissions."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -87,6 +88,8 @@ def test_review_then_decision_through_the_case_page(client, world, running):
     decide = open_task(running, "decide")
 
     client.force_login(world.approver)
+    body = html(client.get(staff_url(running)))
+    assert re.search(r'<button[^>]*data-confirm="确认作出决定？[^"]*"[^>]*>作出决定</button>', body)
     prefix = f"task{decide.pk}-complete"
     response = client.post(staff_url(running), {"action": "complete", "task_id": str(decide.pk), f"{prefix}-outcome": "approve"})
     assert response.status_code == 200
@@ -98,15 +101,24 @@ def test_review_then_decision_through_the_case_page(client, world, running):
                            follow=True)
     running.refresh_from_db()
     assert running.decision == "approved" and running.status == CaseStatus.CONCLUDED
-    assert "已作出决定：准予" in html(response)
+    body = html(response)
+    assert "已作出决定：准予" in body
+    # The back-office record reads as officers speak, not as the process codes.
+    history = body[body.index("后台办理记录"):]
+    assert "<td>通过，提交下一步</td>" in history and "<td>准予</td>" in history
+    assert "<td>pass</td>" not in history and "<td>approve</td>" not in history
 
 
 def test_return_to_the_previous_step_needs_a_comment(client, world, running):
     client.force_login(world.reviewer)
     review = open_task(running)
+    # The review is the process's first step: there is nothing to return to, so it is not offered.
+    body = html(client.get(staff_url(running)))
+    assert "办理完成" in body and "退回上一步" not in body and f"task{review.pk}-return-comment" not in body
     client.post(staff_url(running), {"action": "complete", "task_id": str(review.pk), f"task{review.pk}-complete-outcome": "pass"})
     decide = open_task(running, "decide")
     client.force_login(world.approver)
+    assert "退回上一步" in html(client.get(staff_url(running)))
     response = client.post(staff_url(running), {"action": "return", "task_id": str(decide.pk)})
     assert "请填写退回意见" in field_error(response, f"id_task{decide.pk}-return-comment")
     client.post(staff_url(running), {"action": "return", "task_id": str(decide.pk), f"task{decide.pk}-return-comment": "请核实经营场所"})
@@ -127,7 +139,7 @@ def test_an_approver_reassigns_a_task_to_a_colleague(client, world, running):
     assert "李审查" in body
     prefix = f"task{review.pk}-reassign"
     response = client.post(staff_url(running), {"action": "reassign", "task_id": str(review.pk), f"{prefix}-to_user": ""})
-    assert "改派对象须在" in field_error(response, f"id_{prefix}-to_user")
+    assert field_error(response, f"id_{prefix}-to_user") == "请选择改派给哪位同事。"
     client.post(staff_url(running), {"action": "reassign", "task_id": str(review.pk), f"{prefix}-to_user": str(colleague.pk)})
     review.refresh_from_db()
     assert review.assignee_id == colleague.pk and review.status == TaskStatus.CLAIMED
@@ -137,6 +149,8 @@ def test_special_procedure_pauses_and_resumes_the_clock(client, world, running):
     client.force_login(world.reviewer)
     response = client.post(staff_url(running), {"action": "pause", "pause-procedure": "", "pause-expected_days": "abc"})
     links = {text: href for href, text in summary_links(response)}
+    # Nothing chosen is asked for as such, not called "invalid".
+    assert links["请选择特别程序类型（听证、现场核查、检验检测、鉴定、专家评审等）。"] == "#id_pause-procedure"
     assert links["请填写启动特别程序的理由（将书面告知申请人）。"] == "#id_pause-reason"
     assert links["请填写特别程序预计所需天数（1–365）。"] == "#id_pause-expected_days"
     client.post(staff_url(running), {"action": "pause", "pause-procedure": "inspection", "pause-reason": "现场核查经营场所",

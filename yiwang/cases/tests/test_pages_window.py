@@ -57,6 +57,7 @@ def test_another_districts_clerk_gets_not_found(client, world, submit):
 
 
 def test_find_applicant_shows_only_the_masked_number(clerk, world):
+    assert re.search(r'<input[^>]*name="identifier"[^>]*autofocus', html(clerk.get(reverse("cases:clerk_workbench"))))
     response = clerk.post(reverse("cases:clerk_workbench"), {"action": "find", "identifier": "12345"})
     assert response.status_code == 200
     assert ("#id_identifier", "请输入 18 位居民身份证号码或统一社会信用代码。") in summary_links(response)
@@ -67,6 +68,7 @@ def test_find_applicant_shows_only_the_masked_number(clerk, world):
 
     found(clerk, world.citizen)
     body = html(clerk.get(reverse("cases:clerk_workbench")))
+    assert re.search(r'<input[^>]*name="item_q"[^>]*autofocus', body)  # next: the item, from the keyboard
     number = world.citizen.id_number
     assert "王秀英" in body and f"{number[:4]}**********{number[-4:]}" in body
     assert number not in body
@@ -172,6 +174,21 @@ def test_deferred_acceptance_errors_then_success(clerk, world, submit):
     assert case.acceptance_mode == AcceptanceMode.DEFERRED and case.deferral.deadline == deadline
 
 
+def test_a_refused_deferral_does_not_show_the_case_as_accepted(clerk, world, submit):
+    # case_accept starts the clock before it checks the deferral; the page shown with the errors
+    # must show the case as it is in the database (not accepted), not the half-changed object.
+    case = file_case(submit)
+    response = clerk.post(case_url(case), {
+        "action": "accept_deferred", "deferral-requirement_ids": [str(world.deferrable_material.pk)],
+        "deferral-deadline": "2099-12-31", "deferral-form_note": "现场提交纸质原件", "deferral-commitment_text": "按期补交。"})
+    assert response.status_code == 200 and summary_links(response)
+    body = html(response)
+    assert 'data-testid="due-on"' not in body and "<dt>受理</dt>" not in body and "部门办理页面" not in body
+    assert "受理（一般受理）" in body
+    case.refresh_from_db()
+    assert case.status == CaseStatus.SUBMITTED and case.accepted_on is None
+
+
 def test_commitment_acceptance_needs_conditions(clerk, world, submit):
     case = file_case(submit)
     response = clerk.post(case_url(case), {"action": "accept_commitment", "commitment-conditions": " ",
@@ -211,6 +228,9 @@ def test_correction_request_with_rows_added_and_errors_per_row(clerk, world, sub
 
 def test_refusal_needs_a_reason(clerk, world, submit):
     case = file_case(submit)
+    # The refusal cannot be undone: its button asks before sending (data-confirm, static js/confirm.js).
+    assert re.search(r'<button[^>]*data-confirm="确认作出不予受理决定？[^"]*"[^>]*>作出不予受理决定</button>',
+                     html(clerk.get(case_url(case))))
     response = clerk.post(case_url(case), {"action": "refuse", "refusal-reason": ""})
     assert ("#id_refusal-reason", "请填写不予受理的理由。") in summary_links(response)
     response = clerk.post(case_url(case), {"action": "refuse", "refusal-reason": "不属于本机关职权范围",
@@ -272,6 +292,30 @@ def test_city_wide_case_paper_materials_are_sent_and_received(client, world, sub
     client.post(staff_url, {"action": "receive", "transfer_id": str(transfer.pk)})
     transfer.refresh_from_db()
     assert transfer.status == TransferStatus.RECEIVED
+
+
+def test_a_district_window_is_not_offered_items_it_may_not_file(client, world):
+    # The city agency's item is not 全市通办: the Yanta window learns so from the search result,
+    # not after typing the whole form and ticking every paper original.
+    client.force_login(world.yanta_clerk)
+    found(client, world.citizen)
+    apply_url = reverse("cases:clerk_apply", args=[world.impl.pk])
+    body = html(client.get(reverse("cases:clerk_workbench"), {"item_q": "食品经营"}))
+    assert "食品经营许可（新办）" in body and apply_url not in body and "本窗口不能受理" in body
+    response = client.get(apply_url, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("cases:clerk_workbench")
+    assert "不属于全市通办事项，本窗口不能代为申请" in html(response)
+    response = client.post(apply_url, {f"paper-{world.required_material.pk}": "1", "idempotency_key": "k"})
+    assert response.status_code == 302 and not Application.objects.exists()
+
+    from yiwang.cases.services.intake import clear_process_caches
+
+    with published_content_writes():
+        ImplementationVersion.objects.filter(pk=world.version.pk).update(city_wide=True)
+    clear_process_caches()
+    body = html(client.get(reverse("cases:clerk_workbench"), {"item_q": "食品经营"}))
+    assert apply_url in body and "本窗口不能受理" not in body
+    assert client.get(apply_url).status_code == 200
 
 
 def test_unknown_action_is_answered_with_a_message(clerk, world, submit):

@@ -131,13 +131,16 @@ def test_countersign_makes_one_task_per_department_and_collects_every_opinion():
 def test_return_to_previous_goes_back_one_human_step():
     state = engine.start(standard("review_inspect_decide"), "review_inspect_decide", {})
     [review] = engine.ready_user_tasks(state)
+    assert not engine.has_previous_step(state, review.engine_task_id)  # so the page does not offer it
     with pytest.raises(DomainError) as info:
         engine.return_to_previous(state, review.engine_task_id)
     assert info.value.code == engine.NO_PREVIOUS_TASK
     state = engine.complete(state, review.engine_task_id, {"outcome": "pass"})
+    assert not engine.has_previous_step(state, review.engine_task_id)  # no longer ready
     [inspect] = engine.ready_user_tasks(state)
     state = engine.complete(state, inspect.engine_task_id, {"outcome": "pass"})
     [decide] = engine.ready_user_tasks(state)
+    assert engine.has_previous_step(state, decide.engine_task_id)
     back = engine.return_to_previous(state, decide.engine_task_id)
     assert [t.task_key for t in engine.ready_user_tasks(back)] == ["inspect"]
 

@@ -265,6 +265,9 @@ def test_approver_reassigns_to_a_colleague_with_the_role(o):
     with pytest.raises(DomainError) as info:
         worklist.task_reassign(actor=o.approver, task=review, to_user=o.yanta_reviewer)
     assert info.value.code == "assignee_not_eligible" and info.value.field == "to_user"
+    with pytest.raises(DomainError) as info:  # nobody chosen: say so, not "not eligible"
+        worklist.task_reassign(actor=o.approver, task=review, to_user=None)
+    assert info.value.code == "required" and info.value.message == "请选择改派给哪位同事。"
 
     worklist.task_reassign(actor=o.approver, task=review, to_user=o.reviewer2)
     review.refresh_from_db()
