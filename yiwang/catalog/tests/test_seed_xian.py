@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 
 from yiwang.catalog.application_form import validate_form_data
 from yiwang.catalog.constants import DataType, LifeSubject, LimitUnit, MaterialSource, VersionStatus
@@ -41,12 +41,16 @@ def _counts() -> dict[str, int]:
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
     """Load twice (the second run must change nothing); roll everything back after the module."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        first = load_xian()
-        after_first = _counts()
-        call_command("load_xian", stdout=io.StringIO())
-        yield {"first": first, "after_first": after_first, "after_second": _counts()}
-        transaction.set_rollback(True)
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            first = load_xian()
+            after_first = _counts()
+            call_command("load_xian", stdout=io.StringIO())
+            yield {"first": first, "after_first": after_first, "after_second": _counts()}
+            transaction.set_rollback(True)
+        # This module-scoped fixture may hold a connection of its own (Django keeps connections per
+        # context, not only per thread); left open, PostgreSQL cannot drop the test database.
+        connection.close()
 
 
 @pytest.fixture
