@@ -387,6 +387,13 @@ def deliver(request, case_id: DbId, payload: DeliverIn):
     return _detail(access_case_by_id(actor=request.auth, case_id=case_id), viewer=request.auth)
 
 
+@router.post("/cases/{case_id}/pickup-code", response=CaseDetail, summary="重新发送取件码（原取件码作废）")
+def reissue_pickup_code(request, case_id: DbId):
+    case = _staff_case(request, case_id)
+    services.pickup_code_reissue(actor=request.auth, case=case)
+    return _detail(access_case_by_id(actor=request.auth, case_id=case_id), viewer=request.auth)
+
+
 class WithdrawIn(Schema):
     reason: str = ""
 

@@ -37,6 +37,17 @@ _NUMBER_PREFIX = {
 }
 
 
+
+def correction_target_labels(version) -> dict[str, str]:
+    """What a correction item's target ("form/<key>", "materials/<id>") names, in words: the notice
+    must say which material or entry is wrong, not only what is wrong with it."""
+    labels = {"": "整体"}
+    for f in version.form_fields.select_related("data_element"):
+        labels[f"form/{f.data_element.key}"] = f"表单：{f.label or f.data_element.name}"
+    for m in version.materials.all():
+        labels[f"materials/{m.pk}"] = f"材料：{m.name}"
+    return labels
+
 def progress_url(case: Case) -> str:
     path = reverse("cases:progress_qr", kwargs={"number": case.number, "code": case.verification_code})
     return settings.YIWANG_PUBLIC_BASE_URL.rstrip("/") + path
@@ -84,8 +95,11 @@ def _body(case: Case, kind: str, context: dict) -> list:
         flow.append(paragraph(
             f"{case.applicant_name}：\n你（单位）提出的「{v.name}」申请，经审查，申请材料不齐全或不符合法定形式。"
             "依据《中华人民共和国行政许可法》第三十二条，现一次性告知需要补正的全部内容如下，请补正后重新提交："))
-        rows = [["序号", "问题", "补正要求"]] + [[str(i), it["problem"], it["fix"]] for i, it in enumerate(notice.items, 1)]
-        flow.append(table(rows, col_widths=[14 * mm, 78 * mm, 78 * mm]))
+        about = correction_target_labels(v)
+        rows = [["序号", "涉及内容", "问题", "补正要求"]] + [
+            [str(i), about.get(str(it.get("target") or ""), "整体"), it["problem"], it["fix"]]
+            for i, it in enumerate(notice.items, 1)]
+        flow.append(table(rows, col_widths=[12 * mm, 40 * mm, 59 * mm, 59 * mm]))
         flow.append(paragraph("补正材料齐全后，本机关将自收到之日起重新计算受理期限。"))
     elif kind == DocumentKind.REFUSAL_DECISION:
         refusal = context["refusal"]

@@ -753,37 +753,49 @@ def my_cases(request):
         "query": urlencode({"status": status}) if status else ""})
 
 
+def _correction_context(case: Case, *, errors: ErrorList, values: dict | None = None, kept: dict | None = None,
+                        paper_ticked: set | None = None) -> dict | None:
+    """The open one-time correction notice and what it asks for: the form fields and materials it
+    names (everything, if an item names nothing), filled with `values` or what was filed. Shown to
+    the applicant online and to the window clerk for a walk-in correction, whose paper ticks are
+    never pre-set: the corrected original has to be received anew (`paper_ticked` keeps a retry's)."""
+    notice = _open_correction_notice(case)
+    if notice is None:
+        return None
+    kept = kept or {}
+    application = case.application
+    schema = form_schema(case.version)
+    requirements = version_requirements(case.version)
+    by_id = {r.pk: r for r in requirements}
+    targets = [str(item.get("target") or "") for item in notice.items]
+    field_keys = {t.removeprefix("form/") for t in targets if t.startswith("form/")}
+    material_ids = {int(t.removeprefix("materials/")) for t in targets
+                    if t.startswith("materials/") and t.removeprefix("materials/").isdigit()}
+    untargeted = any(not t for t in targets)
+    # Items that name no field or material may concern anything: then everything is offered.
+    everything = untargeted or not (field_keys or material_ids)
+    shown_schema = schema if everything else [s for s in schema if s["key"] in field_keys]
+    shown_materials = requirements if everything else [by_id[i] for i in material_ids if i in by_id]
+    values = values if values is not None else dict(application.form_data)
+    files = _owned_files(case.applicant, [m.stored_file_id for m in application.materials.all() if m.stored_file_id]
+                         + [v for v in kept.values() if isinstance(v, int)])
+    current = {m.requirement_id: m for m in application.materials.select_related("stored_file")}
+    entries = []
+    for r in shown_materials:
+        filed = current.get(r.pk)
+        entries.append(_material_entry(r, errors=errors, current=filed.stored_file if filed else None,
+                                       paper=r.pk in (paper_ticked or ()), extra={"kept": files.get(kept.get(r.pk))}))
+    return {"notice": notice, "sections": application_sections(shown_schema, values, errors), "materials": entries}
+
+
 def _case_detail_context(request, case: Case, *, errors: ErrorList | None = None, resubmit_values: dict | None = None,
                          delivery_form: DeliveryForm | None = None, kept: dict | None = None) -> dict:
     errors = errors or ErrorList()
     kept = kept or {}
     application = case.application
     today = _today()
-    notice = _open_correction_notice(case)
     schema = form_schema(case.version)
-    requirements = version_requirements(case.version)
-    by_id = {r.pk: r for r in requirements}
-    correction = None
-    if notice:
-        targets = [str(item.get("target") or "") for item in notice.items]
-        field_keys = {t.removeprefix("form/") for t in targets if t.startswith("form/")}
-        material_ids = {int(t.removeprefix("materials/")) for t in targets
-                        if t.startswith("materials/") and t.removeprefix("materials/").isdigit()}
-        untargeted = any(not t for t in targets)
-        # Items that name no field or material may concern anything: then everything is offered.
-        shown_schema = schema if untargeted or not (field_keys or material_ids) else [s for s in schema if s["key"] in field_keys]
-        shown_materials = requirements if untargeted or not (field_keys or material_ids) else [
-            by_id[i] for i in material_ids if i in by_id]
-        values = resubmit_values if resubmit_values is not None else dict(application.form_data)
-        files = _owned_files(case.applicant, [m.stored_file_id for m in application.materials.all() if m.stored_file_id]
-                             + [v for v in kept.values() if isinstance(v, int)])
-        current = {m.requirement_id: m.stored_file for m in application.materials.select_related("stored_file")}
-        correction = {
-            "notice": notice,
-            "sections": application_sections(shown_schema, values, errors),
-            "materials": [_material_entry(r, errors=errors, current=current.get(r.pk),
-                                          extra={"kept": files.get(kept.get(r.pk))}) for r in shown_materials],
-        }
+    correction = _correction_context(case, errors=errors, values=resubmit_values, kept=kept)
     deferral = _pending_deferral(case)
     supplement = None
     if deferral:
@@ -831,20 +843,17 @@ def _kept_files(materials: dict) -> dict[int, int]:
     return {int(k): v["file"] for k, v in materials.items() if isinstance(v, dict) and isinstance(v.get("file"), int)}
 
 
-def _applicant_resubmit(request, case: Case):
-    notice = _open_correction_notice(case)
-    if notice is None:
-        messages.error(request, "该办件当前无需补正。")
-        return redirect("cases:case_detail", case.pk)
-    context = _case_detail_context(request, case)
-    shown_keys = [i.key for s in context["correction"]["sections"] for i in s.inputs]
+def _resubmit(request, case: Case, correction: dict, *, allow_paper: bool) -> tuple[bool, ErrorList, dict, dict]:
+    """Read and file a correction (the applicant online, or the clerk for a walk-in applicant):
+    the fields and materials the notice asked for. Returns (done, errors, values, materials)."""
+    shown_keys = [i.key for s in correction["sections"] for i in s.inputs]
     shown_schema = [s for s in form_schema(case.version) if s["key"] in shown_keys]
     typed = form_values_from_post(shown_schema, request.POST)
     errors = ErrorList()
     materials = {}
-    for entry in context["correction"]["materials"]:
+    for entry in correction["materials"]:
         requirement = entry["requirement"]
-        spec = _read_material(request, requirement, owner=request.user, errors=errors)
+        spec = _read_material(request, requirement, owner=case.applicant, errors=errors, allow_paper=allow_paper)
         if spec is not None:
             materials[str(requirement.pk)] = spec
     values = {**case.application.form_data, **typed}
@@ -862,8 +871,19 @@ def _applicant_resubmit(request, case: Case):
         except DomainError as exc:
             _place_service_errors(exc, errors, form_keys=shown_keys)
         else:
-            messages.success(request, "已补正并重新提交。受理期限自今天起重新计算。")
-            return redirect("cases:case_detail", case.pk)
+            return True, errors, values, materials
+    return False, errors, values, materials
+
+
+def _applicant_resubmit(request, case: Case):
+    correction = _correction_context(case, errors=ErrorList())
+    if correction is None:
+        messages.error(request, "该办件当前无需补正。")
+        return redirect("cases:case_detail", case.pk)
+    done, errors, values, materials = _resubmit(request, case, correction, allow_paper=False)
+    if done:
+        messages.success(request, "已补正并重新提交。受理期限自今天起重新计算。")
+        return redirect("cases:case_detail", case.pk)
     context = _case_detail_context(request, case, errors=errors, resubmit_values=values, kept=_kept_files(materials))
     return render(request, "cases/case_detail.html", context)
 
@@ -1150,7 +1170,8 @@ def _correction_targets(case: Case) -> list[tuple[str, str]]:
 
 
 def _clerk_case_context(request, case: Case, *, errors: ErrorList | None = None, forms: dict | None = None,
-                        rows=None, open_panel: str = "") -> dict:
+                        rows=None, open_panel: str = "", resubmit_values: dict | None = None, kept: dict | None = None,
+                        paper_ticked: set | None = None) -> dict:
     errors = errors or ErrorList()
     forms = forms or {}
     today = _today()
@@ -1199,6 +1220,10 @@ def _clerk_case_context(request, case: Case, *, errors: ErrorList | None = None,
     if (case.version.city_wide and case.outlet_id and not transfers and case.accepted_on
             and case.status not in CLOSED_STATUSES and has_role(user, Role.WINDOW_CLERK, case.outlet)):
         context["transfer_form"] = forms.get("transfer") or TransferForm(prefix="transfer")
+    if case.status == CaseStatus.CORRECTION_REQUESTED and _may(user, case, ACCEPTANCE_ROLES):
+        context["correction"] = _correction_context(case, errors=errors, values=resubmit_values, kept=kept,
+                                                    paper_ticked=paper_ticked)
+        context["reusable"] = reusable_files_for(case.applicant) if context["correction"] else []
     deferral = _pending_deferral(case)
     if deferral and _may(user, case, WINDOW_PAGE_ROLES):
         pending = set(case.application.materials.filter(satisfaction=MaterialSatisfaction.DEFERRED)
@@ -1227,13 +1252,13 @@ def _clerk_back(case: Case):
     return redirect("cases:clerk_case", case.pk)
 
 
-def _clerk_rerender(request, case, *, errors=None, forms=None, rows=None, open_panel=""):
+def _clerk_rerender(request, case, *, errors=None, forms=None, rows=None, open_panel="", extra=None):
     # A service that refused may already have changed this object before raising (case_accept
     # starts the clock, then finds the deferral invalid); the transaction rolled the database back,
     # not the object, so read it again or the page shows a due date for a case not accepted.
     case.refresh_from_db()
     return render(request, "cases/clerk_case.html", _clerk_case_context(request, case, errors=errors, forms=forms, rows=rows,
-                                                                         open_panel=open_panel))
+                                                                         open_panel=open_panel, **(extra or {})))
 
 
 def _accepted_message(case: Case) -> str:
@@ -1351,6 +1376,16 @@ def _clerk_deliver(request, case: Case):
     return _clerk_back(case)
 
 
+def _clerk_reissue_code(request, case: Case):
+    try:
+        services.pickup_code_reissue(actor=request.user, case=case)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "新的取件码已发送到申请人的注册手机和站内消息，原取件码已作废。请申请人出示新取件码。")
+    return _clerk_back(case)
+
+
 def _clerk_transfer(request, case: Case):
     form = TransferForm(request.POST, prefix="transfer")
     form.is_valid()
@@ -1386,14 +1421,34 @@ def _clerk_supplement(request, case: Case):
     return _clerk_rerender(request, case, errors=errors)
 
 
+def _clerk_resubmit(request, case: Case):
+    """A walk-in applicant brings what the one-time notice asked for: the clerk records the corrected
+    fields, ticks the paper originals received (or scans them), and receipt starts again today."""
+    correction = _correction_context(case, errors=ErrorList()) if _may(request.user, case, ACCEPTANCE_ROLES) else None
+    if correction is None:
+        messages.error(request, "该办件当前无需补正。")
+        return _clerk_back(case)
+    done, errors, values, materials = _resubmit(request, case, correction, allow_paper=True)
+    if done:
+        case.refresh_from_db()
+        due = case.acceptance_due_on
+        messages.success(request, f"已登记补正，办件重新进入受理环节；受理期限至 {due.year}年{due.month}月{due.day}日。")
+        return _clerk_back(case)
+    paper = {int(k) for k, v in materials.items() if isinstance(v, dict) and v.get("paper")}
+    return _clerk_rerender(request, case, errors=errors, open_panel="resubmit",
+                           extra={"resubmit_values": values, "kept": _kept_files(materials), "paper_ticked": paper})
+
+
 _CLERK_ACTIONS = {
     "accept": _clerk_accept,
+    "resubmit": _clerk_resubmit,
     "accept_deferred": _clerk_accept_deferred,
     "accept_commitment": _clerk_accept_commitment,
     "corrections": _clerk_corrections,
     "corrections_add_row": lambda request, case: _clerk_corrections(request, case, add_row=True),
     "refuse": _clerk_refuse,
     "deliver": _clerk_deliver,
+    "reissue_code": _clerk_reissue_code,
     "transfer": _clerk_transfer,
     "supplement": _clerk_supplement,
 }

@@ -24,6 +24,7 @@ from yiwang.cases.services.delivery import (
     locker_pickup,
     material_transfer_receive,
     material_transfer_send,
+    pickup_code_reissue,
 )
 from yiwang.cases.services.intake import (
     application_discard_draft,
@@ -65,6 +66,7 @@ __all__ = [
     "material_transfer_receive",
     "material_transfer_send",
     "outlet_accepts",
+    "pickup_code_reissue",
     "prefill_from_profile",
     "recompute_provisional_due_dates",
     "run_monitoring",

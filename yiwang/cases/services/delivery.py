@@ -7,6 +7,7 @@ code, the database keeps only its SM3 hash.
 
 from __future__ import annotations
 
+import hmac
 import secrets
 from datetime import date
 
@@ -44,17 +45,44 @@ def prepare_delivery(*, case: Case, actor) -> None:
         return
     delivery = application.delivery
     if delivery.method in (DeliveryMethod.WINDOW, DeliveryMethod.LOCKER) and not delivery.pickup_code_hash:
-        code = f"{secrets.randbelow(10**6):06d}"
-        delivery.pickup_code_hash = _code_hash(application.pk, code)
         if delivery.method == DeliveryMethod.LOCKER:
             delivery.locker_compartment = f"{secrets.randbelow(60) + 1:02d}"
-        delivery.save(update_fields=["pickup_code_hash", "locker_compartment", "updated_at"])
-        where = (f"信包箱 {delivery.locker}（{delivery.locker_compartment} 号格口）" if delivery.method == DeliveryMethod.LOCKER
-                 else "受理窗口")
-        _send_code(application=application, text=f"您的办理结果已可领取，请到{where}凭取件码 {code} 领取。")
-        record_event(actor=actor, action="delivery.code_issued", obj=delivery, details={"method": delivery.method})
+        _issue_code(delivery=delivery, application=application, actor=actor, action="delivery.code_issued")
     elif delivery.method == DeliveryMethod.ELECTRONIC:
         _deliver_application(application=application, actor=actor, note="电子送达")
+
+
+def _issue_code(*, delivery: Delivery, application: Application, actor, action: str,
+                text: str = "您的办理结果已可领取") -> None:
+    """A fresh one-time code (any earlier one stops working), sent to the applicant only."""
+    code = f"{secrets.randbelow(10**6):06d}"
+    delivery.pickup_code_hash = _code_hash(application.pk, code)
+    delivery.save(update_fields=["pickup_code_hash", "locker_compartment", "updated_at"])
+    where = (f"信包箱 {delivery.locker}（{delivery.locker_compartment} 号格口）" if delivery.method == DeliveryMethod.LOCKER
+             else "受理窗口")
+    _send_code(application=application, text=f"{text}，请到{where}凭取件码 {code} 领取。")
+    record_event(actor=actor, action=action, obj=delivery, details={"method": delivery.method})
+
+
+def _code_matches(application_id: int, code: str, stored_hash: str) -> bool:
+    # compare_digest: the time taken does not tell how much of the hash matched.
+    return bool(code and stored_hash) and hmac.compare_digest(_code_hash(application_id, code), stored_hash)
+
+
+@transaction.atomic
+def pickup_code_reissue(*, actor, case: Case) -> Delivery:
+    """The applicant lost the pickup code: a new one goes to the phone and inbox registered for
+    the account (never shown to the clerk, who still checks it at hand-over); the old one dies."""
+    require_case_role(actor=actor, case=case, roles=[Role.WINDOW_CLERK])
+    lock_case(case)
+    application = case.application
+    delivery = application.delivery
+    if (case.status != CaseStatus.CONCLUDED or delivery.completed_at
+            or delivery.method not in (DeliveryMethod.WINDOW, DeliveryMethod.LOCKER) or not delivery.pickup_code_hash):
+        raise Conflict("该办件当前没有待领取的取件码。", code="no_pickup_code")
+    _issue_code(delivery=delivery, application=application, actor=actor, action="delivery.code_reissued",
+                text="应您的要求，取件码已重新发送（原取件码作废）。您的办理结果可领取")
+    return delivery
 
 
 def _send_code(*, application: Application, text: str) -> None:
@@ -134,7 +162,7 @@ def case_deliver(*, actor, case: Case, pickup_code: str = "", tracking_number: s
         return _deliver_application(application=application, actor=actor, note=f"邮寄送达，单号 {delivery.tracking_number}",
                                     today=today)
     if delivery.method in (DeliveryMethod.WINDOW, DeliveryMethod.LOCKER):
-        if not pickup_code or _code_hash(application.pk, pickup_code) != delivery.pickup_code_hash:
+        if not _code_matches(application.pk, pickup_code, delivery.pickup_code_hash):
             raise DomainError("取件码不正确，请核对申请人收到的 6 位取件码。", code=ErrorCode.PICKUP_CODE, field="pickup_code")
         return _deliver_application(application=application, actor=actor, note="凭取件码领取", today=today)
     return _deliver_application(application=application, actor=actor, note="电子送达", today=today)
@@ -148,7 +176,7 @@ def locker_pickup(*, actor, locker: Locker, pickup_code: str, today: date | None
         raise NotFound("未找到该信包箱。", code="locker_not_found")
     for delivery in Delivery.objects.select_related("application").filter(
             locker=locker, completed_at__isnull=True).exclude(pickup_code_hash=""):
-        if _code_hash(delivery.application_id, pickup_code) == delivery.pickup_code_hash:
+        if _code_matches(delivery.application_id, pickup_code, delivery.pickup_code_hash):
             return _deliver_application(application=delivery.application, actor=actor,
                                         note=f"信包箱 {locker.code} 自取", today=today)
     raise DomainError("取件码不正确或已使用。", code=ErrorCode.PICKUP_CODE, field="pickup_code")

@@ -226,6 +226,38 @@ def test_correction_request_with_rows_added_and_errors_per_row(clerk, world, sub
     assert case.documents.filter(kind="correction_notice").exists()
 
 
+def test_walk_in_correction_is_recorded_at_the_window(clerk, world, submit):
+    case = file_case(submit)
+    url = case_url(case)
+    material = world.required_material
+    assert clerk.post(url, {"action": "corrections", "rows": "2",
+                            "target-0": f"materials/{material.pk}", "problem-0": "申请书未签字", "fix-0": "带签字的原件到窗口",
+                            "target-1": "form/enterprise.address", "problem-1": "经营场所不详", "fix-1": "写明门牌号"}).status_code == 302
+    page = html(clerk.get(url))
+    assert 'id="resubmit-title"' in page and "申请书未签字" in page
+    # The paper box starts unticked: the corrected original has to be received anew.
+    assert re.search(rf'name="paper-{material.pk}"[^>]*>', page) and not re.search(rf'name="paper-{material.pk}"[^>]*checked', page)
+
+    # A blanked field is named; the paper tick survives the error.
+    refused = clerk.post(url, {"action": "resubmit", "enterprise.address": "", f"paper-{material.pk}": "1"})
+    assert refused.status_code == 200
+    assert any(href.endswith("enterprise.address") or "enterprise" in href for href, _ in summary_links(refused))
+    assert re.search(rf'name="paper-{material.pk}"[^>]*checked', html(refused))
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CORRECTION_REQUESTED
+
+    done = clerk.post(url, {"action": "resubmit", "enterprise.address": "西安市雁塔区小寨东路 1 号 3 单元 201 室",
+                            f"paper-{material.pk}": "1"})
+    assert done.status_code == 302
+    case.refresh_from_db()
+    assert case.status == CaseStatus.SUBMITTED and case.received_on == today()
+    assert case.application.form_data["enterprise.address"].endswith("201 室")
+    assert case.application.materials.get(requirement=material).satisfaction == MaterialSatisfaction.PAPER
+    assert CorrectionNotice.objects.get(case=case).responded_at is not None
+    after = html(clerk.get(url))
+    assert "已登记补正" in after and 'id="resubmit-title"' not in after
+
+
 def test_refusal_needs_a_reason(clerk, world, submit):
     case = file_case(submit)
     # The refusal cannot be undone: its button asks before sending (data-confirm, static js/confirm.js).
@@ -261,6 +293,37 @@ def test_hand_over_at_the_window_checks_the_pickup_code(clerk, world, submit, dj
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == CaseStatus.DELIVERED
+
+
+def test_a_lost_pickup_code_is_sent_again_and_the_old_one_dies(clerk, client, world, submit,
+                                                                django_capture_on_commit_callbacks):
+    from yiwang.core.models import AuditEvent
+
+    with django_capture_on_commit_callbacks(execute=True):
+        case = _concluded(world, submit)
+    old = re.search(r"取件码 (\d{6})", Notification.objects.filter(topic="delivery.code").order_by("id").first().body).group(1)
+    assert "重新发送取件码" in html(clerk.get(case_url(case)))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = clerk.post(case_url(case), {"action": "reissue_code"})
+    assert response.status_code == 302
+    latest = Notification.objects.filter(topic="delivery.code", recipient=world.citizen).order_by("-id").first()
+    assert "原取件码作废" in latest.body
+    new = re.search(r"取件码 (\d{6})", latest.body).group(1)
+    # The clerk never sees the code: it goes to the applicant only.
+    assert re.search(rf"(?<!\d){new}(?!\d)", html(clerk.get(case_url(case)))) is None
+    assert AuditEvent.objects.filter(action="delivery.code_reissued").count() == 1
+    if new != old:
+        stale = clerk.post(case_url(case), {"action": "deliver", "pickup-pickup_code": old})
+        assert "取件码不正确" in field_error(stale, "id_pickup-pickup_code")
+    assert clerk.post(case_url(case), {"action": "deliver", "pickup-pickup_code": new}).status_code == 302
+    case.refresh_from_db()
+    assert case.status == CaseStatus.DELIVERED
+    # Nothing left to send again once handed over.
+    again = clerk.post(case_url(case), {"action": "reissue_code"}, follow=True)
+    assert "没有待领取的取件码" in html(again)
+    # A department reviewer cannot trigger it (not a window role for this case).
+    client.force_login(world.reviewer)
+    assert client.post(f"/api/v1/cases/{case.pk}/pickup-code").status_code in (403, 404)
 
 
 def test_hand_over_by_mail_needs_a_tracking_number(clerk, world, submit):

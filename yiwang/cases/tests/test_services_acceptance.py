@@ -2,8 +2,10 @@
 deemed acceptance when nobody decides within 5 working days."""
 
 import datetime as dt
+import io
 
 import pytest
+from pypdf import PdfReader
 
 from yiwang.cases.constants import AcceptanceMode, CaseStatus, DocumentKind, MaterialSatisfaction, WarningKind
 from yiwang.cases.models import CaseWarning, WorkTask
@@ -160,7 +162,11 @@ def test_correction_notice_lists_everything_and_resubmission_restarts_receipt(wo
     notice = case_request_corrections(actor=world.clerk, case=case, items=items, today=dt.date(2026, 11, 18))
     case.refresh_from_db()
     assert case.status == CaseStatus.CORRECTION_REQUESTED and len(notice.items) == 2
-    assert case.documents.filter(kind=DocumentKind.CORRECTION_NOTICE).exists()
+    document = case.documents.get(kind=DocumentKind.CORRECTION_NOTICE)
+    with document.file.open("rb") as fh:
+        text = "".join("".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(fh.read())).pages)
+    # Each item says which material or entry it is about, not only what is wrong.
+    assert "涉及内容" in text and f"材料：{world.required_material.name}" in text and "表单：经营场所" in text
     stored = stored_file_create(actor=world.citizen, owner=world.citizen, upload=pdf_upload("签字版.pdf"))
     case_resubmit(actor=world.citizen, case=case, form_data={"enterprise.address": "西安市雁塔区小寨东路 1 号 3 层"},
                   materials={str(world.required_material.pk): {"file": stored.pk}}, today=dt.date(2026, 11, 19))
