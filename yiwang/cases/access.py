@@ -8,6 +8,7 @@ contains the case's agency (department roles, supervisors) or the outlet where i
 from __future__ import annotations
 
 import hmac
+import re
 
 from django.db.models import Q, QuerySet
 
@@ -67,6 +68,7 @@ def access_case_by_id(*, actor, case_id: int | str, roles=None, for_update: bool
 # one case cannot be guessed) and per client address (so numbers cannot be scanned); a locked
 # number stays locked for the window even for the right code, or the lock would reveal nothing.
 PROGRESS_WINDOW_SECONDS = 3600
+_CASE_NUMBER = re.compile(r"[0-9A-Za-z-]{1,40}")
 PROGRESS_FAILURES_PER_NUMBER = 10
 PROGRESS_FAILURES_PER_CLIENT = 50
 
@@ -79,7 +81,9 @@ def access_case_by_number(*, number: str, verification_code: str, client: str | 
             or (client and throttle.failures("progress-client", client) >= PROGRESS_FAILURES_PER_CLIENT)):
         raise TooManyAttempts("查询验证码错误次数过多，已暂停查询，请 1 小时后再试；"
                               "申请人也可登录后在“我的办件”中查看进度。")
-    case = Case.objects.select_related("implementation", "version", "agency").filter(number=number).first()
+    # Anything that cannot be a case number (control characters, NUL, overlong) is not looked up.
+    case = (Case.objects.select_related("implementation", "version", "agency").filter(number=number).first()
+            if _CASE_NUMBER.fullmatch(number) else None)
     # compare_digest: the time taken does not tell how many leading digits were right.
     if case is None or not code or not hmac.compare_digest(case.verification_code.encode(), code.encode()):
         throttle.record_failure("progress-number", number, window_seconds=PROGRESS_WINDOW_SECONDS)

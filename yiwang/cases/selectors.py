@@ -113,7 +113,9 @@ def case_timeline(case: Case, *, for_public: bool = False, staff_names: bool | N
     entries = []
     for change in case.status_changes.select_related("actor").all():
         label = CaseStatus(change.to_status).label if change.to_status in CaseStatus.values else change.to_status
-        who = change.actor_label if staff_names else ""
+        # Colleagues know each other by name (the username stays in the audit trail); changes
+        # without a person (deemed acceptance, lapses) were made by the system.
+        who = (change.actor.display_name if change.actor else "系统") if staff_names else ""
         entries.append(TimelineEntry(change.occurred_at, label, who, change.note))
     if not for_public:
         for doc in case.documents.all():

@@ -1039,7 +1039,7 @@ def clerk_workbench(request):
                 messages.success(request, f"已核验：{applicant.display_name}。")
                 return redirect("cases:clerk_workbench")
         _collect(errors, (find_form, "find"))
-    number = (request.GET.get("number") or "").strip()
+    number = "".join(ch for ch in _lookup_text(request.GET.get("number", "")) if ch.isprintable())[:40]
     if number:
         found = cases_for_staff(request.user, WINDOW_PAGE_ROLES).filter(number=number).values_list("pk", flat=True).first()
         if found:

@@ -92,7 +92,7 @@ def _published_counterpart(version: ImplementationVersion) -> ImplementationVers
 @require_safe
 @catalog_staff_required
 def editor_list(request):
-    q = " ".join(request.GET.get("q", "").split())[:100]
+    q = selectors.clean_query(request.GET.get("q", ""))  # control characters out: PostgreSQL rejects NUL
     try:
         page_number = max(1, int(request.GET.get("page", "1")))
     except ValueError:

@@ -217,6 +217,11 @@ def test_deemed_acceptance_after_five_working_days_is_automatic_and_idempotent(w
     assert case.accepted_on == MONDAY and case.due_on == dt.date(2026, 11, 30)
     change = case.status_changes.get(action="deem_accept")
     assert "第三十二条" in change.note and change.actor_label == "monitoring"
+    # Staff read names in the timeline: the person for a person, 系统 for the scheduler.
+    from yiwang.cases.selectors import case_timeline
+
+    who = {e.title: e.actor for e in case_timeline(case)}
+    assert who["已提交待受理"] == world.citizen.real_name and who["审查中"] == "系统"
     assert CaseWarning.objects.filter(case=case, kind=WarningKind.ACCEPTANCE_LATE).exists()
     assert case.documents.filter(kind=DocumentKind.ACCEPTANCE_NOTICE).exists()
     second = run_monitoring(today=dt.date(2026, 11, 24))

@@ -9,6 +9,7 @@ from django.db import connection
 from yiwang.cases.constants import ApplicationStatus, CaseStatus, MaterialSatisfaction
 from yiwang.cases.models import Application, ApplicationMaterial, Case, CaseStatusChange, StoredFile
 from yiwang.cases.services import application_save_draft, application_submit, prefill_from_profile, stored_file_create
+from yiwang.cases.services.intake import clear_process_caches
 from yiwang.cases.tests.conftest import MONDAY, PDF_BYTES, form_for, pdf_upload
 from yiwang.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from yiwang.core.models import AuditEvent
@@ -194,6 +195,25 @@ def test_draft_is_saved_resumed_and_submitted(world):
 def test_prefill_from_profile(world):
     values = prefill_from_profile(version=world.version, applicant=world.citizen)
     assert values == {"applicant.name": "王秀英", "applicant.id_number": world.citizen.id_number}
+
+
+def test_birth_date_is_prefilled_from_the_id_number_and_passes_the_cross_check(world):
+    from yiwang.accounts.tests.factories import EnterpriseUserFactory
+    from yiwang.catalog.application_form import validate_form_data
+    from yiwang.catalog.constants import DataType
+    from yiwang.catalog.tests.factories import DataElementFactory, FormFieldFactory
+
+    birth = DataElementFactory(key="applicant.birth_date", name="申请人出生日期", data_type=DataType.DATE,
+                               profile_source="user.birth_date")
+    FormFieldFactory(version=world.version, data_element=birth, order=4)
+    clear_process_caches()
+    number = world.citizen.id_number
+    values = prefill_from_profile(version=world.version, applicant=world.citizen)
+    assert values["applicant.birth_date"] == f"{number[6:10]}-{number[10:12]}-{number[12:14]}"
+    fields = list(world.version.form_fields.select_related("data_element"))
+    assert validate_form_data(fields, {**values, "enterprise.address": "西安市雁塔区小寨东路 1 号"})[1] == []
+    # No ID number (an enterprise account): nothing to pre-fill, not an error.
+    assert "applicant.birth_date" not in prefill_from_profile(version=world.version, applicant=EnterpriseUserFactory())
 
 
 def test_unpublished_item_cannot_be_applied_for(world):

@@ -31,7 +31,7 @@ ELEMENTS: list[tuple] = [
     ("applicant.id_number", "申请人居民身份证号码", ID, [], {}, "18 位，末位可为 X", "user.id_number", True),
     ("applicant.phone", "申请人手机号码", PHONE, [], {}, "用于接收办理进度短信", "user.phone", True),
     ("applicant.address", "申请人联系地址", ADDR, [], {}, "邮寄结果使用的地址", "", True),
-    ("applicant.birth_date", "申请人出生日期", DATE, [], {}, "与居民身份证一致，如 1958-03-15", "", True),
+    ("applicant.birth_date", "申请人出生日期", DATE, [], {}, "与居民身份证一致，如 1958-03-15", "user.birth_date", True),
     ("agent.name", "经办人姓名", S, [], {"max_length": 50}, "单位或他人委托的经办人", "user.real_name", True),
     ("agent.phone", "经办人手机号码", PHONE, [], {}, "", "user.phone", True),
     # Enterprise (legal person)
