@@ -118,6 +118,8 @@ from yiwang.notifications.selectors import unread_count
 from yiwang.orgs.constants import OrganisationKind, Role
 from yiwang.orgs.models import Organisation
 from yiwang.orgs.selectors import has_role, role_grants_for
+from yiwang.supervision.models import EXCLUDING_KINDS
+from yiwang.supervision.selectors import credit_records_from_case
 from yiwang.workdays.time_limits import due_date, working_days_between
 
 STEPS = (("form", "填写表单"), ("materials", "上传材料"), ("delivery", "送达方式"), ("review", "核对提交"))
@@ -819,10 +821,22 @@ def _case_detail_context(request, case: Case, *, errors: ErrorList | None = None
             {"label": item["label"], "value": display_value(item, application.form_data.get(item["key"]))} for item in schema],
         "correction": correction, "supplement": supplement, "delivery": delivery, "refusal": _refusal_of(case),
         "delivery_form": delivery_form if can_change_delivery else None, "has_lockers": bool(locker_list),
+        "closure": _closure_of(case),
         "can_withdraw": CaseAction.WITHDRAW in allowed_actions(case.status),
         "progress_url": _progress_url(case), "errors": errors, "accept": UPLOAD_ACCEPT,
         "reusable": reusable_files_for(case.applicant) if (correction or supplement) else [],
     }
+
+
+def _closure_of(case: Case) -> dict | None:
+    """Why a terminated or revoked case ended, and any credit record it led to: the applicant must
+    not read a revoked approval as a valid result, and is told that a false commitment bars
+    commitment and deferred-material acceptance from now on."""
+    if case.status not in (CaseStatus.TERMINATED, CaseStatus.REVOKED):
+        return None
+    records = credit_records_from_case(case)
+    return {"reason": case.closed_reason, "credit_records": records,
+            "bars_acceptance": any(r.kind in EXCLUDING_KINDS for r in records)}
 
 
 @applicant_required

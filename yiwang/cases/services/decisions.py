@@ -21,7 +21,7 @@ from yiwang.cases.constants import (
 from yiwang.cases.locks import lock_case
 from yiwang.cases.models import ApplicationMaterial, Case
 from yiwang.cases.services.intake import as_db_id, resolve_given_materials, version_facts
-from yiwang.cases.services.transitions import case_transition
+from yiwang.cases.services.transitions import case_transition, notify_applicant
 from yiwang.core.audit import record_event
 from yiwang.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from yiwang.orgs.constants import Role
@@ -30,6 +30,8 @@ from yiwang.workdays.time_limits import add_working_days
 
 # §44: the licence is issued and delivered within 10 (working) days of the decision (§82).
 DELIVERY_PERIOD_WORKING_DAYS = 10
+# What a false commitment means for the applicant from now on (eligibility() applies it).
+FALSE_COMMITMENT_CONSEQUENCE = "已记入信用记录，今后申请不适用告知承诺和容缺受理。"
 
 
 @transaction.atomic
@@ -169,9 +171,13 @@ def commitment_verify(*, actor, case: Case, truthful: bool, note: str, today: da
                  details={"kind": CreditRecordKind.FALSE_COMMITMENT, "subject": case.applicant_id})
     case.closed_reason = reason
     if case.status in (CaseStatus.APPROVED, CaseStatus.CONCLUDED, CaseStatus.DELIVERED):
-        case_transition(case=case, action=CaseAction.REVOKE, actor=actor, note=reason, extra_fields=("closed_reason",))
+        case_transition(case=case, action=CaseAction.REVOKE, actor=actor, note=reason, extra_fields=("closed_reason",),
+                        notify=False)
     else:
-        _terminate(case=case, actor=actor, reason=reason)
+        _terminate(case=case, actor=actor, reason=reason, notify=False)
+    # The applicant is told of the credit record with the news itself, not left to find out at the
+    # next window visit that commitment and deferred acceptance are no longer offered.
+    notify_applicant(case=case, status=case.status, reason=f"{reason.rstrip('。.')}。{FALSE_COMMITMENT_CONSEQUENCE}")
     return case
 
 
@@ -197,9 +203,10 @@ def case_terminate(*, actor, case: Case, reason: str) -> Case:
     return _terminate(case=case, actor=actor, reason=reason.strip())
 
 
-def _terminate(*, case: Case, actor, reason: str) -> Case:
+def _terminate(*, case: Case, actor, reason: str, notify: bool = True) -> Case:
     case.closed_reason = reason
-    case_transition(case=case, action=CaseAction.TERMINATE, actor=actor, note=reason, extra_fields=("closed_reason",))
+    case_transition(case=case, action=CaseAction.TERMINATE, actor=actor, note=reason, extra_fields=("closed_reason",),
+                    notify=notify)
     _cancel_tasks(case, reason)
     return case
 

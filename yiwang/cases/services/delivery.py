@@ -59,8 +59,13 @@ def _issue_code(*, delivery: Delivery, application: Application, actor, action: 
     delivery.pickup_code_hash = _code_hash(application.pk, code)
     delivery.save(update_fields=["pickup_code_hash", "locker_compartment", "updated_at"])
     where = (f"信包箱 {delivery.locker}（{delivery.locker_compartment} 号格口）" if delivery.method == DeliveryMethod.LOCKER
-             else "受理窗口")
-    _send_code(application=application, text=f"{text}，请到{where}凭取件码 {code} 领取。")
+             else (delivery.pickup_outlet.name if delivery.pickup_outlet_id else "受理窗口"))
+    # Name the case: an enterprise with several results ready holds several codes and must know
+    # which result each one opens.
+    cases = list(application.cases.select_related("version").order_by("id"))
+    which = "、".join(f"办件 {c.number}（{c.version.name}）" for c in cases)
+    _send_code(application=application, text=f"{which}：{text}，请到{where}凭取件码 {code} 领取。",
+               link=f"/cases/mine/{cases[0].pk}/" if cases else "")
     record_event(actor=actor, action=action, obj=delivery, details={"method": delivery.method})
 
 
@@ -85,10 +90,11 @@ def pickup_code_reissue(*, actor, case: Case) -> Delivery:
     return delivery
 
 
-def _send_code(*, application: Application, text: str) -> None:
+def _send_code(*, application: Application, text: str, link: str = "") -> None:
     from yiwang.notifications.services import notify
 
-    notify(recipient=application.applicant, topic="delivery.code", title="领取结果", body=text, obj=application)
+    notify(recipient=application.applicant, topic="delivery.code", title="领取结果", body=text, link=link,
+           obj=application)
 
 
 def _deliver_application(*, application: Application, actor, note: str, today: date | None = None) -> list[Case]:
@@ -117,7 +123,7 @@ def delivery_change(*, actor, application: Application, method: str, address: st
         raise Conflict("结果已寄出或已领取，不能再更改送达方式。", code=ErrorCode.DELIVERY_LOCKED)
     errors = []
     if method not in DeliveryMethod.values:
-        errors.append(FieldError("method", "invalid_choice", "送达方式应为 window、mail、locker 或 electronic。"))
+        errors.append(FieldError("method", "invalid_choice", "请选择送达方式：窗口领取、邮寄送达、智能信包箱自取或电子送达。"))
     if method == DeliveryMethod.MAIL and not address.strip():
         errors.append(FieldError("address", "required", "邮寄送达请填写收件地址。"))
     if method == DeliveryMethod.LOCKER and not Locker.objects.filter(pk=locker_id).exists():

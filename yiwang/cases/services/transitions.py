@@ -22,7 +22,7 @@ _NOTICE = {
     CaseStatus.APPROVED: ("审批已通过", "办件 {number} 已作出准予决定。"),
     CaseStatus.DENIED: ("审批未通过", "办件 {number} 已作出不予准予决定，请查看决定书。"),
     CaseStatus.CONCLUDED: ("办件已办结", "办件 {number} 已办结，结果将按您选择的方式送达。"),
-    CaseStatus.DELIVERED: ("结果已送达", "办件 {number} 的结果已送达。"),
+    CaseStatus.DELIVERED: ("结果已送达", "办件 {number} 的结果已送达：{reason}。"),
     CaseStatus.WITHDRAWN: ("申请已撤回", "办件 {number} 已撤回。"),
     CaseStatus.TERMINATED: ("办件已终止", "办件 {number} 已终止办理：{reason}"),
     CaseStatus.REVOKED: ("决定已撤销", "办件 {number} 的决定已撤销：{reason}"),

@@ -259,3 +259,54 @@ def test_correction_with_a_refused_upload_also_names_the_empty_field(citizen, wo
     assert hrefs == [f"#m-{world.required_material.pk}", "#f-enterprise-address"]
     assert field_error(response, "f-enterprise-address") == "请填写「经营场所」。"
     assert Case.objects.get(pk=case.pk).status == CaseStatus.CORRECTION_REQUESTED
+
+
+def test_revoked_approval_is_not_shown_as_valid_and_the_credit_record_is_explained(citizen, world, submit):
+    from yiwang.cases.services import case_decide, commitment_verify
+
+    case = file_case(submit)
+    case_accept(actor=world.clerk, case=case, mode=AcceptanceMode.COMMITMENT,
+                commitment={"conditions": ["经营场所面积不少于 20 平方米"], "commitment_text": "本人承诺所填属实"})
+    case_decide(actor=world.approver, case=case, decision="approved", reasons="依承诺准予")
+    case.refresh_from_db()
+    assert case.result_reference  # an approval names its result …
+    commitment_verify(actor=world.reviewer, case=case, truthful=False, note="现场核查面积仅 8 平方米")
+    body = html(citizen.get(detail(case)))
+    assert "决定已撤销" in body and "现场核查面积仅 8 平方米" in body
+    assert "（已撤销）" in body and "notice--success" not in body
+    assert f"办理结果：{case.result_reference}" not in body  # … which the revocation voids
+    assert "信用记录" in body and "不能适用告知承诺或容缺受理" in body
+
+
+def test_terminated_case_says_why_at_the_top(citizen, world, submit):
+    from yiwang.cases.services import case_terminate
+
+    case = accept(world, file_case(submit))
+    case_terminate(actor=world.approver, case=case, reason="申请人主体资格已被注销")
+    body = html(citizen.get(detail(case)))
+    assert 'id="closure"' in body and "办件已终止办理" in body and "申请人主体资格已被注销" in body
+    assert "信用记录" not in body
+
+
+def test_denial_shows_legal_basis_and_remedies(citizen, world, submit):
+    from yiwang.cases.services import case_decide
+
+    case = accept(world, file_case(submit))
+    case_decide(actor=world.approver, case=case, decision="denied", reasons="场所不符合要求",
+                legal_basis="《食品安全法》第三十五条")
+    body = html(citizen.get(detail(case)))
+    assert "依据：《食品安全法》第三十五条" in body and "行政复议" in body
+
+
+def test_locker_result_page_names_the_locker_and_how_to_collect(citizen, world, submit):
+    from yiwang.cases.services import case_decide, delivery_change
+
+    case = accept(world, file_case(submit))
+    box = locker(world)
+    delivery_change(actor=world.citizen, application=case.application, method=DeliveryMethod.LOCKER, locker_id=box.pk)
+    case_decide(actor=world.approver, case=case, decision="approved", reasons="符合条件", legal_basis="《食品安全法》")
+    body = html(citizen.get(detail(case)))
+    delivery = case.application.delivery
+    delivery.refresh_from_db()
+    assert str(box) in body and f"{delivery.locker_compartment} 号格口" in body
+    assert "结果已可领取" in body and "取件码" in body

@@ -155,6 +155,22 @@ def test_false_commitment_revokes_the_decision_and_is_recorded(world, submit):
     assert "虚假承诺" in err.value.message
 
 
+def test_false_commitment_tells_the_applicant_of_the_credit_record(world, submit):
+    from yiwang.notifications.models import Notification
+
+    case = submit()
+    case_accept(actor=world.clerk, case=case, mode="commitment",
+                commitment={"conditions": ["经营场所面积不少于 20 平方米"], "commitment_text": "本人承诺所填属实"},
+                today=MONDAY)
+    case_decide(actor=world.approver, case=case, decision="approved", reasons="依承诺准予", today=dt.date(2026, 11, 17))
+    commitment_verify(actor=world.reviewer, case=case, truthful=False, note="现场核查面积仅 8 平方米。",
+                      today=dt.date(2026, 12, 1))
+    messages = Notification.objects.filter(recipient=world.citizen, topic="case.revoked", channel="in_app")
+    assert messages.count() == 1  # one message, not the plain one and then another
+    body = messages.get().body
+    assert "现场核查面积仅 8 平方米。已记入信用记录" in body and "不适用告知承诺和容缺受理" in body
+
+
 def test_correction_notice_lists_everything_and_resubmission_restarts_receipt(world, submit):
     case = submit()
     items = [{"target": f"materials/{world.required_material.pk}", "problem": "申请书未签字", "fix": "请法定代表人签字后重新上传"},

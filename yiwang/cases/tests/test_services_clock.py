@@ -87,6 +87,28 @@ def test_decision_sets_the_delivery_period_and_window_pickup_needs_the_code(worl
     assert accepted.status == CaseStatus.DELIVERED and accepted.delivered_on == dt.date(2026, 11, 23)
 
 
+def test_pickup_code_message_names_the_case_and_links_to_it(world, accepted, django_capture_on_commit_callbacks):
+    # An applicant with several results ready holds several codes: each message says which case.
+    case_decide(actor=world.approver, case=accepted, decision="approved", reasons="符合条件", today=dt.date(2026, 11, 20))
+    message = Notification.objects.get(recipient=world.citizen, topic="delivery.code", channel="in_app")
+    assert f"办件 {accepted.number}（{accepted.version.name}）" in message.body
+    assert message.link == f"/cases/mine/{accepted.pk}/"
+
+
+def test_delivered_message_carries_the_tracking_number(world, accepted):
+    delivery_change(actor=world.citizen, application=accepted.application, method="mail", address="西安市雁塔区小寨东路 1 号")
+    case_decide(actor=world.approver, case=accepted, decision="approved", reasons="符合条件", today=dt.date(2026, 11, 20))
+    case_deliver(actor=world.clerk, case=accepted, tracking_number="EMS1234567890CN")
+    message = Notification.objects.get(recipient=world.citizen, topic="case.delivered", channel="in_app")
+    assert "EMS1234567890CN" in message.body
+
+
+def test_unknown_delivery_method_is_refused_in_words(world, accepted):
+    with pytest.raises(ValidationFailed) as err:
+        delivery_change(actor=world.citizen, application=accepted.application, method="drone")
+    assert err.value.errors[0].field == "method" and "window" not in err.value.errors[0].message
+
+
 def test_mail_delivery_records_the_tracking_number_and_locks_changes(world, accepted):
     delivery_change(actor=world.citizen, application=accepted.application, method="mail", address="西安市雁塔区小寨东路 1 号")
     case_decide(actor=world.approver, case=accepted, decision="approved", reasons="符合条件", today=dt.date(2026, 11, 20))
