@@ -38,6 +38,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _DIVISION = re.compile(r"^[0-9A-Za-z]{6,20}$")
 _INTEGER = re.compile(r"^[+-]?\d{1,18}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CHOSEN = (DataType.CHOICE, DataType.MULTI_CHOICE, DataType.BOOLEAN, DataType.DIVISION)
 _TRUE = {"true", "1", "on", "yes", "是"}
 _FALSE = {"false", "0", "off", "no", "否"}
 # A text without an explicit limit still has one: a form is not a file store.
@@ -84,7 +85,9 @@ def validate_form_data(fields: list, data: dict) -> tuple[dict, list[FieldError]
         value = data.get(key)
         if _empty(value):
             if field.required:
-                errors.append(FieldError(key, ErrorCode.FORM_REQUIRED, f"请填写「{label}」。"))
+                # Options are chosen, not written: the message says the action the page asks for.
+                verb = "请选择" if element.data_type in _CHOSEN else "请填写"
+                errors.append(FieldError(key, ErrorCode.FORM_REQUIRED, f"{verb}「{label}」。"))
             continue
         result, problem = _clean_value(element.data_type, value, key=key, label=label, field=field)
         if problem is not None:

@@ -19,6 +19,7 @@ from yiwang.cases.constants import (
     Channel,
     DocumentKind,
     ErrorCode,
+    MaterialReview,
     MaterialSatisfaction,
     WarningKind,
 )
@@ -82,7 +83,8 @@ def case_accept(*, actor, case: Case, mode: str = AcceptanceMode.NORMAL, deferra
     lock_case(case)
     today = today or timezone.localdate()
     if mode not in (AcceptanceMode.NORMAL, AcceptanceMode.DEFERRED, AcceptanceMode.COMMITMENT):
-        raise ValidationFailed([FieldError("mode", "invalid_choice", "受理方式应为 normal、deferred 或 commitment。")])
+        raise ValidationFailed([FieldError("mode", "invalid_choice",
+                                           "受理方式应为 normal（一般受理）、deferred（容缺受理）或 commitment（告知承诺受理）。")])
     if case.status != CaseStatus.SUBMITTED:
         # Let the transition table produce the precise error.
         case_transition(case=case, action=CaseAction.ACCEPT, actor=actor)
@@ -106,6 +108,13 @@ def case_accept(*, actor, case: Case, mode: str = AcceptanceMode.NORMAL, deferra
     case_transition(case=case, action=CaseAction.ACCEPT, actor=actor, note=note, details={"mode": mode},
                     extra_fields=("acceptance_mode", "accepted_on", "accepted_by", "limit_days", "limit_unit",
                                   "due_on", "due_provisional"))
+    # The clerk has checked what was filed and found it complete and in legal form (§32): the
+    # filed materials of this item are marked so. Deferred or promised ones are not there yet.
+    ApplicationMaterial.objects.filter(
+        application_id=case.application_id, requirement__version_id=case.version_id,
+        review__in=(MaterialReview.PENDING, MaterialReview.NEEDS_CORRECTION),
+    ).exclude(satisfaction__in=(MaterialSatisfaction.DEFERRED, MaterialSatisfaction.COMMITMENT)).update(
+        review=MaterialReview.OK)
     _issue_acceptance_documents(case=case, actor=actor, extra_docs=extra_docs)
     _start_review(case=case, actor=actor)
     return case

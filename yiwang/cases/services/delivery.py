@@ -37,6 +37,7 @@ def _all_concluded(application: Application) -> bool:
                                                       CaseStatus.REVOKED)).exists()
 
 
+@transaction.atomic  # the locker row lock (_free_compartment) holds until the code is saved
 def prepare_delivery(*, case: Case, actor) -> None:
     """When the last case of the application concludes: issue the pickup/locker code and tell the
     applicant. Mail waits for the clerk's tracking number; electronic results are delivered now."""
@@ -45,11 +46,35 @@ def prepare_delivery(*, case: Case, actor) -> None:
         return
     delivery = application.delivery
     if delivery.method in (DeliveryMethod.WINDOW, DeliveryMethod.LOCKER) and not delivery.pickup_code_hash:
+        text = "您的办理结果已可领取"
         if delivery.method == DeliveryMethod.LOCKER:
-            delivery.locker_compartment = f"{secrets.randbelow(60) + 1:02d}"
-        _issue_code(delivery=delivery, application=application, actor=actor, action="delivery.code_issued")
+            compartment = _free_compartment(delivery)
+            if compartment is None:
+                # A full locker must not hold the result back: it waits at the window instead.
+                delivery.method, delivery.locker_compartment = DeliveryMethod.WINDOW, ""
+                delivery.save(update_fields=["method", "locker_compartment", "updated_at"])
+                record_event(actor=actor, action="delivery.locker_full", obj=delivery, details={"locker": delivery.locker_id})
+                text = "所选信包箱暂无空格口，已改为窗口领取。您的办理结果已可领取"
+            else:
+                delivery.locker_compartment = compartment
+        _issue_code(delivery=delivery, application=application, actor=actor, action="delivery.code_issued", text=text)
     elif delivery.method == DeliveryMethod.ELECTRONIC:
         _deliver_application(application=application, actor=actor, note="电子送达")
+
+
+# Compartments per locker. The lockers in service have 60; a per-locker size arrives with the
+# locker-device integration.
+LOCKER_COMPARTMENTS = 60
+
+
+def _free_compartment(delivery: Delivery) -> str | None:
+    """A compartment no result waiting at this locker occupies, or None when all are taken. The
+    locker row is locked, so two results concluding at once cannot be given the same one."""
+    list(Locker.objects.select_for_update().filter(pk=delivery.locker_id).values_list("pk", flat=True))
+    taken = set(Delivery.objects.filter(locker_id=delivery.locker_id, completed_at__isnull=True)
+                .exclude(pk=delivery.pk).exclude(locker_compartment="").values_list("locker_compartment", flat=True))
+    free = [label for label in (f"{n:02d}" for n in range(1, LOCKER_COMPARTMENTS + 1)) if label not in taken]
+    return secrets.choice(free) if free else None
 
 
 def _issue_code(*, delivery: Delivery, application: Application, actor, action: str,

@@ -7,7 +7,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from yiwang.cases.constants import AcceptanceMode, CaseStatus, DocumentKind, MaterialSatisfaction, WarningKind
+from yiwang.cases.constants import AcceptanceMode, CaseStatus, DocumentKind, MaterialReview, MaterialSatisfaction, WarningKind
 from yiwang.cases.models import CaseWarning, WorkTask
 from yiwang.cases.services import (
     case_accept,
@@ -39,6 +39,8 @@ def test_normal_acceptance_starts_the_clock_issues_the_notice_and_starts_review(
     assert data.startswith(b"%PDF") and b"FontFile2" in data  # the CJK font is embedded
     assert WorkTask.objects.filter(case=case, status="ready").exists()
     assert list(case.status_changes.values_list("to_status", flat=True)) == ["submitted", "accepted", "under_review"]
+    # Accepting means the filed materials were checked: none is left "待核验".
+    assert set(case.application.materials.values_list("review", flat=True)) == {MaterialReview.OK}
 
 
 def test_acceptance_after_the_period_dates_from_receipt(world, submit):
@@ -64,6 +66,8 @@ def test_deferred_acceptance_withholds_the_result_until_the_materials_come(world
     assert case.documents.filter(kind=DocumentKind.DEFERRED_ACCEPTANCE_NOTICE).exists()
     row = case.application.materials.get(requirement=world.deferrable_material)
     assert row.satisfaction == MaterialSatisfaction.DEFERRED
+    assert row.review == MaterialReview.PENDING  # not there yet, so not checked
+    assert case.application.materials.get(requirement=world.required_material).review == MaterialReview.OK
     case_decide(actor=world.approver, case=case, decision="approved", reasons="符合条件", today=dt.date(2026, 11, 20))
     case.refresh_from_db()
     assert case.status == CaseStatus.APPROVED  # withheld: not concluded

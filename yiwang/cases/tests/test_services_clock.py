@@ -212,3 +212,28 @@ def test_locker_pickup_with_the_one_time_code(world, accepted, django_capture_on
     assert delivered.pk == accepted.pk and delivered.status == CaseStatus.DELIVERED
     with pytest.raises(DomainError):  # one-time: the same code does not open it twice
         locker_pickup(actor=device, locker=box, pickup_code=code)
+
+
+def test_locker_compartments_are_never_shared_and_a_full_locker_falls_back_to_the_window(
+        world, submit, monkeypatch, django_capture_on_commit_callbacks):
+    from yiwang.cases.models import Locker
+    from yiwang.cases.services import delivery as delivery_service
+    from yiwang.notifications.models import Notification
+
+    monkeypatch.setattr(delivery_service, "LOCKER_COMPARTMENTS", 2)
+    box = Locker.objects.create(outlet=world.hall, code="XA-0010", location="市政务服务中心西门")
+    deliveries = []
+    for _ in range(3):
+        case = submit()
+        case_accept(actor=world.clerk, case=case, today=MONDAY)
+        delivery_change(actor=world.citizen, application=case.application, method="locker", locker_id=box.pk)
+        with django_capture_on_commit_callbacks(execute=True):
+            case_decide(actor=world.approver, case=case, decision="approved", reasons="符合条件", today=dt.date(2026, 11, 20))
+        delivery = case.application.delivery
+        delivery.refresh_from_db()
+        deliveries.append(delivery)
+    first, second, third = deliveries
+    assert {first.locker_compartment, second.locker_compartment} == {"01", "02"}
+    assert third.method == "window" and third.locker_compartment == ""
+    told = Notification.objects.filter(topic="delivery.code", object_id=str(third.application_id)).first()
+    assert told is not None and "暂无空格口，已改为窗口领取" in told.body

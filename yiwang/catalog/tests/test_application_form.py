@@ -94,6 +94,7 @@ def test_required_fields_and_empty_values():
                                          "business.start", "business.kind"}
     assert all(e.code == ErrorCode.FORM_REQUIRED for e in errors)
     assert "请填写「申请人姓名」。" in [e.message for e in errors]
+    assert "请选择「经营类别」。" in [e.message for e in errors]  # options are chosen, not written
     assert cleaned == {}
     assert validate_form_data(FIELDS, "not a dict")[1][0].code == ErrorCode.FORM_INVALID
 
