@@ -31,7 +31,7 @@ def resolve_identifier(identifier: str) -> tuple[User | None, str]:
             id_number_index=blind_index(normalise_id_number(compact), purpose=ID_NUMBER_PURPOSE)).first()
         if user:
             return user, IdentifierKind.ID_NUMBER
-        user = User.objects.filter(uscc=normalise_uscc(compact)).first()
+        user = user_by_uscc(compact)
         if user:
             return user, IdentifierKind.USCC
     phone = normalise_phone(identifier)
@@ -45,6 +45,11 @@ def resolve_identifier(identifier: str) -> tuple[User | None, str]:
 def user_by_identifier(identifier: str) -> User | None:
     """Find the account a login identifier names: username, ID number, phone or USCC."""
     return resolve_identifier(identifier)[0]
+
+
+def user_by_uscc(uscc: str) -> User | None:
+    code = normalise_uscc(uscc)
+    return User.objects.filter(uscc=code).first() if code else None
 
 
 def user_by_id_number(id_number: str) -> User | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hmac
 import re
+import unicodedata
 
 from django.db.models import Q, QuerySet
 
@@ -73,15 +74,24 @@ PROGRESS_FAILURES_PER_NUMBER = 10
 PROGRESS_FAILURES_PER_CLIENT = 50
 
 
+def normalise_lookup(value: str) -> str:
+    """A case number or verification code as people type it: copied from an SMS or a paper notice
+    it may come in groups with spaces, a Chinese input method types full-width digits (２０２６…),
+    and pasted text can carry control characters. All mean the same number, so all are folded away
+    (NFKC, no whitespace, printable characters only; PostgreSQL would refuse a NUL)."""
+    text = unicodedata.normalize("NFKC", value or "")
+    return "".join(ch for ch in text if ch.isprintable() and not ch.isspace())
+
+
 def access_case_by_number(*, number: str, verification_code: str, client: str | None = None) -> Case:
     """The public progress page: case number + verification code, nothing else. `client` is the
     caller's address, for the limit on failed guesses."""
-    number, code = number.strip(), (verification_code or "").strip()
+    number, code = normalise_lookup(number), normalise_lookup(verification_code)
     if (throttle.failures("progress-number", number) >= PROGRESS_FAILURES_PER_NUMBER
             or (client and throttle.failures("progress-client", client) >= PROGRESS_FAILURES_PER_CLIENT)):
         raise TooManyAttempts("查询验证码错误次数过多，已暂停查询，请 1 小时后再试；"
                               "申请人也可登录后在“我的办件”中查看进度。")
-    # Anything that cannot be a case number (control characters, NUL, overlong) is not looked up.
+    # Anything that cannot be a case number (overlong, other characters) is not looked up.
     case = (Case.objects.select_related("implementation", "version", "agency").filter(number=number).first()
             if _CASE_NUMBER.fullmatch(number) else None)
     # compare_digest: the time taken does not tell how many leading digits were right.

@@ -253,6 +253,11 @@ class AcceptIn(Schema):
     commitment: CommitmentIn | None = None
 
 
+def _detail_after_change(request, case_id: int) -> dict:
+    """The case as the change left it, read afresh (the service may have changed related rows)."""
+    return _detail(access_case_by_id(actor=request.auth, case_id=case_id), viewer=request.auth)
+
+
 def _staff_case(request, case_id: DbId):
     user = request.auth
     if not user.is_staff_member:
@@ -266,7 +271,7 @@ def accept(request, case_id: DbId, payload: AcceptIn):
     services.case_accept(actor=request.auth, case=case, mode=payload.mode,
                          deferral=payload.deferral.dict() if payload.deferral else None,
                          commitment=payload.commitment.dict() if payload.commitment else None)
-    return _detail(access_case_by_id(actor=request.auth, case_id=case_id), viewer=request.auth)
+    return _detail_after_change(request, case_id)
 
 
 class RefuseIn(Schema):
@@ -286,7 +291,7 @@ def refuse(request, case_id: DbId, payload: RefuseIn):
             raise NotFound("未找到该机关。", code="organisation_not_found", field="competent_agency_id")
     services.case_refuse(actor=request.auth, case=case, reason=payload.reason, legal_basis=payload.legal_basis,
                          competent_agency=agency, competent_agency_note=payload.competent_agency_note)
-    return _detail(access_case_by_id(actor=request.auth, case_id=case_id), viewer=request.auth)
+    return _detail_after_change(request, case_id)
 
 
 class CorrectionItem(Schema):
@@ -303,7 +308,7 @@ class CorrectionsIn(Schema):
 def request_corrections(request, case_id: DbId, payload: CorrectionsIn):
     case = _staff_case(request, case_id)
     services.case_request_corrections(actor=request.auth, case=case, items=[i.dict() for i in payload.items])
-    return _detail(access_case_by_id(actor=request.auth, case_id=case_id), viewer=request.auth)
+    return _detail_after_change(request, case_id)
 
 
 class ResubmitIn(Schema):
@@ -315,7 +320,7 @@ class ResubmitIn(Schema):
 def resubmit(request, case_id: DbId, payload: ResubmitIn):
     case = access_case_by_id(actor=request.auth, case_id=case_id)
     services.case_resubmit(actor=request.auth, case=case, form_data=payload.form_data, materials=payload.materials)
-    return _detail(access_case_by_id(actor=request.auth, case_id=case_id), viewer=request.auth)
+    return _detail_after_change(request, case_id)
 
 
 class PauseIn(Schema):
@@ -329,14 +334,14 @@ def pause(request, case_id: DbId, payload: PauseIn):
     case = _staff_case(request, case_id)
     services.case_pause(actor=request.auth, case=case, procedure=payload.procedure, reason=payload.reason,
                         expected_days=payload.expected_days)
-    return _detail(access_case_by_id(actor=request.auth, case_id=case_id), viewer=request.auth)
+    return _detail_after_change(request, case_id)
 
 
 @router.post("/cases/{case_id}/resume", response=CaseDetail, summary="特别程序结束（恢复计时）")
 def resume(request, case_id: DbId):
     case = _staff_case(request, case_id)
     services.case_resume(actor=request.auth, case=case)
-    return _detail(access_case_by_id(actor=request.auth, case_id=case_id), viewer=request.auth)
+    return _detail_after_change(request, case_id)
 
 
 class ExtendIn(Schema):
@@ -348,7 +353,7 @@ class ExtendIn(Schema):
 def extend(request, case_id: DbId, payload: ExtendIn):
     case = _staff_case(request, case_id)
     services.case_extend(actor=request.auth, case=case, reason=payload.reason, days=payload.days)
-    return _detail(access_case_by_id(actor=request.auth, case_id=case_id), viewer=request.auth)
+    return _detail_after_change(request, case_id)
 
 
 class DecideIn(Schema):
@@ -371,7 +376,7 @@ def decide(request, case_id: DbId, payload: DecideIn):
     else:
         services.case_decide(actor=request.auth, case=case, decision=payload.decision, reasons=payload.reasons,
                              legal_basis=payload.legal_basis)
-    return _detail(access_case_by_id(actor=request.auth, case_id=case_id), viewer=request.auth)
+    return _detail_after_change(request, case_id)
 
 
 class DeliverIn(Schema):
@@ -384,14 +389,14 @@ def deliver(request, case_id: DbId, payload: DeliverIn):
     case = _staff_case(request, case_id)
     services.case_deliver(actor=request.auth, case=case, pickup_code=payload.pickup_code,
                           tracking_number=payload.tracking_number)
-    return _detail(access_case_by_id(actor=request.auth, case_id=case_id), viewer=request.auth)
+    return _detail_after_change(request, case_id)
 
 
 @router.post("/cases/{case_id}/pickup-code", response=CaseDetail, summary="重新发送取件码（原取件码作废）")
 def reissue_pickup_code(request, case_id: DbId):
     case = _staff_case(request, case_id)
     services.pickup_code_reissue(actor=request.auth, case=case)
-    return _detail(access_case_by_id(actor=request.auth, case_id=case_id), viewer=request.auth)
+    return _detail_after_change(request, case_id)
 
 
 class WithdrawIn(Schema):
@@ -402,7 +407,7 @@ class WithdrawIn(Schema):
 def withdraw(request, case_id: DbId, payload: WithdrawIn):
     case = access_case_by_id(actor=request.auth, case_id=case_id)
     services.case_withdraw(actor=request.auth, case=case, reason=payload.reason)
-    return _detail(access_case_by_id(actor=request.auth, case_id=case_id), viewer=request.auth)
+    return _detail_after_change(request, case_id)
 
 
 class ProgressOut(Schema):

@@ -20,8 +20,8 @@ def applicant_by_identifier(identifier: str, *, field: str = "identifier"):
     """The citizen (ID number) or enterprise (USCC) a window clerk has checked, for applying on
     their behalf. The same rule for the workbench page and the API: a malformed number is a
     validation error naming `field`; a staff account, an inactive one or none is "not found"."""
-    from yiwang.accounts.selectors import user_by_id_number, user_by_identifier
-    from yiwang.core.identifiers import id_number_errors, normalise_uscc, uscc_errors
+    from yiwang.accounts.selectors import user_by_id_number, user_by_uscc
+    from yiwang.core.identifiers import id_number_errors, uscc_errors
 
     text = re.sub(r"\s", "", identifier or "").upper()
     if len(text) != 18:
@@ -29,7 +29,7 @@ def applicant_by_identifier(identifier: str, *, field: str = "identifier"):
     if not id_number_errors(text, field=field):
         user = user_by_id_number(text)
     elif not uscc_errors(text, field=field):
-        user = user_by_identifier(normalise_uscc(text))
+        user = user_by_uscc(text)
     else:
         raise ValidationFailed([FieldError(field, "invalid",
                                            "号码校验位或格式不正确，请核对证件上的 18 位号码（身份证最后一位可能是 X）。")])
@@ -128,6 +128,20 @@ def case_timeline(case: Case, *, for_public: bool = False, staff_names: bool | N
                 entries.append(TimelineEntry(transfer.received_at, "实施部门签收纸质材料", "", ""))
     entries.sort(key=lambda e: e.at)
     return entries
+
+
+def case_closure(case: Case) -> dict | None:
+    """Why a terminated or revoked case ended, and any credit record it led to: the applicant must
+    not read a revoked approval as a valid result, and is told when a false commitment bars
+    commitment and deferred-material acceptance from now on."""
+    from yiwang.supervision.models import EXCLUDING_KINDS
+    from yiwang.supervision.selectors import credit_records_from_case
+
+    if case.status not in (CaseStatus.TERMINATED, CaseStatus.REVOKED):
+        return None
+    records = credit_records_from_case(case)
+    return {"reason": case.closed_reason, "credit_records": records,
+            "bars_acceptance": any(r.kind in EXCLUDING_KINDS for r in records)}
 
 
 def open_warnings(actor) -> QuerySet[CaseWarning]:

@@ -15,7 +15,6 @@ A few reads the pages need have no selector yet; they are the small functions ma
 from __future__ import annotations
 
 import re
-import unicodedata
 import uuid
 from functools import wraps
 from urllib.parse import urlencode
@@ -40,6 +39,7 @@ from yiwang.cases.access import (
     access_case_by_id,
     access_case_by_number,
     cases_for_staff,
+    normalise_lookup,
     require_case_role,
 )
 from yiwang.cases.constants import (
@@ -96,6 +96,7 @@ from yiwang.cases.selectors import (
     applicant_by_identifier,
     applicant_timeline,
     case_clock,
+    case_closure,
     case_timeline,
     cases_for_staff_list,
     cases_of_applicant,
@@ -118,8 +119,6 @@ from yiwang.notifications.selectors import unread_count
 from yiwang.orgs.constants import OrganisationKind, Role
 from yiwang.orgs.models import Organisation
 from yiwang.orgs.selectors import has_role, role_grants_for
-from yiwang.supervision.models import EXCLUDING_KINDS
-from yiwang.supervision.selectors import credit_records_from_case
 from yiwang.workdays.time_limits import due_date, working_days_between
 
 STEPS = (("form", "填写表单"), ("materials", "上传材料"), ("delivery", "送达方式"), ("review", "核对提交"))
@@ -372,13 +371,6 @@ PROGRESS_REQUIRED = {"number": "请填写办件编号（18 位数字，见受理
                      "code": "请填写查询验证码（6 位数字，见受理通知书或“我的办件”）。"}
 
 
-def _lookup_text(value: str) -> str:
-    """A case number or code as typed: copied from an SMS or a paper notice, it may come in
-    groups with spaces, and a Chinese input method types full-width digits (２０２６…). Both
-    mean the same number, so both are folded away before the lookup."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", value or ""))
-
-
 def _progress_page(request, number: str, code: str, *, status: int = 200):
     context = {"number": number, "code": code, "field_errors": {}}
     submitted = request.method == "GET" and ("number" in request.GET or "code" in request.GET)
@@ -401,11 +393,11 @@ def _progress_page(request, number: str, code: str, *, status: int = 200):
 
 
 def progress(request):
-    return _progress_page(request, _lookup_text(request.GET.get("number", "")), _lookup_text(request.GET.get("code", "")))
+    return _progress_page(request, normalise_lookup(request.GET.get("number", "")), normalise_lookup(request.GET.get("code", "")))
 
 
 def progress_qr(request, number: str, code: str):
-    return _progress_page(request, _lookup_text(number), _lookup_text(code))
+    return _progress_page(request, normalise_lookup(number), normalise_lookup(code))
 
 
 def _progress_url(case: Case) -> str:
@@ -821,36 +813,32 @@ def _case_detail_context(request, case: Case, *, errors: ErrorList | None = None
             {"label": item["label"], "value": display_value(item, application.form_data.get(item["key"]))} for item in schema],
         "correction": correction, "supplement": supplement, "delivery": delivery, "refusal": _refusal_of(case),
         "delivery_form": delivery_form if can_change_delivery else None, "has_lockers": bool(locker_list),
-        "closure": _closure_of(case),
+        "closure": case_closure(case),
         "can_withdraw": CaseAction.WITHDRAW in allowed_actions(case.status),
         "progress_url": _progress_url(case), "errors": errors, "accept": UPLOAD_ACCEPT,
         "reusable": reusable_files_for(case.applicant) if (correction or supplement) else [],
     }
 
 
-def _closure_of(case: Case) -> dict | None:
-    """Why a terminated or revoked case ended, and any credit record it led to: the applicant must
-    not read a revoked approval as a valid result, and is told that a false commitment bars
-    commitment and deferred-material acceptance from now on."""
-    if case.status not in (CaseStatus.TERMINATED, CaseStatus.REVOKED):
-        return None
-    records = credit_records_from_case(case)
-    return {"reason": case.closed_reason, "credit_records": records,
-            "bars_acceptance": any(r.kind in EXCLUDING_KINDS for r in records)}
+def _case_page(request, case: Case, *, template: str, context, actions: dict, url_name: str):
+    """A case page: GET shows it; a POST names its `action`, handled by one of `actions` (each
+    answers with a redirect, or the page again with errors)."""
+    if request.method == "GET":
+        return render(request, template, context(request, case))
+    handler = actions.get(request.POST.get("action", ""))
+    if handler is None:
+        messages.error(request, "无法识别的操作，请重试。")
+        return redirect(url_name, case.pk)
+    return handler(request, case)
 
 
 @applicant_required
 @require_http_methods(["GET", "POST"])
 def case_detail(request, case_id: int):
     case = access_case_by_id(actor=request.user, case_id=case_id)
-    if request.method == "GET":
-        return render(request, "cases/case_detail.html", _case_detail_context(request, case))
-    action = request.POST.get("action", "")
-    handler = {"resubmit": _applicant_resubmit, "supplement": _applicant_supplement, "delivery": _applicant_delivery}.get(action)
-    if handler is None:
-        messages.error(request, "无法识别的操作，请重试。")
-        return redirect("cases:case_detail", case.pk)
-    return handler(request, case)
+    return _case_page(request, case, template="cases/case_detail.html", context=_case_detail_context,
+                      actions={"resubmit": _applicant_resubmit, "supplement": _applicant_supplement,
+                               "delivery": _applicant_delivery}, url_name="cases:case_detail")
 
 
 def _kept_files(materials: dict) -> dict[int, int]:
@@ -1053,7 +1041,7 @@ def clerk_workbench(request):
                 messages.success(request, f"已核验：{applicant.display_name}。")
                 return redirect("cases:clerk_workbench")
         _collect(errors, (find_form, "find"))
-    number = "".join(ch for ch in _lookup_text(request.GET.get("number", "")) if ch.isprintable())[:40]
+    number = normalise_lookup(request.GET.get("number", ""))[:40]
     if number:
         found = cases_for_staff(request.user, WINDOW_PAGE_ROLES).filter(number=number).values_list("pk", flat=True).first()
         if found:
@@ -1252,27 +1240,20 @@ def _clerk_case_context(request, case: Case, *, errors: ErrorList | None = None,
 @require_http_methods(["GET", "POST"])
 def clerk_case(request, case_id: int):
     case = access_case_by_id(actor=request.user, case_id=case_id, roles=WINDOW_PAGE_ROLES)
-    if request.method == "GET":
-        return render(request, "cases/clerk_case.html", _clerk_case_context(request, case))
-    action = request.POST.get("action", "")
-    handler = _CLERK_ACTIONS.get(action)
-    if handler is None:
-        messages.error(request, "无法识别的操作，请重试。")
-        return redirect("cases:clerk_case", case.pk)
-    return handler(request, case)
+    return _case_page(request, case, template="cases/clerk_case.html", context=_clerk_case_context,
+                      actions=_CLERK_ACTIONS, url_name="cases:clerk_case")
 
 
 def _clerk_back(case: Case):
     return redirect("cases:clerk_case", case.pk)
 
 
-def _clerk_rerender(request, case, *, errors=None, forms=None, rows=None, open_panel="", extra=None):
+def _clerk_rerender(request, case, **context_args):
     # A service that refused may already have changed this object before raising (case_accept
     # starts the clock, then finds the deferral invalid); the transaction rolled the database back,
     # not the object, so read it again or the page shows a due date for a case not accepted.
     case.refresh_from_db()
-    return render(request, "cases/clerk_case.html", _clerk_case_context(request, case, errors=errors, forms=forms, rows=rows,
-                                                                         open_panel=open_panel, **(extra or {})))
+    return render(request, "cases/clerk_case.html", _clerk_case_context(request, case, **context_args))
 
 
 def _accepted_message(case: Case) -> str:
@@ -1449,8 +1430,8 @@ def _clerk_resubmit(request, case: Case):
         messages.success(request, f"已登记补正，办件重新进入受理环节；受理期限至 {due.year}年{due.month}月{due.day}日。")
         return _clerk_back(case)
     paper = {int(k) for k, v in materials.items() if isinstance(v, dict) and v.get("paper")}
-    return _clerk_rerender(request, case, errors=errors, open_panel="resubmit",
-                           extra={"resubmit_values": values, "kept": _kept_files(materials), "paper_ticked": paper})
+    return _clerk_rerender(request, case, errors=errors, open_panel="resubmit", resubmit_values=values,
+                           kept=_kept_files(materials), paper_ticked=paper)
 
 
 _CLERK_ACTIONS = {
@@ -1609,14 +1590,8 @@ def _staff_case_context(request, case: Case, *, errors: ErrorList | None = None,
 @require_http_methods(["GET", "POST"])
 def staff_case(request, case_id: int):
     case = access_case_by_id(actor=request.user, case_id=case_id)
-    if request.method == "GET":
-        return render(request, "cases/staff_case.html", _staff_case_context(request, case))
-    action = request.POST.get("action", "")
-    handler = _STAFF_ACTIONS.get(action)
-    if handler is None:
-        messages.error(request, "无法识别的操作，请重试。")
-        return redirect("cases:staff_case", case.pk)
-    return handler(request, case)
+    return _case_page(request, case, template="cases/staff_case.html", context=_staff_case_context,
+                      actions=_STAFF_ACTIONS, url_name="cases:staff_case")
 
 
 def _staff_back(case: Case):

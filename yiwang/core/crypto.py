@@ -57,9 +57,7 @@ def blind_index(value: str, *, purpose: str) -> str:
 
 
 def sm3_hex(data: bytes) -> str:
-    digest = hashes.Hash(hashes.SM3())
-    digest.update(data)
-    return digest.finalize().hex()
+    return sm3_hex_chunks((data,))
 
 
 def sm3_hex_chunks(chunks) -> str:

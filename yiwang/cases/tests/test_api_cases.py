@@ -77,6 +77,9 @@ def test_anonymous_is_401_and_public_progress_needs_the_code(world):
     assert "王秀英" not in ok.content.decode()
     wrong = anon.get("/api/v1/progress", {"number": case.number, "code": "000000" if case.verification_code != "000000" else "1"})
     assert wrong.status_code == 404 and wrong.json()["code"] == "case_not_found"
+    wide = str.maketrans("0123456789", "０１２３４５６７８９")
+    typed = anon.get("/api/v1/progress", {"number": case.number.translate(wide), "code": " " + case.verification_code})
+    assert typed.status_code == 200 and typed.json()["number"] == case.number  # as typed with a Chinese IME
     garbage = anon.get("/api/v1/progress", {"number": "2026\x00" + case.number, "code": "1\x00"})
     assert garbage.status_code == 404 and garbage.json()["code"] == "case_not_found"
 
