@@ -10,8 +10,18 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from yiwang.cases.access import staff_case_filter
-from yiwang.cases.constants import CLOSED_STATUSES, ApplicationStatus, CaseStatus, WarningColour
-from yiwang.cases.models import Application, Case, CaseWarning, Locker
+from yiwang.cases.constants import CLOSED_STATUSES, ApplicationStatus, CaseStatus, MaterialSatisfaction, WarningColour
+from yiwang.cases.models import (
+    Application,
+    Case,
+    CaseWarning,
+    Commitment,
+    CorrectionNotice,
+    Deferral,
+    Locker,
+    Refusal,
+    StoredFile,
+)
 from yiwang.core.errors import FieldError, NotFound, ValidationFailed
 from yiwang.workdays.time_limits import working_days_between
 
@@ -190,3 +200,65 @@ def version_requirements(version) -> list:
     from yiwang.cases.services.intake import version_facts
 
     return list(version_facts(version.pk).materials)
+
+
+# ---------------------------------------------------------------------------------------------
+# One case's related rows, as the pages show them
+
+
+def owned_files(owner, ids) -> dict[int, StoredFile]:
+    """The files among `ids` that belong to `owner` (others are silently left out)."""
+    ids = [i for i in ids if isinstance(i, int)]
+    return {f.pk: f for f in StoredFile.objects.filter(owner=owner, pk__in=ids)} if ids else {}
+
+
+def open_correction_notice(case: Case) -> CorrectionNotice | None:
+    """The one-time correction notice the applicant has not answered yet."""
+    if case.status != CaseStatus.CORRECTION_REQUESTED:
+        return None
+    return case.correction_notices.filter(responded_at__isnull=True).order_by("-created_at").first()
+
+
+def deferral_of(case: Case) -> Deferral | None:
+    try:
+        return case.deferral
+    except Case.deferral.RelatedObjectDoesNotExist:
+        return None
+
+
+def commitment_of(case: Case) -> Commitment | None:
+    try:
+        return case.commitment
+    except Case.commitment.RelatedObjectDoesNotExist:
+        return None
+
+
+def refusal_of(case: Case) -> Refusal | None:
+    try:
+        return case.refusal
+    except Case.refusal.RelatedObjectDoesNotExist:
+        return None
+
+
+def pending_deferral(case: Case) -> Deferral | None:
+    """The deferral whose materials are still awaited while the case runs, else None."""
+    deferral = deferral_of(case)
+    if deferral is None or deferral.completed_at or deferral.lapsed_at:
+        return None
+    if case.status not in (CaseStatus.UNDER_REVIEW, CaseStatus.SUSPENDED, CaseStatus.APPROVED):
+        return None
+    return deferral
+
+
+def outstanding_deferred_ids(case: Case) -> set[int]:
+    """Requirement ids of the deferred (容缺) materials not supplied yet."""
+    return set(case.application.materials.filter(satisfaction=MaterialSatisfaction.DEFERRED)
+               .values_list("requirement_id", flat=True))
+
+
+def refusal_agencies(case: Case):
+    """The departments a refusal may name as the competent one (§32: not this case's agency)."""
+    from yiwang.orgs.constants import OrganisationKind
+    from yiwang.orgs.models import Organisation
+
+    return Organisation.objects.filter(kind=OrganisationKind.DEPARTMENT).exclude(pk=case.agency_id).order_by("path")

@@ -8,8 +8,7 @@ refuse next to the input it concerns and in the error summary at the top. Every 
 answered by a redirect (POST-redirect-GET); a page is re-rendered only to show errors, with
 everything the person typed still in place.
 
-A few reads the pages need have no selector yet; they are the small functions marked
-"read (selector wanted)" below, reported to the integrator.
+Reads come from yiwang.cases.selectors.
 """
 
 from __future__ import annotations
@@ -51,7 +50,6 @@ from yiwang.cases.constants import (
     Channel,
     DeliveryMethod,
     ErrorCode,
-    MaterialSatisfaction,
     TaskStatus,
     WarningColour,
     WarningKind,
@@ -100,10 +98,18 @@ from yiwang.cases.selectors import (
     case_timeline,
     cases_for_staff_list,
     cases_of_applicant,
+    commitment_of,
+    deferral_of,
     draft_of,
     drafts_of,
     lockers,
+    open_correction_notice,
     open_warnings,
+    outstanding_deferred_ids,
+    owned_files,
+    pending_deferral,
+    refusal_agencies,
+    refusal_of,
     version_form_fields,
     version_requirements,
 )
@@ -116,7 +122,7 @@ from yiwang.catalog.models import Material
 from yiwang.core.crypto import mask_id_number, mask_phone
 from yiwang.core.errors import Conflict, DomainError, FieldError, NotFound, TooManyAttempts, ValidationFailed
 from yiwang.notifications.selectors import unread_count
-from yiwang.orgs.constants import OrganisationKind, Role
+from yiwang.orgs.constants import Role
 from yiwang.orgs.models import Organisation
 from yiwang.orgs.selectors import has_role, role_grants_for
 from yiwang.workdays.time_limits import due_date, working_days_between
@@ -199,49 +205,7 @@ def _today():
 
 
 # ---------------------------------------------------------------------------------------------
-# Reads the pages need (selector wanted: reported to the integrator)
-
-
-def _owned_files(owner, ids) -> dict[int, StoredFile]:
-    ids = [i for i in ids if isinstance(i, int)]
-    return {f.pk: f for f in StoredFile.objects.filter(owner=owner, pk__in=ids)} if ids else {}
-
-
-def _open_correction_notice(case: Case):
-    if case.status != CaseStatus.CORRECTION_REQUESTED:
-        return None
-    return case.correction_notices.filter(responded_at__isnull=True).order_by("-created_at").first()
-
-
-def _pending_deferral(case: Case):
-    """The deferral whose materials are still awaited while the case runs, else None."""
-    deferral = _deferral_of(case)
-    if deferral is None or deferral.completed_at or deferral.lapsed_at:
-        return None
-    if case.status not in (CaseStatus.UNDER_REVIEW, CaseStatus.SUSPENDED, CaseStatus.APPROVED):
-        return None
-    return deferral
-
-
-def _deferral_of(case: Case):
-    try:
-        return case.deferral
-    except Case.deferral.RelatedObjectDoesNotExist:
-        return None
-
-
-def _commitment_of(case: Case):
-    try:
-        return case.commitment
-    except Case.commitment.RelatedObjectDoesNotExist:
-        return None
-
-
-def _refusal_of(case: Case):
-    try:
-        return case.refusal
-    except Case.refusal.RelatedObjectDoesNotExist:
-        return None
+# Reads the pages need
 
 
 def _material_rows(case: Case) -> list[ApplicationMaterial]:
@@ -517,7 +481,7 @@ def _draft_form(request, draft, version):
 
 def _materials_context(request, draft, version, materials: dict, errors: ErrorList) -> dict:
     requirements = version_requirements(version)
-    files = _owned_files(request.user, [_file_id(s) for s in materials.values()])
+    files = owned_files(request.user, [_file_id(s) for s in materials.values()])
     reusable = reusable_files_for(request.user)
     rows = [_material_entry(r, errors=errors, current=files.get(_file_id(materials.get(str(r.pk)))), extra={"preselect": True})
             for r in requirements]
@@ -608,7 +572,7 @@ def _review_context(request, draft, version, *, errors: ErrorList, key: str) -> 
     values = _draft_form_values(draft)
     stash = _draft_stash(draft)
     materials = stash.get("materials") or {}
-    files = _owned_files(request.user, [_file_id(s) for s in materials.values()])
+    files = owned_files(request.user, [_file_id(s) for s in materials.values()])
     form_url = _step_url(draft, "form")
     sections: list[dict] = []
     for item in schema:
@@ -753,7 +717,7 @@ def _correction_context(case: Case, *, errors: ErrorList, values: dict | None = 
     names (everything, if an item names nothing), filled with `values` or what was filed. Shown to
     the applicant online and to the window clerk for a walk-in correction, whose paper ticks are
     never pre-set: the corrected original has to be received anew (`paper_ticked` keeps a retry's)."""
-    notice = _open_correction_notice(case)
+    notice = open_correction_notice(case)
     if notice is None:
         return None
     kept = kept or {}
@@ -771,7 +735,7 @@ def _correction_context(case: Case, *, errors: ErrorList, values: dict | None = 
     shown_schema = schema if everything else [s for s in schema if s["key"] in field_keys]
     shown_materials = requirements if everything else [by_id[i] for i in material_ids if i in by_id]
     values = values if values is not None else dict(application.form_data)
-    files = _owned_files(case.applicant, [m.stored_file_id for m in application.materials.all() if m.stored_file_id]
+    files = owned_files(case.applicant, [m.stored_file_id for m in application.materials.all() if m.stored_file_id]
                          + [v for v in kept.values() if isinstance(v, int)])
     current = {m.requirement_id: m for m in application.materials.select_related("stored_file")}
     entries = []
@@ -790,13 +754,12 @@ def _case_detail_context(request, case: Case, *, errors: ErrorList | None = None
     today = _today()
     schema = form_schema(case.version)
     correction = _correction_context(case, errors=errors, values=resubmit_values, kept=kept)
-    deferral = _pending_deferral(case)
+    deferral = pending_deferral(case)
     supplement = None
     if deferral:
-        pending_ids = set(application.materials.filter(satisfaction=MaterialSatisfaction.DEFERRED)
-                          .values_list("requirement_id", flat=True))
+        pending_ids = outstanding_deferred_ids(case)
         supplement = {"deferral": deferral, "materials": [
-            _material_entry(r, errors=errors, extra={"kept": _owned_files(case.applicant, [kept.get(r.pk)]).get(kept.get(r.pk))})
+            _material_entry(r, errors=errors, extra={"kept": owned_files(case.applicant, [kept.get(r.pk)]).get(kept.get(r.pk))})
             for r in deferral.requirements.order_by("order", "id") if r.pk in pending_ids]}
     delivery = getattr(application, "delivery", None)
     can_change_delivery = (delivery is not None and not delivery.completed_at and not delivery.dispatched_at
@@ -811,7 +774,7 @@ def _case_detail_context(request, case: Case, *, errors: ErrorList | None = None
         "timeline": applicant_timeline(case), "documents": list(case.documents.order_by("created_at")),
         "materials": _material_rows(case), "form_rows": [
             {"label": item["label"], "value": display_value(item, application.form_data.get(item["key"]))} for item in schema],
-        "correction": correction, "supplement": supplement, "delivery": delivery, "refusal": _refusal_of(case),
+        "correction": correction, "supplement": supplement, "delivery": delivery, "refusal": refusal_of(case),
         "delivery_form": delivery_form if can_change_delivery else None, "has_lockers": bool(locker_list),
         "closure": case_closure(case),
         "can_withdraw": CaseAction.WITHDRAW in allowed_actions(case.status),
@@ -891,7 +854,7 @@ def _applicant_resubmit(request, case: Case):
 
 
 def _applicant_supplement(request, case: Case):
-    deferral = _pending_deferral(case)
+    deferral = pending_deferral(case)
     if deferral is None:
         messages.error(request, "该办件没有待补交的容缺材料。")
         return redirect("cases:case_detail", case.pk)
@@ -1145,7 +1108,7 @@ def clerk_apply(request, implementation_id: int):
 
 def _clerk_apply_context(*, applicant, version, schema, values, requirements, materials, errors, delivery_form, outlets,
                          outlet_id, key) -> dict:
-    files = _owned_files(applicant, [_file_id(s) for s in materials.values()])
+    files = owned_files(applicant, [_file_id(s) for s in materials.values()])
     rows = []
     for requirement in requirements:
         spec = materials.get(str(requirement.pk)) or {}
@@ -1190,7 +1153,7 @@ def _clerk_case_context(request, case: Case, *, errors: ErrorList | None = None,
         "acceptance_days_left": working_days_between(today, case.acceptance_due_on) if submitted else None,
         "can_refuse": case.status in (CaseStatus.SUBMITTED, CaseStatus.CORRECTION_REQUESTED) and _may(user, case, ACCEPTANCE_ROLES),
         "progress_url": _progress_url(case), "delivery": getattr(case.application, "delivery", None),
-        "refusal": _refusal_of(case), "accept": UPLOAD_ACCEPT, "staff_case_url": reverse("cases:staff_case", args=[case.pk]),
+        "refusal": refusal_of(case), "accept": UPLOAD_ACCEPT, "staff_case_url": reverse("cases:staff_case", args=[case.pk]),
         "form_rows": _staff_form_rows(case),
     }
     if can_accept:
@@ -1207,7 +1170,7 @@ def _clerk_case_context(request, case: Case, *, errors: ErrorList | None = None,
             correction_rows=rows if rows is not None else correction_rows_from_post({}),
             correction_targets=_correction_targets(case))
     if context["can_refuse"]:
-        agencies = Organisation.objects.filter(kind=OrganisationKind.DEPARTMENT).exclude(pk=case.agency_id).order_by("path")
+        agencies = refusal_agencies(case)
         context["refusal_form"] = forms.get("refusal") or RefusalForm(prefix="refusal", agencies=agencies)
     delivery = context["delivery"]
     if case.status == CaseStatus.CONCLUDED and delivery and _may(user, case, WINDOW_PAGE_ROLES):
@@ -1226,10 +1189,9 @@ def _clerk_case_context(request, case: Case, *, errors: ErrorList | None = None,
         context["correction"] = _correction_context(case, errors=errors, values=resubmit_values, kept=kept,
                                                     paper_ticked=paper_ticked)
         context["reusable"] = reusable_files_for(case.applicant) if context["correction"] else []
-    deferral = _pending_deferral(case)
+    deferral = pending_deferral(case)
     if deferral and _may(user, case, WINDOW_PAGE_ROLES):
-        pending = set(case.application.materials.filter(satisfaction=MaterialSatisfaction.DEFERRED)
-                      .values_list("requirement_id", flat=True))
+        pending = outstanding_deferred_ids(case)
         context["supplement"] = {"deferral": deferral, "materials": [
             _material_entry(r, errors=errors) for r in deferral.requirements.order_by("order", "id") if r.pk in pending],
             "allow_paper": case.application.channel in (Channel.WINDOW, Channel.POST)}
@@ -1335,7 +1297,7 @@ def _clerk_corrections(request, case: Case, *, add_row: bool = False):
 
 
 def _clerk_refuse(request, case: Case):
-    agencies = Organisation.objects.filter(kind=OrganisationKind.DEPARTMENT).exclude(pk=case.agency_id).order_by("path")
+    agencies = refusal_agencies(case)
     form = RefusalForm(request.POST, prefix="refusal", agencies=agencies)
     if form.is_valid():
         data = form.cleaned_data
@@ -1394,7 +1356,7 @@ def _clerk_transfer(request, case: Case):
 
 
 def _clerk_supplement(request, case: Case):
-    deferral = _pending_deferral(case)
+    deferral = pending_deferral(case)
     if deferral is None:
         messages.error(request, "该办件没有待补交的容缺材料。")
         return _clerk_back(case)
@@ -1561,14 +1523,14 @@ def _staff_case_context(request, case: Case, *, errors: ErrorList | None = None,
     dept = _may(user, case, DEPARTMENT_ROLES)
     approver = _may(user, case, [Role.DEPT_APPROVER])
     form_rows = _staff_form_rows(case)
-    commitment = _commitment_of(case)
+    commitment = commitment_of(case)
     context = {
         "case": case, "clock": case_clock(case, today=today), "timeline": case_timeline(case),
         "history": [{"task": t, "outcome": _outcome_label(t)} for t in work.tasks_for_case(case=case)
                     if t.status not in work.OPEN_STATUSES],
         "form_rows": form_rows, "materials": _material_rows(case), "documents": list(case.documents.order_by("created_at")),
         "applicant_id": mask_id_number(case.applicant_id_number or ""), "errors": errors or ErrorList(),
-        "panels": _task_panels(request, case, forms), "deferral": _deferral_of(case), "commitment": commitment,
+        "panels": _task_panels(request, case, forms), "deferral": deferral_of(case), "commitment": commitment,
         "extensions": list(case.extensions.order_by("created_at")), "pauses": list(case.pauses.order_by("started_on")),
         "transfers": list(case.transfers.select_related("from_outlet").order_by("sent_at")),
         "can_receive": _may(user, case, DEPARTMENT_ROLES),

@@ -16,10 +16,10 @@ from yiwang.cases.constants import (
     Decision,
     DocumentKind,
     ErrorCode,
-    MaterialSatisfaction,
 )
 from yiwang.cases.locks import lock_case
 from yiwang.cases.models import ApplicationMaterial, Case
+from yiwang.cases.selectors import outstanding_deferred_ids
 from yiwang.cases.services.intake import as_db_id, resolve_given_materials, version_facts
 from yiwang.cases.services.transitions import case_transition, notify_applicant
 from yiwang.core.audit import record_event
@@ -104,9 +104,7 @@ def case_supplement_deferred(*, actor, case: Case, materials: dict, today: date 
     given = {k: v for k, v in (materials or {}).items() if as_db_id(k) in wanted}
     errors: list[FieldError] = []
     # Every deferred material still outstanding must come now.
-    outstanding = set(ApplicationMaterial.objects.filter(
-        application_id=case.application_id, requirement_id__in=wanted, satisfaction=MaterialSatisfaction.DEFERRED)
-        .values_list("requirement_id", flat=True))
+    outstanding = outstanding_deferred_ids(case) & wanted
     given_ids = {as_db_id(k) for k in given}
     for requirement in version_facts(case.version_id).materials:
         if requirement.pk in outstanding and requirement.pk not in given_ids:
