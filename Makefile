@@ -33,6 +33,7 @@ demo: system-deps install
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput
 	$(DEMO_ENV) $(PY) manage.py load_xian
 	$(DEMO_ENV) $(PY) manage.py load_demo_accounts
+	$(DEMO_ENV) $(PY) manage.py load_demo
 	@echo "Yiwang demo: http://127.0.0.1:$(PORT)/  (accounts: see README)"
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 

@@ -11,5 +11,6 @@ urlpatterns = [
     path("cases/", include("yiwang.cases.urls")),
     path("messages/", include("yiwang.notifications.urls")),
     path("", include("yiwang.core.urls")),
+    path("", include("yiwang.orgs.urls")),
     path("", include("yiwang.catalog.urls")),
 ]

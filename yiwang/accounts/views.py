@@ -25,7 +25,7 @@ _BACKEND = "yiwang.accounts.backends.IdentityBackend"
 
 
 def _landing_for(user) -> str:
-    return reverse("core:workbench") if user.is_staff_member else reverse("accounts:profile")
+    return reverse("orgs:workbench") if user.is_staff_member else reverse("accounts:profile")
 
 
 @sensitive_post_parameters("password")

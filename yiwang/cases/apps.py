@@ -9,6 +9,17 @@ class CasesConfig(AppConfig):
     def ready(self):
         # When an administrator enters a new year's holidays, provisional due dates are recomputed.
         from yiwang.cases.services.clock import recompute_provisional_due_dates
+        from yiwang.core.workbench import WorkbenchLink, register
+        from yiwang.orgs.constants import Role
         from yiwang.workdays.provisional import register_provisional_recomputer
 
         register_provisional_recomputer(recompute_provisional_due_dates)
+
+        register(
+            WorkbenchLink(frozenset({Role.WINDOW_CLERK}), "cases:clerk_workbench", "综合窗口受理",
+                          "核验身份、代为申请、受理决定、打印文书、出件。", order=10),
+            WorkbenchLink(frozenset({Role.DEPT_REVIEWER, Role.DEPT_APPROVER}), "cases:worklist", "部门办件",
+                          "待办任务、倒计时、审查与决定。", order=20),
+            WorkbenchLink(frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR}), "cases:warnings", "电子监察",
+                          "黄牌、红牌预警与超期办件。", order=30),
+        )

@@ -7,5 +7,4 @@ urlpatterns = [
     path("prefs/elder", views.toggle_elder, name="toggle_elder"),
     path("healthz", views.healthz, name="healthz"),
     path("ping", views.ping, name="ping"),
-    path("workbench/", views.workbench, name="workbench"),
 ]

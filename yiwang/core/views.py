@@ -1,7 +1,5 @@
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponseRedirect, JsonResponse
-from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -35,11 +33,3 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
-
-
-@login_required
-def workbench(request):
-    """The staff landing page: the tools each of the user's roles opens."""
-    from yiwang.orgs.selectors import workbench_links_for
-
-    return render(request, "core/workbench.html", {"links": workbench_links_for(request.user)})

@@ -38,5 +38,14 @@ class Role(models.TextChoices):
     CATALOG_EDITOR = "catalog_editor", "事项编辑"
     CATALOG_REVIEWER = "catalog_reviewer", "事项审核"
     HOTLINE_OPERATOR = "hotline_operator", "12345 话务员"
+    HOTLINE_HANDLER = "hotline_handler", "12345 承办单位人员"  # signs for, handles and replies to tickets
+    VISIT_LEADER = "visit_leader", "包抓领导（大走访）"  # assigned leader of key enterprises and projects
+    LICENCE_OFFICER = "licence_officer", "电子证照管理人员"  # imports, revokes and cancels licences
+    RATING_OFFICER = "rating_officer", "好差评整改人员"  # verifies and rectifies bad ratings of the unit
+    HALL_MANAGER = "hall_manager", "大厅管理人员"  # outlets, opening hours, appointment slots, queues
+    SERVICE_ASSISTANT = "service_assistant", "帮办代办人员"  # helps or acts for applicants
+    POLICY_OFFICER = "policy_officer", "政策管理人员"  # policy library and eligibility rules
+    KNOWLEDGE_EDITOR = "knowledge_editor", "知识库编辑"  # knowledge entries, synonyms, reply templates
+    LEADER = "leader", "领导（指标查看）"  # reads indicators and dashboards of the subtree
     SUPERVISOR = "supervisor", "电子监察（督办）人员"
     ADMINISTRATOR = "administrator", "系统管理员"

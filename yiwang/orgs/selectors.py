@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 
-from yiwang.orgs.constants import Role
+from yiwang.core.workbench import registered_links
 from yiwang.orgs.models import Organisation, RoleGrant
 
 
@@ -44,25 +44,15 @@ def organisations_in_scope(user, roles: Iterable[str] | str) -> QuerySet[Organis
     return Organisation.objects.filter(scope_filter(user, roles))
 
 
-# The staff landing page: which tools each role opens. URL names that do not exist yet (a later
-# issue's page) are skipped rather than failing the page.
-_WORKBENCH = [
-    ({Role.WINDOW_CLERK}, "cases:clerk_workbench", "综合窗口受理", "核验身份、代为申请、受理决定、打印文书、出件。"),
-    ({Role.DEPT_REVIEWER, Role.DEPT_APPROVER}, "cases:worklist", "部门办件", "待办任务、倒计时、审查与决定。"),
-    ({Role.SUPERVISOR, Role.ADMINISTRATOR}, "cases:warnings", "电子监察", "黄牌、红牌预警与超期办件。"),
-    ({Role.CATALOG_EDITOR, Role.CATALOG_REVIEWER}, "catalog:editor_list", "事项管理", "编辑草稿、提交审核、发布、版本对比。"),
-    ({Role.ADMINISTRATOR}, "workdays:admin_calendar", "工作日历", "录入新一年的节假日与调休，导入文件。"),
-    ({Role.ADMINISTRATOR}, "admin:index", "系统管理", "组织机构、人员与角色授权。"),
-]
-
-
 def workbench_links_for(user) -> list[dict]:
+    """The registered workbench links (yiwang.core.workbench) of the roles the user holds. A URL
+    name that does not resolve (an app switched off) is skipped rather than failing the page."""
     held = {g.role for g in role_grants_for(user)}
     links = []
-    for roles, url_name, title, description in _WORKBENCH:
-        if held & {r.value for r in roles}:
+    for link in registered_links():
+        if held & link.roles:
             try:
-                links.append({"url": reverse(url_name), "title": title, "description": description})
+                links.append({"url": reverse(link.url_name), "title": link.title, "description": link.description})
             except NoReverseMatch:
                 continue
     return links

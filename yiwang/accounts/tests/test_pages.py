@@ -45,7 +45,7 @@ def test_login_keeps_next_on_site_only(client):
 def test_staff_land_on_the_workbench(client):
     staff = StaffFactory()
     response = client.post(reverse("accounts:login"), {"username": staff.username, "password": PASSWORD})
-    assert response["Location"] == reverse("core:workbench")
+    assert response["Location"] == reverse("orgs:workbench")
 
 
 def test_failed_login_shows_an_error_summary_and_keeps_the_identifier(client):

@@ -216,6 +216,6 @@ def test_workbench_links_resolve_for_each_role(client, world):
                              (world.reviewer, "部门办件", reverse("cases:worklist")),
                              (world.supervisor, "电子监察", reverse("cases:warnings"))):
         client.force_login(user)
-        body = html(client.get(reverse("core:workbench")))
+        body = html(client.get(reverse("orgs:workbench")))
         assert title in body and f'href="{url}"' in body
         assert client.get(url).status_code == 200

@@ -81,7 +81,7 @@ class TestAccess:
         assert reviewer.get(reverse("catalog:editor_edit", args=[draft.pk])).status_code == 404
 
     def test_workbench_links_to_the_editor(self, team):
-        response = as_user(team.editor).get(reverse("core:workbench"))
+        response = as_user(team.editor).get(reverse("orgs:workbench"))
         assert reverse("catalog:editor_list") in text(response)
 
 

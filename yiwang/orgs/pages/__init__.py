@@ -1,0 +1,1 @@
+"""Pages of the organisation domain, one module per audience."""
