@@ -18,7 +18,8 @@ trap cleanup EXIT
 
 echo "smoke: fresh virtualenv from requirements.txt in $work/venv; demo on port $port"
 # setsid: the demo (make → runserver) gets its own process group, so cleanup stops all of it.
-YIWANG_VAR_DIR="$work/var" setsid make --no-print-directory demo VENV="$work/venv" PORT="$port" >"$log" 2>&1 &
+# The embedded demo: SQLite in the fresh data directory, whatever DATABASE_URL CI exported.
+env -u DATABASE_URL -u CELERY_BROKER_URL YIWANG_VAR_DIR="$work/var" setsid make --no-print-directory demo VENV="$work/venv" PORT="$port" >"$log" 2>&1 &
 server=$!
 for _ in $(seq 1 900); do
   if up; then break; fi
