@@ -92,14 +92,20 @@ def login(page, username: str, password: str):
 def _restore_reference_data():
     """Reference rows that data migrations put in every database (the working-day calendar of
     2004–2026, the standard BPMN processes). A transactional test ends by emptying every table, so
-    they are put back right after it, outside any test transaction."""
+    they are put back right after it, outside any test transaction, leaving the database as the
+    migrations leave it (reference rows, no audit events)."""
     from yiwang.cases.worklist import ensure_standard_processes
+    from yiwang.core.models import AuditBlock, AuditEvent, AuditStream
     from yiwang.workdays.services import calendar_seed_from_package
     from yiwang.workdays.time_limits import invalidate_calendar_index
 
     calendar_seed_from_package(actor=None)
     ensure_standard_processes()
     invalidate_calendar_index()
+    # Migrations put the reference rows in without audit events; so does this restore, or the next
+    # test would start with events it did not write (and count them).
+    for model in (AuditEvent, AuditBlock, AuditStream):
+        model.objects.all()._raw_delete(model.objects.db)
 
 
 def _is_transactional(item) -> bool:

@@ -4,8 +4,7 @@ row, the audit event and the applicant's notifications.
 This is the intake hot path (benchmarks/intake.py). On PostgreSQL the rows go in ONE statement —
 data-modifying CTEs, ids taken from the sequences first so every row can be written with its
 foreign keys and the audit event hashed over its object id — instead of seven ORM inserts with
-seven round trips and seven passes through the query compiler. A single statement is atomic by
-itself, so outside a transaction no BEGIN/COMMIT is needed either. Values are prepared by each
+seven round trips and seven passes through the query compiler. Values are prepared by each
 model field (`get_db_prep_save`: encryption, JSON, dates), so the two paths store exactly the same
 thing; elsewhere (SQLite: the demo, local tests) the ORM writes the rows one by one.
 """
@@ -44,10 +43,10 @@ class SubmissionRows:
 def persist_submission(rows: SubmissionRows) -> None:
     """Write a new submission's rows (all or nothing); set their ids on the objects."""
     if connection.vendor == "postgresql":
-        if connection.in_atomic_block:  # a savepoint, so a unique violation leaves the caller usable
-            with transaction.atomic():
-                _persist_in_one_statement(rows)
-        else:
+        # In a transaction (a savepoint inside the caller's, so a unique violation leaves the caller
+        # usable): the audit event's number is taken from this writer's stream and must roll back
+        # with the rows if the statement fails (yiwang/core/audit.py).
+        with transaction.atomic():
             _persist_in_one_statement(rows)
     else:
         with transaction.atomic():
