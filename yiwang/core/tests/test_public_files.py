@@ -50,3 +50,27 @@ def test_demo_settings_need_no_broker_and_show_no_debug_pages():
     out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[3], env=env,
                          capture_output=True, text=True, timeout=60)
     assert out.stdout.split() == ["False", "memory://", "True"], out.stderr
+
+
+@pytest.mark.django_db
+def test_every_page_sends_a_content_security_policy_without_inline_script(client):
+    policy = client.get("/")["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "style-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
+
+
+def test_a_downloaded_file_keeps_its_sandbox_policy(client, media_files):
+    response = client.get("/media/catalog/result_samples/sample-test.pdf")
+    assert response["Content-Security-Policy"].startswith("sandbox")
+
+
+@pytest.mark.django_db
+def test_pages_of_a_signed_in_person_are_not_stored_and_public_pages_may_be(client):
+    from yiwang.accounts.tests.factories import UserFactory
+
+    assert "no-store" not in client.get("/").get("Cache-Control", "")
+    citizen = UserFactory()
+    client.force_login(citizen)
+    for path in ("/", "/accounts/profile/", "/cases/mine/"):
+        response = client.get(path)
+        assert response.status_code == 200 and "no-store" in response["Cache-Control"], path
