@@ -19,7 +19,7 @@ from yiwang.accounts.network import client_ip
 from yiwang.accounts.selectors import profile_for, recent_logins_for
 from yiwang.core.audit import record_event
 from yiwang.core.errors import DomainError, ValidationFailed
-from yiwang.core.views import safe_next
+from yiwang.core.redirects import safe_next
 
 _BACKEND = "yiwang.accounts.backends.IdentityBackend"
 

@@ -190,3 +190,8 @@ def verify_audit(*, chunk: int = 5000) -> tuple[int, int, AuditProblem | None]:
         expected_sequence += 1
         blocks_checked += 1
     return events_checked, blocks_checked, None
+
+
+def events_about(*, object_type: str, object_id: str | int) -> list[AuditEvent]:
+    """The audit trail of one object, newest first (the reads other apps make of core's table)."""
+    return list(AuditEvent.objects.filter(object_type=object_type, object_id=str(object_id)).order_by("-occurred_at", "-id"))
