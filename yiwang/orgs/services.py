@@ -183,14 +183,14 @@ def _forget_cached_grants(user) -> None:
 def role_grant(*, actor, user, organisation: Organisation, role: str) -> RoleGrant:
     """Give `user` a staff role at `organisation` (data scope: its subtree). Idempotent: granting a
     role the user already holds there returns the existing grant and records nothing."""
-    from yiwang.accounts.constants import UserKind
-
     require_administrator(actor, organisation, doing="授予角色")
     errors = []
     if role not in Role.values:
         allowed = "、".join(f"{v}（{label}）" for v, label in Role.choices)
         errors.append(FieldError("role", "invalid_choice", f"角色“{role}”无效，应为：{allowed}。"))
-    if user.kind != UserKind.STAFF:
+    # Asked of the user (accounts' User.is_staff_member), not of accounts' constants: orgs sits
+    # below accounts and imports nothing of it.
+    if not user.is_staff_member:
         errors.append(FieldError("user", "not_staff",
                                  f"“{user.username}”不是工作人员账户（类型：{user.get_kind_display()}），不能授予工作人员角色。"))
     if not user.is_active:
