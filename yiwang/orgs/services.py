@@ -173,6 +173,12 @@ def organisation_move(*, actor, organisation: Organisation, new_parent: Organisa
     return organisation
 
 
+def division_create(*, code: str, name: str, level: str, parent: Division | None = None, is_demo: bool = False) -> Division:
+    """A division missing from the seed (demo fallbacks). Divisions are reference data written by
+    loaders, as orgs.seed.loader does: not audited."""
+    return Division.objects.create(code=code, name=name, level=level, parent=parent, is_demo=is_demo)
+
+
 def _forget_cached_grants(user) -> None:
     # orgs.selectors.role_grants_for caches on the instance; a grant changes what it must say.
     if hasattr(user, "_role_grant_cache"):
