@@ -87,3 +87,36 @@ def organisation_by_short_name(short_name: str, *, exact: bool = True) -> Organi
 
 def organisation_named(*, parent: Organisation | None, name: str) -> Organisation | None:
     return Organisation.objects.filter(parent=parent, name=name).first()
+
+
+def organisation_by_id(organisation_id) -> Organisation | None:
+    return Organisation.objects.filter(pk=organisation_id).first()
+
+
+def organisations_where(condition: Q) -> QuerySet[Organisation]:
+    """Organisations matching a condition another app composes (a scope filter, kinds …)."""
+    return Organisation.objects.filter(condition)
+
+
+def organisations_by_id(ids: Iterable[int]) -> dict[int, Organisation]:
+    ids = list(ids)
+    return {o.pk: o for o in Organisation.objects.filter(pk__in=ids)} if ids else {}
+
+
+def organisation_path(organisation_id) -> str | None:
+    return Organisation.objects.filter(pk=organisation_id).values_list("path", flat=True).first()
+
+
+def organisations_by_uscc_or_name(*, uscc: str = "", name: str = "", limit: int = 2) -> list[Organisation]:
+    """Organisations with this USCC (narrowed by name when several share it), else with this name;
+    at most `limit` (callers want "exactly one")."""
+    candidates = Organisation.objects.all()
+    if uscc:
+        candidates = candidates.filter(uscc=uscc)
+        if name and candidates.count() > 1:
+            candidates = candidates.filter(name=name)
+    elif name:
+        candidates = candidates.filter(name=name)
+    else:
+        return []
+    return list(candidates[:limit])
