@@ -43,6 +43,7 @@ test: system-deps install-dev
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 check: install-dev
 	$(PY) manage.py check
