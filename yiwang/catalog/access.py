@@ -133,6 +133,11 @@ def is_own_version(actor, version: ImplementationVersion) -> bool:
     return actor.pk in {version.created_by_id, version.submitted_by_id}
 
 
+def version_is_editable(version: ImplementationVersion) -> bool:
+    """A draft or a returned version: it may be edited, checked and submitted (lifecycle)."""
+    return version.status in EDITABLE_STATUSES
+
+
 def _has_open_version(implementation: ItemImplementation) -> bool:
     # A draft, submitted, returned or approved version exists: no second draft may be started.
     return implementation.versions.exclude(status__in=[VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED]).exists()
@@ -143,7 +148,7 @@ def version_actions_for(*, actor, version: ImplementationVersion) -> dict[str, b
     reviewer over the agency who is not its author; `may_review_status` is the same without the
     four-eyes part (the review page explains that case itself)."""
     agency = version.implementation.agency
-    editable = version.status in EDITABLE_STATUSES and can_edit(actor, agency)
+    editable = version_is_editable(version) and can_edit(actor, agency)
     may_review_status = version.status == VersionStatus.SUBMITTED and can_review(actor, agency)
     return {
         "edit": editable,

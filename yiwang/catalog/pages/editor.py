@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from yiwang.catalog import access, selectors, services
-from yiwang.catalog.constants import EDITABLE_STATUSES
 from yiwang.catalog.editor_forms import (
     CHILD_PREFIXES,
     CHILD_TITLES,
@@ -95,7 +94,7 @@ def editor_new(request):
 def editor_version(request, version_id: int):
     version = access.access_version_for_staff(actor=request.user, version_id=version_id)
     version = selectors.version_detail(version.pk)
-    problems = version_problems(version) if version.status in EDITABLE_STATUSES else []
+    problems = version_problems(version) if access.version_is_editable(version) else []
     return _render_version(request, version, problems=problems, submitted_problems=[])
 
 
@@ -114,7 +113,7 @@ def _render_version(request, version, *, problems, submitted_problems, status=20
 @catalog_staff_required
 def editor_edit(request, version_id: int):
     version = access.access_version_for_editing(actor=request.user, version_id=version_id)
-    if version.status not in EDITABLE_STATUSES:
+    if not access.version_is_editable(version):
         messages.warning(request, f"版本 v{version.number} 当前为「{version.get_status_display()}」，不能编辑。")
         return redirect(version_url(version))
     version = selectors.version_detail(version.pk)
