@@ -243,10 +243,7 @@ class UserAdmin(DjangoUserAdmin):
                 formset.new_objects.append(grant)
 
     def delete_model(self, request, obj):
-        from yiwang.core.audit import record_event
-
-        record_event(actor=request.user, action="accounts.user_deleted", obj=obj, details={"username": obj.username})
-        super().delete_model(request, obj)
+        services.user_delete(actor=request.user, user=obj)
 
     @admin.action(description="解除登录锁定")
     def clear_login_lock(self, request, queryset):

@@ -150,6 +150,14 @@ def user_update(*, actor, user: User, **changes: Any) -> User:
 
 
 @transaction.atomic
+def user_delete(*, actor, user: User) -> None:
+    """Delete an account (the admin site offers it to superusers only); the audit event keeps its
+    username, since the row is gone."""
+    record_event(actor=actor, action="accounts.user_deleted", obj=user, details={"username": user.username})
+    user.delete()
+
+
+@transaction.atomic
 def user_set_password(*, actor, user: User, password: str) -> User:
     if not can_change_account(actor, user):
         raise PermissionDenied("无权修改该账户的密码。", code="permission_denied")
