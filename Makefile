@@ -47,6 +47,7 @@ smoke:
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 check: install-dev
 	$(PY) manage.py check

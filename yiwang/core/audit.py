@@ -372,3 +372,8 @@ def verify_audit(*, chunk: int = 5000, anchor=None) -> tuple[int, int, AuditProb
     if problem is None and anchor is not None:
         problem = _verify_anchor(anchor)
     return events_checked, blocks_checked, problem
+
+
+def events_about(*, object_type: str, object_id: str | int) -> list[AuditEvent]:
+    """The audit trail of one object, newest first (the reads other apps make of core's table)."""
+    return list(AuditEvent.objects.filter(object_type=object_type, object_id=str(object_id)).order_by("-occurred_at", "-id"))

@@ -1,17 +1,8 @@
 from django.db import models
 from django.utils import timezone
 
+from yiwang.core.base_model import BaseModel  # noqa: F401  (re-exported until every app imports it from base_model)
 from yiwang.core.errors import DomainError
-
-
-class BaseModel(models.Model):
-    """Every table has a creation and an update time; ids are 64-bit."""
-
-    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=False)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        abstract = True
 
 
 class AuditStream(models.Model):

@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from yiwang.core.base_model import BaseModel
 from yiwang.core.fields import EncryptedTextField
-from yiwang.core.models import BaseModel
 
 
 class NotificationChannel(models.TextChoices):

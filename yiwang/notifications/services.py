@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from yiwang.core.background import enqueue_on_commit
 from yiwang.notifications.backends import SmsRejected, email_backend, sms_backend
 from yiwang.notifications.models import DeliveryState, Notification, NotificationChannel
 
@@ -36,9 +37,7 @@ def build_notifications(*, recipient, topic: str, title: str, body: str, link: s
 def after_outbound_saved(rows: list[Notification]) -> None:
     """Kick the sender once the transaction commits (if configured; else the sweeper sends)."""
     if any(n.channel != NotificationChannel.IN_APP for n in rows) and getattr(settings, "YIWANG_NOTIFY_KICK_ON_COMMIT", True):
-        from yiwang.notifications.tasks import send_pending_notifications
-
-        transaction.on_commit(send_pending_notifications.delay)
+        enqueue_on_commit("yiwang.notifications.tasks.send_pending_notifications")
 
 
 def save_notifications(rows: list[Notification]) -> list[Notification]:

@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 
 from yiwang.core.workbench import registered_links
-from yiwang.orgs.models import Organisation, RoleGrant
+from yiwang.orgs.models import Division, Organisation, RoleGrant
 
 
 def role_grants_for(user, roles: Iterable[str] | None = None) -> list[RoleGrant]:
@@ -56,3 +56,67 @@ def workbench_links_for(user) -> list[dict]:
             except NoReverseMatch:
                 continue
     return links
+
+
+def grants_of(user) -> list[RoleGrant]:
+    """Every role grant of `user`, read fresh (not the per-instance cache of role_grants_for):
+    for deciding about another person's account."""
+    return list(RoleGrant.objects.filter(user=user).select_related("organisation"))
+
+
+def holders_of_grants_outside(actor, roles: Iterable[str] | str) -> QuerySet:
+    """Ids of the users holding any grant outside the subtrees where `actor` holds one of `roles`
+    (a subquery: `users.exclude(pk__in=…)`)."""
+    return RoleGrant.objects.exclude(scope_filter(actor, roles, path_field="organisation__path")).values("user_id")
+
+
+def role_grant_by_id(grant_id: int) -> RoleGrant:
+    return RoleGrant.objects.select_related("organisation").get(pk=grant_id)
+
+
+def division_by_code(code: str) -> Division | None:
+    return Division.objects.filter(code=code).first()
+
+
+def organisation_by_short_name(short_name: str, *, exact: bool = True) -> Organisation | None:
+    """The organisation with this short name (or whose short name contains it), real ones before
+    demo ones, higher in the tree first."""
+    match = Organisation.objects.filter(short_name=short_name) if exact else Organisation.objects.filter(short_name__contains=short_name)
+    return match.order_by("is_demo", "path").first()
+
+
+def organisation_named(*, parent: Organisation | None, name: str) -> Organisation | None:
+    return Organisation.objects.filter(parent=parent, name=name).first()
+
+
+def organisation_by_id(organisation_id) -> Organisation | None:
+    return Organisation.objects.filter(pk=organisation_id).first()
+
+
+def organisations_where(condition: Q) -> QuerySet[Organisation]:
+    """Organisations matching a condition another app composes (a scope filter, kinds …)."""
+    return Organisation.objects.filter(condition)
+
+
+def organisations_by_id(ids: Iterable[int]) -> dict[int, Organisation]:
+    ids = list(ids)
+    return {o.pk: o for o in Organisation.objects.filter(pk__in=ids)} if ids else {}
+
+
+def organisation_path(organisation_id) -> str | None:
+    return Organisation.objects.filter(pk=organisation_id).values_list("path", flat=True).first()
+
+
+def organisations_by_uscc_or_name(*, uscc: str = "", name: str = "", limit: int = 2) -> list[Organisation]:
+    """Organisations with this USCC (narrowed by name when several share it), else with this name;
+    at most `limit` (callers want "exactly one")."""
+    candidates = Organisation.objects.all()
+    if uscc:
+        candidates = candidates.filter(uscc=uscc)
+        if name and candidates.count() > 1:
+            candidates = candidates.filter(name=name)
+    elif name:
+        candidates = candidates.filter(name=name)
+    else:
+        return []
+    return list(candidates[:limit])

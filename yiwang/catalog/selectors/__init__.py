@@ -35,7 +35,7 @@ from yiwang.catalog.version_input import (
 )
 from yiwang.core.errors import FieldError, NotFound, ValidationFailed
 from yiwang.orgs.constants import Role
-from yiwang.orgs.models import Organisation
+from yiwang.orgs.selectors import organisation_path
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -158,7 +158,7 @@ def catalog_search(*, q: str = "", agency_id: int | None = None, item_type: str 
             | Q(implementation__agency__short_name__icontains=token)
         )
     if agency_id is not None:
-        agency_path = Organisation.objects.filter(pk=agency_id).values_list("path", flat=True).first()
+        agency_path = organisation_path(agency_id)
         if agency_path is None:
             return CatalogPage(items=[], total=0, page=page, page_size=page_size)
         qs = qs.filter(implementation__agency__path__startswith=agency_path)
