@@ -144,7 +144,7 @@ def case_closure(case: Case) -> dict | None:
     """Why a terminated or revoked case ended, and any credit record it led to: the applicant must
     not read a revoked approval as a valid result, and is told when a false commitment bars
     commitment and deferred-material acceptance from now on."""
-    from yiwang.supervision.models import EXCLUDING_KINDS
+    from yiwang.supervision.constants import EXCLUDING_KINDS
     from yiwang.supervision.selectors import credit_records_from_case
 
     if case.status not in (CaseStatus.TERMINATED, CaseStatus.REVOKED):

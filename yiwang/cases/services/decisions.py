@@ -25,7 +25,8 @@ from yiwang.cases.services.transitions import case_transition, notify_applicant
 from yiwang.core.audit import record_event
 from yiwang.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from yiwang.orgs.constants import Role
-from yiwang.supervision.models import CreditRecord, CreditRecordKind
+from yiwang.supervision.constants import CreditRecordKind
+from yiwang.supervision.services import credit_record_create
 from yiwang.workdays.time_limits import add_working_days
 
 # §44: the licence is issued and delivered within 10 (working) days of the decision (§82).
@@ -163,10 +164,8 @@ def commitment_verify(*, actor, case: Case, truthful: bool, note: str, today: da
     if truthful:
         return case
     reason = f"经核查承诺不实：{note.strip()}"
-    CreditRecord.objects.create(subject=case.applicant, kind=CreditRecordKind.FALSE_COMMITMENT, description=reason,
-                                source_case=case, recorded_by=actor, effective_from=today)
-    record_event(actor=actor, action="credit.recorded", obj=case,
-                 details={"kind": CreditRecordKind.FALSE_COMMITMENT, "subject": case.applicant_id})
+    credit_record_create(actor=actor, subject=case.applicant, kind=CreditRecordKind.FALSE_COMMITMENT,
+                         description=reason, source_case=case, effective_from=today)
     case.closed_reason = reason
     if case.status in (CaseStatus.APPROVED, CaseStatus.CONCLUDED, CaseStatus.DELIVERED):
         case_transition(case=case, action=CaseAction.REVOKE, actor=actor, note=reason, extra_fields=("closed_reason",),
