@@ -19,7 +19,7 @@ from yiwang.cases.constants import Channel
 from yiwang.cases.models import CaseDocument, WorkTask
 from yiwang.cases.selectors import case_clock, case_timeline, cases_for_staff_list, cases_of_applicant
 from yiwang.core.errors import MAX_DB_ID, DomainError, FieldError, NotFound, PermissionDenied, ValidationFailed
-from yiwang.orgs.models import Organisation
+from yiwang.orgs.selectors import organisation_by_id
 
 router = Router(tags=["cases"], auth=session_or_token)
 
@@ -286,7 +286,7 @@ def refuse(request, case_id: DbId, payload: RefuseIn):
     case = _staff_case(request, case_id)
     agency = None
     if payload.competent_agency_id:
-        agency = Organisation.objects.filter(pk=payload.competent_agency_id).first()
+        agency = organisation_by_id(payload.competent_agency_id)
         if agency is None:
             raise NotFound("未找到该机关。", code="organisation_not_found", field="competent_agency_id")
     services.case_refuse(actor=request.auth, case=case, reason=payload.reason, legal_basis=payload.legal_basis,

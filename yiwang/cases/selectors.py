@@ -22,7 +22,10 @@ from yiwang.cases.models import (
     Refusal,
     StoredFile,
 )
+from yiwang.catalog.selectors import version_facts
 from yiwang.core.errors import FieldError, NotFound, ValidationFailed
+from yiwang.orgs.constants import OrganisationKind
+from yiwang.orgs.selectors import organisations_of_kind
 from yiwang.workdays.time_limits import working_days_between
 
 
@@ -190,15 +193,11 @@ def lockers() -> list[Locker]:
 def version_form_fields(version) -> list:
     """A published version's form fields with their data elements, in order (cached per process:
     published versions never change)."""
-    from yiwang.cases.services.intake import version_facts
-
     return list(version_facts(version.pk).form_fields)
 
 
 def version_requirements(version) -> list:
     """A published version's material requirements, in order (cached like the form fields)."""
-    from yiwang.cases.services.intake import version_facts
-
     return list(version_facts(version.pk).materials)
 
 
@@ -258,7 +257,4 @@ def outstanding_deferred_ids(case: Case) -> set[int]:
 
 def refusal_agencies(case: Case):
     """The departments a refusal may name as the competent one (§32: not this case's agency)."""
-    from yiwang.orgs.constants import OrganisationKind
-    from yiwang.orgs.models import Organisation
-
-    return Organisation.objects.filter(kind=OrganisationKind.DEPARTMENT).exclude(pk=case.agency_id).order_by("path")
+    return organisations_of_kind(OrganisationKind.DEPARTMENT, excluding=case.agency_id)

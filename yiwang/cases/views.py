@@ -118,13 +118,11 @@ from yiwang.cases.services.intake import published_version_for, reusable_files_f
 from yiwang.cases.worklist import colleagues_for
 from yiwang.catalog.application_form import form_schema, validate_form_data
 from yiwang.catalog.constants import DataType, MaterialNecessity, MaterialSource
-from yiwang.catalog.models import Material
 from yiwang.core.crypto import mask_id_number, mask_phone
 from yiwang.core.errors import Conflict, DomainError, FieldError, NotFound, TooManyAttempts, ValidationFailed
 from yiwang.notifications.selectors import unread_count
 from yiwang.orgs.constants import Role
-from yiwang.orgs.models import Organisation
-from yiwang.orgs.selectors import has_role, role_grants_for
+from yiwang.orgs.selectors import has_role, organisation_by_id, role_grants_for
 from yiwang.workdays.time_limits import due_date, working_days_between
 
 STEPS = (("form", "填写表单"), ("materials", "上传材料"), ("delivery", "送达方式"), ("review", "核对提交"))
@@ -240,7 +238,7 @@ def _applicant_identity(user) -> dict:
 # Material inputs shared by the wizard, corrections, deferred supplements and the window
 
 
-def _material_entry(requirement: Material, *, errors: ErrorList, current: StoredFile | None = None,
+def _material_entry(requirement, *, errors: ErrorList, current: StoredFile | None = None,
                     paper: bool = False, extra: dict | None = None) -> dict:
     """What the page shows for one material requirement."""
     hint = ""
@@ -252,7 +250,7 @@ def _material_entry(requirement: Material, *, errors: ErrorList, current: Stored
             "paper": paper, "errors": errors.for_field(f"materials.{requirement.pk}"), **(extra or {})}
 
 
-def _read_material(request, requirement: Material, *, owner, errors: ErrorList, allow_paper: bool = False,
+def _read_material(request, requirement, *, owner, errors: ErrorList, allow_paper: bool = False,
                    current: dict | None = None) -> dict | None:
     """The material spec the services take ({"file": id} | {"reuse": id} | {"paper": true}) from
     one row's inputs: a new upload wins, then a file chosen from earlier ones (or kept from a
@@ -1036,7 +1034,7 @@ def clerk_workbench(request):
         "errors": errors, "number": number, "today": today, "searched": bool(item_form.is_bound and request.GET.get("item_q"))})
 
 
-def _clerk_outlets(actor) -> list[Organisation]:
+def _clerk_outlets(actor) -> list:
     return [g.organisation for g in role_grants_for(actor, [Role.WINDOW_CLERK])]
 
 
@@ -1301,7 +1299,7 @@ def _clerk_refuse(request, case: Case):
     form = RefusalForm(request.POST, prefix="refusal", agencies=agencies)
     if form.is_valid():
         data = form.cleaned_data
-        agency = Organisation.objects.filter(pk=data["competent_agency"]).first() if data.get("competent_agency") else None
+        agency = organisation_by_id(data["competent_agency"]) if data.get("competent_agency") else None
         try:
             services.case_refuse(actor=request.user, case=case, reason=data.get("reason", ""), legal_basis=data.get("legal_basis", ""),
                                  competent_agency=agency, competent_agency_note=data.get("competent_agency_note", ""))

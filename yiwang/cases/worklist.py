@@ -36,8 +36,7 @@ from yiwang.core.errors import (
     ValidationFailed,
 )
 from yiwang.orgs.constants import Role
-from yiwang.orgs.models import Organisation, RoleGrant
-from yiwang.orgs.selectors import has_role, role_grants_for, scope_filter
+from yiwang.orgs.selectors import has_role, organisation_by_id, role_grants_for, role_holders_over, scope_filter
 
 STANDARD_PROCESS_DIR = Path(__file__).resolve().parent / "processes"
 ON_THE_SPOT = "on_the_spot"
@@ -216,7 +215,7 @@ def process_definition_set_active(*, actor, definition: ProcessDefinition, is_ac
 # ---------------------------------------------------------------------------------------------
 
 
-def _organisation_for(case: Case, ready: engine.ReadyTask, co_agency_ids: set[int]) -> Organisation:
+def _organisation_for(case: Case, ready: engine.ReadyTask, co_agency_ids: set[int]):
     """A co-handling task belongs to its department; every other task to the case's agency."""
     if ready.collection != engine.CO_AGENCIES:
         return case.agency
@@ -226,7 +225,7 @@ def _organisation_for(case: Case, ready: engine.ReadyTask, co_agency_ids: set[in
         org_id = None
     if org_id not in co_agency_ids:
         raise DomainError(f"流程数据中的联办机构「{ready.item}」不是本事项的联办机构。", code=engine.PROCESS_ERROR)
-    return Organisation.objects.get(pk=org_id)
+    return organisation_by_id(org_id)
 
 
 def _sync_tasks(*, process: ProcessInstance, case: Case, return_comment: str = "") -> tuple[list[WorkTask], list[WorkTask]]:
@@ -569,13 +568,4 @@ def task_can_return(task: WorkTask) -> bool:
 
 def colleagues_for(task: WorkTask) -> list:
     """Staff who hold the task's role at its organisation or above it: whom task_reassign accepts."""
-    path = task.organisation.path
-    prefixes = {path[: i + 1] for i, ch in enumerate(path) if ch == "/" and i > 0}
-    grants = (RoleGrant.objects.filter(role=task.role, organisation__path__in=prefixes)
-              .select_related("user").order_by("user__real_name", "user__username"))
-    seen, people = set(), []
-    for grant in grants:
-        if grant.user_id not in seen and grant.user.is_active:
-            seen.add(grant.user_id)
-            people.append(grant.user)
-    return people
+    return role_holders_over(task.organisation, task.role)

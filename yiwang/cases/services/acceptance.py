@@ -36,7 +36,6 @@ from yiwang.cases.services.intake import (
 from yiwang.cases.services.transitions import case_transition
 from yiwang.catalog.constants import MaterialNecessity
 from yiwang.core.errors import DomainError, FieldError, ValidationFailed
-from yiwang.orgs.models import Organisation
 from yiwang.supervision.selectors import excluding_credit_records
 from yiwang.workdays.time_limits import add_working_days
 
@@ -267,7 +266,7 @@ def case_resubmit(*, actor, case: Case, form_data: dict | None = None, materials
 
 
 @transaction.atomic
-def case_refuse(*, actor, case: Case, reason: str, legal_basis: str = "", competent_agency: Organisation | None = None,
+def case_refuse(*, actor, case: Case, reason: str, legal_basis: str = "", competent_agency=None,
                 competent_agency_note: str = "", today: date | None = None) -> Refusal:
     """不予受理: with the reason; outside the agency's powers → which agency to go to (§32)."""
     require_case_role(actor=actor, case=case, roles=ACCEPTANCE_ROLES)

@@ -11,13 +11,13 @@ import json
 import secrets
 import time
 import zipfile
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from yiwang.cases.constants import (
@@ -31,14 +31,16 @@ from yiwang.cases.constants import (
 from yiwang.cases.models import Application, ApplicationMaterial, Case, Delivery, Locker, StoredFile
 from yiwang.cases.services.submission_write import SubmissionRows, persist_submission
 from yiwang.cases.services.transitions import applicant_notifications, initial_status_change
-from yiwang.catalog.constants import MaterialNecessity, VersionStatus
-from yiwang.catalog.models import FormField, ImplementationVersion, Material
+from yiwang.catalog import selectors as catalog_selectors
+from yiwang.catalog.application_form import validate_form_data
+from yiwang.catalog.constants import MaterialNecessity
+from yiwang.catalog.selectors import VersionFacts, version_facts
 from yiwang.core.audit import record_event
 from yiwang.core.crypto import sm3_hex, sm3_hex_chunks
 from yiwang.core.errors import MAX_DB_ID, Conflict, DomainError, FieldError, NotFound, ValidationFailed
-from yiwang.notifications.models import Notification
+from yiwang.notifications.services import save_notifications
 from yiwang.orgs.constants import OrganisationKind
-from yiwang.orgs.models import Organisation
+from yiwang.orgs.selectors import nearest_of_kind
 from yiwang.workdays.time_limits import add_working_days
 
 # §32: acceptance, correction notice or refusal within 5 working days of receiving the materials.
@@ -49,27 +51,7 @@ _NOT_REQUIRED_AT_SUBMISSION = {MaterialNecessity.OPTIONAL, MaterialNecessity.DEF
 
 
 # ---------------------------------------------------------------------------------------------
-# Published-version facts, cached (a published version never changes; see catalog immutability)
-
-@dataclass(frozen=True)
-class VersionFacts:
-    version_id: int
-    implementation_id: int
-    agency_id: int
-    agency_path: str
-    city_wide: bool
-    form_fields: tuple[FormField, ...]
-    materials: tuple[Material, ...]
-
-
-@lru_cache(maxsize=2048)
-def version_facts(version_id: int) -> VersionFacts:
-    version = ImplementationVersion.objects.select_related("implementation__agency").get(pk=version_id)
-    fields = tuple(FormField.objects.filter(version_id=version_id).select_related("data_element").order_by("order", "id"))
-    materials = tuple(Material.objects.filter(version_id=version_id).order_by("order", "id"))
-    agency = version.implementation.agency
-    return VersionFacts(version_id, version.implementation_id, agency.id, agency.path, version.city_wide, fields, materials)
-
+# Which version a filing is pinned to
 
 # implementation id -> (version id, monotonic time read). A publication reaches intake within this
 # many seconds in every process; a filing in that window pins the version that was current when
@@ -87,9 +69,7 @@ def current_published_version_id(implementation_id) -> int:
     now = time.monotonic()
     if cached and now - cached[1] < CURRENT_VERSION_TTL_SECONDS:
         return cached[0]
-    version_id = impl_id and (ImplementationVersion.objects.filter(
-        implementation_id=impl_id, status=VersionStatus.PUBLISHED, implementation__current_version=models.F("pk"))
-        .values_list("pk", flat=True).first())
+    version_id = impl_id and catalog_selectors.current_published_version_id(impl_id)
     if not version_id:
         raise NotFound("该事项不存在或尚未发布，暂不能申请。", code=ErrorCode.NOT_PUBLISHED, field="implementation")
     if len(_current_versions) > 10_000:
@@ -98,8 +78,9 @@ def current_published_version_id(implementation_id) -> int:
     return version_id
 
 
-def published_version_for(implementation_id) -> ImplementationVersion:
-    return ImplementationVersion.objects.get(pk=current_published_version_id(implementation_id))
+def published_version_for(implementation_id):
+    """The catalog version an application filed now is pinned to (catalog.ImplementationVersion)."""
+    return catalog_selectors.version_by_id(current_published_version_id(implementation_id))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -164,12 +145,10 @@ def reusable_files_for(applicant) -> list[StoredFile]:
 # Form data and materials
 
 def validate_form(facts: VersionFacts, form_data: dict) -> tuple[dict, list[FieldError]]:
-    from yiwang.catalog.application_form import validate_form_data
-
     return validate_form_data(list(facts.form_fields), form_data or {})
 
 
-def prefill_from_profile(*, version: ImplementationVersion, applicant) -> dict:
+def prefill_from_profile(*, version, applicant) -> dict:
     """Initial form values from the applicant's profile (data elements with a profile source)."""
     facts = version_facts(version.pk)
     values = {}
@@ -270,15 +249,7 @@ def _delivery_row(spec: dict | None, applicant, errors: list[FieldError]) -> Del
 def agency_hall(agency_id: int) -> tuple[int, str] | None:
     """The service center where an agency's items are accepted by default (the hall at the same
     division, else the nearest ancestor's)."""
-    agency = Organisation.objects.select_related("division").get(pk=agency_id)
-    division = agency.division
-    while division is not None:
-        hall = (Organisation.objects.filter(kind=OrganisationKind.SERVICE_CENTER, division=division)
-                .order_by("path").values_list("pk", "path").first())
-        if hall:
-            return hall
-        division = division.parent
-    return None
+    return nearest_of_kind(agency_id, OrganisationKind.SERVICE_CENTER)
 
 
 def clear_process_caches() -> None:
@@ -293,7 +264,7 @@ def agency_hall_id(agency_id: int) -> int | None:
     return hall[0] if hall else None
 
 
-def _outlet_for(*, facts: VersionFacts, outlet: Organisation | None) -> tuple[int | None, str]:
+def _outlet_for(*, facts: VersionFacts, outlet) -> tuple[int | None, str]:
     if outlet is None:
         return agency_hall(facts.agency_id) or (None, "")
     if not facts.city_wide and outlet.pk != agency_hall_id(facts.agency_id) and not outlet.path.startswith(facts.agency_path):
@@ -305,7 +276,7 @@ def _outlet_for(*, facts: VersionFacts, outlet: Organisation | None) -> tuple[in
 # ---------------------------------------------------------------------------------------------
 # Checks without writing (the wizard tells people at each step what submission would refuse)
 
-def material_problems(*, version: ImplementationVersion, applicant, materials: dict,
+def material_problems(*, version, applicant, materials: dict,
                       channel: str = Channel.WEB) -> list[FieldError]:
     errors: list[FieldError] = []
     resolve_materials(facts=version_facts(version.pk), applicant=applicant, materials=materials or {},
@@ -313,7 +284,7 @@ def material_problems(*, version: ImplementationVersion, applicant, materials: d
     return errors
 
 
-def outlet_accepts(*, version_id: int, outlet: Organisation) -> bool:
+def outlet_accepts(*, version_id: int, outlet) -> bool:
     """Whether a window at `outlet` may file this item: the rule submission applies (_outlet_for),
     asked before the clerk types the whole form rather than after."""
     try:
@@ -372,7 +343,7 @@ def application_discard_draft(*, actor, application: Application) -> Application
 # Submission
 
 def application_submit(*, actor, applicant, implementation_id: int, form_data: dict, materials: dict | None = None,
-                       channel: str = Channel.WEB, outlet: Organisation | None = None, delivery: dict | None = None,
+                       channel: str = Channel.WEB, outlet=None, delivery: dict | None = None,
                        idempotency_key: str | None = None, draft: Application | None = None,
                        today: date | None = None) -> Application:
     """File an application: validate, create the case, record receipt (the §32 clock starts).
@@ -495,4 +466,4 @@ def _persist_draft_submission(draft: Application, rows: SubmissionRows) -> None:
                  details={"case": rows.case.number, **rows.audit_details})
     for n in rows.notifications:
         n.object_id = str(rows.case.pk)
-    Notification.objects.bulk_create(rows.notifications)
+    save_notifications(rows.notifications)
