@@ -93,7 +93,7 @@ def _restore_reference_data():
     """Reference rows that data migrations put in every database (the working-day calendar of
     2004–2026, the standard BPMN processes). A transactional test ends by emptying every table, so
     they are put back right after it, outside any test transaction."""
-    from yiwang.cases.worklist import ensure_standard_processes
+    from yiwang.cases.back_office import ensure_standard_processes
     from yiwang.workdays.services import calendar_seed_from_package
     from yiwang.workdays.time_limits import invalidate_calendar_index
 

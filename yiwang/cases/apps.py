@@ -7,7 +7,9 @@ class CasesConfig(AppConfig):
     verbose_name = "申请与办件"
 
     def ready(self):
-        # When an administrator enters a new year's holidays, provisional due dates are recomputed.
+        # Imported here, not at the top: apps.py is imported while the app registry is being
+        # populated, before any model module may be. When an administrator enters a new year's
+        # holidays, provisional due dates are recomputed.
         from yiwang.cases.services.clock import recompute_provisional_due_dates
         from yiwang.core.workbench import WorkbenchLink, register
         from yiwang.orgs.constants import Role

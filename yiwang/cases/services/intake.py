@@ -28,9 +28,11 @@ from yiwang.cases.constants import (
     ErrorCode,
     MaterialSatisfaction,
 )
+from yiwang.cases.deadlines import acceptance_due_on
+from yiwang.cases.locks import lock_application
 from yiwang.cases.models import Application, ApplicationMaterial, Case, Delivery, Locker, StoredFile
 from yiwang.cases.services.submission_write import SubmissionRows, persist_submission
-from yiwang.cases.services.transitions import applicant_notifications, initial_status_change
+from yiwang.cases.transitions import applicant_notifications, initial_status_change
 from yiwang.catalog import selectors as catalog_selectors
 from yiwang.catalog.application_form import validate_form_data
 from yiwang.catalog.constants import MaterialNecessity
@@ -41,10 +43,7 @@ from yiwang.core.errors import MAX_DB_ID, Conflict, DomainError, FieldError, Not
 from yiwang.notifications.services import save_notifications
 from yiwang.orgs.constants import OrganisationKind
 from yiwang.orgs.selectors import nearest_of_kind
-from yiwang.workdays.time_limits import add_working_days
 
-# §32: acceptance, correction notice or refusal within 5 working days of receiving the materials.
-ACCEPTANCE_PERIOD_WORKING_DAYS = 5
 MAX_UPLOAD_BYTES = getattr(settings, "YIWANG_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 # Materials that may be missing at submission: the window decides (容缺 / 信息免交 / optional).
 _NOT_REQUIRED_AT_SUBMISSION = {MaterialNecessity.OPTIONAL, MaterialNecessity.DEFERRABLE, MaterialNecessity.EXEMPT}
@@ -136,11 +135,6 @@ def stored_file_create(*, actor, owner, upload: UploadedFile, field: str = "file
     return stored
 
 
-def reusable_files_for(applicant) -> list[StoredFile]:
-    """Files the applicant submitted before, newest first: reusable instead of uploading again."""
-    return list(StoredFile.objects.filter(owner=applicant).order_by("-created_at")[:200])
-
-
 # ---------------------------------------------------------------------------------------------
 # Form data and materials
 
@@ -183,7 +177,7 @@ def resolve_materials(*, facts: VersionFacts, applicant, materials: dict, channe
                 continue
             row.stored_file = stored
             row.satisfaction = MaterialSatisfaction.REUSE if spec.get("reuse") else MaterialSatisfaction.UPLOAD
-        elif isinstance(spec, dict) and spec.get("paper") and channel in (Channel.WINDOW, Channel.POST):
+        elif isinstance(spec, dict) and spec.get("paper") and accepts_paper(channel):
             row.satisfaction = MaterialSatisfaction.PAPER
         elif requirement.necessity in _NOT_REQUIRED_AT_SUBMISSION:
             row.satisfaction = MaterialSatisfaction.MISSING
@@ -209,6 +203,11 @@ def resolve_given_materials(*, version_id: int, applicant, materials: dict, chan
             errors.append(FieldError(f"materials.{row.requirement_id}", "material_missing",
                                      f"请上传「{row.requirement.name}」，或到窗口提交纸质原件。"))
     return [row for row in rows if row.satisfaction != MaterialSatisfaction.MISSING]
+
+
+def accepts_paper(channel: str) -> bool:
+    """Paper originals count as provided when handed in at a window or sent by post."""
+    return channel in (Channel.WINDOW, Channel.POST)
 
 
 def as_db_id(value) -> int | None:
@@ -377,6 +376,44 @@ def application_submit(*, actor, applicant, implementation_id: int, form_data: d
     raise AssertionError("unreachable")
 
 
+@transaction.atomic
+def application_submit_draft(*, actor, draft: Application, idempotency_key: str) -> Application:
+    """Submit a saved draft (the wizard's last step). Two clicks on 提交 arrive as two requests:
+    the draft is locked and read again, so the second waits for the first and then finds it
+    submitted — and gets the application filed under the same key (`replayed` True)."""
+    lock_application(draft)
+    draft.refresh_from_db()
+    if draft.status != ApplicationStatus.DRAFT:
+        done = Application.objects.filter(applicant=draft.applicant_id, idempotency_key=idempotency_key).first()
+        if done is None:
+            raise NotFound("草稿不存在或已提交。已提交的申请请在“我的办件”中查看。", code="draft_not_found")
+        done.replayed = True
+        return done
+    stash = dict((draft.form_data or {}).get("_draft") or {})
+    form_data = {k: v for k, v in (draft.form_data or {}).items() if k != "_draft"}
+    return application_submit(actor=actor, applicant=draft.applicant, implementation_id=draft.implementation_id,
+                              form_data=form_data, materials=stash.get("materials") or {},
+                              delivery=stash.get("delivery") or None, channel=draft.channel,
+                              idempotency_key=idempotency_key, draft=draft)
+
+
+def application_submit_at_window(*, actor, applicant, implementation_id: int, form_data: dict, materials: dict,
+                                 outlet, delivery: dict | None, idempotency_key: str) -> Application:
+    """A window clerk files for the applicant (channel window). The page carries one key per
+    rendering; the same page sent twice re-uploads its files, so the second payload differs from
+    the first: under the same key it is the same filing (`repeated_page` True), not a conflict."""
+    try:
+        return application_submit(actor=actor, applicant=applicant, implementation_id=implementation_id,
+                                  form_data=form_data, materials=materials, channel=Channel.WINDOW, outlet=outlet,
+                                  delivery=delivery, idempotency_key=idempotency_key)
+    except Conflict as exc:
+        existing = Application.objects.filter(applicant=applicant, idempotency_key=idempotency_key).first()
+        if exc.code != ErrorCode.IDEMPOTENCY_CONFLICT or existing is None:
+            raise
+        existing.replayed = existing.repeated_page = True
+        return existing
+
+
 def _payload_digest(*parts) -> str:
     return sm3_hex(json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"))
 
@@ -427,7 +464,7 @@ def _submit(*, actor, applicant, implementation_id, form_data, materials, channe
         channel=channel, status=CaseStatus.SUBMITTED, applicant_name=applicant.display_name,
         applicant_id_number=applicant.id_number or "", applicant_phone=applicant.phone or "",
         received_on=today,
-        acceptance_due_on=add_working_days(today, ACCEPTANCE_PERIOD_WORKING_DAYS).due_date,
+        acceptance_due_on=acceptance_due_on(today),
     )
     rows = SubmissionRows(
         application=application, materials=material_rows, delivery=delivery_row, case=case,
