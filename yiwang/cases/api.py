@@ -20,6 +20,7 @@ from yiwang.cases.access import (
     access_case_by_number,
     access_staff_case,
     access_task_by_id,
+    case_actions_for,
     require_window_clerk,
     window_outlets_of,
 )
@@ -109,6 +110,27 @@ class DocumentOut(Schema):
     sm3: str
 
 
+class ActionsOut(Schema):
+    """What the caller may do with the case now (access.case_actions_for, as the pages show it)."""
+
+    may_withdraw: bool
+    may_resubmit: bool
+    may_supplement: bool
+    may_change_delivery: bool
+    may_accept: bool
+    may_refuse: bool
+    may_record_correction: bool
+    may_receive_deferred: bool
+    handover: str = Field(description='"code", "mail", "electronic" or "" (no hand-over now)')
+    may_reissue_code: bool
+    may_send_materials: bool
+    may_pause: bool
+    may_resume: bool
+    may_extend: bool
+    may_verify_commitment: bool
+    may_receive_materials: bool
+
+
 class CaseDetail(CaseSummary):
     acceptance_mode: str
     decision: str
@@ -119,6 +141,7 @@ class CaseDetail(CaseSummary):
     clock: ClockOut
     timeline: list[TimelineOut]
     documents: list[DocumentOut]
+    actions: ActionsOut
 
 
 class Page(Schema):
@@ -136,6 +159,7 @@ def _summary(case) -> dict:
 
 def _detail(case, *, viewer) -> dict:
     clock = case_clock(case)
+    actions = case_actions_for(actor=viewer, case=case)
     return {
         **_summary(case), "acceptance_mode": case.acceptance_mode, "decision": case.decision,
         "decision_reasons": case.decision_reasons, "channel": case.channel, "version_id": case.version_id,
@@ -148,7 +172,8 @@ def _detail(case, *, viewer) -> dict:
         "timeline": [{"at": e.at.isoformat(), "title": e.title, "actor": e.actor, "note": e.note}
                      for e in case_timeline(case, for_public=not viewer.is_staff_member)],
         "documents": [{"id": d.pk, "kind": d.kind, "title": d.get_kind_display(), "number": d.number,
-                       "issued_on": d.issued_on, "sm3": d.sm3} for d in case.documents.all()],
+                       "issued_on": d.issued_on, "sm3": d.sm3} for d in selectors.case_documents(case)],
+        "actions": {name: getattr(actions, name) for name in ActionsOut.model_fields},
     }
 
 
@@ -186,7 +211,7 @@ def submit_application(request, payload: ApplicationIn,
         form_data=payload.form_data, materials=payload.materials,
         delivery=payload.delivery.dict() if payload.delivery else None, channel=channel, outlet=outlet,
         idempotency_key=idempotency_key)
-    cases = getattr(application, "submitted_cases", None) or list(application.cases.order_by("id"))
+    cases = getattr(application, "submitted_cases", None) or selectors.cases_of_application(application)
     body = {"id": application.pk, "status": application.status, "case_ids": [c.pk for c in cases],
             "case_numbers": [c.number for c in cases],
             "submitted_at": application.submitted_at.isoformat() if application.submitted_at else None}

@@ -368,6 +368,15 @@ def transfer_of(case: Case, transfer_id) -> MaterialTransfer:
     return transfer
 
 
+def deferred_requirements(deferral: Deferral) -> list:
+    """Every requirement (catalog material) a deferral allowed to follow."""
+    return list(deferral.requirements.all())
+
+
+def cases_of_application(application: Application) -> list[Case]:
+    return list(application.cases.order_by("id"))
+
+
 def pending_deferred_requirements(case: Case, deferral: Deferral) -> list:
     """The deferred requirements (catalog materials) not supplied yet, in order."""
     pending = outstanding_deferred_ids(case)

@@ -251,7 +251,7 @@ def _supplement(request, case):
         return _back(case)
     errors = ErrorList()
     allow_paper = accepts_paper(case.application.channel)
-    materials = read_materials(request, deferral.requirements.all(), owner=case.applicant, errors=errors,
+    materials = read_materials(request, selectors.deferred_requirements(deferral), owner=case.applicant, errors=errors,
                                allow_paper=allow_paper)
     if not errors:
         try:
