@@ -112,7 +112,7 @@ def _restore_reference_data():
     2004–2026, the standard BPMN processes). A transactional test ends by emptying every table, so
     they are put back right after it, outside any test transaction, leaving the database as the
     migrations leave it (reference rows, no audit events)."""
-    from yiwang.cases.worklist import ensure_standard_processes
+    from yiwang.cases.back_office import ensure_standard_processes
     from yiwang.core.models import AuditBlock, AuditEvent, AuditStream
     from yiwang.workdays.services import calendar_seed_from_package
     from yiwang.workdays.time_limits import invalidate_calendar_index

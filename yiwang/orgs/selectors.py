@@ -30,6 +30,49 @@ def has_role(user, roles: Iterable[str] | str, organisation: Organisation | None
                for grant in role_grants_for(user, roles))
 
 
+def organisation_by_id(organisation_id) -> Organisation | None:
+    """One organisation by id (None for a missing one or a value that is no id)."""
+    try:
+        pk = int(organisation_id)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return Organisation.objects.filter(pk=pk).first() if 1 <= pk <= 2**63 - 1 else None
+
+
+def organisations_of_kind(kind: str, *, excluding: int | None = None) -> QuerySet[Organisation]:
+    """Every organisation of `kind`, in tree order (e.g. the departments a refusal may name)."""
+    qs = Organisation.objects.filter(kind=kind).order_by("path")
+    return qs.exclude(pk=excluding) if excluding else qs
+
+
+def nearest_of_kind(organisation_id: int, kind: str) -> tuple[int, str] | None:
+    """(id, path) of the first organisation of `kind` in the organisation's division, else in the
+    nearest ancestor division (e.g. the service center where an agency's items are accepted)."""
+    division = Organisation.objects.select_related("division").get(pk=organisation_id).division
+    while division is not None:
+        found = (Organisation.objects.filter(kind=kind, division=division).order_by("path")
+                 .values_list("pk", "path").first())
+        if found:
+            return found
+        division = division.parent
+    return None
+
+
+def role_holders_over(organisation: Organisation, role: str) -> list:
+    """Active users holding `role` at `organisation` or above it (whom a role there covers),
+    ordered by name, each once."""
+    path = organisation.path
+    prefixes = {path[: i + 1] for i, ch in enumerate(path) if ch == "/" and i > 0}
+    grants = (RoleGrant.objects.filter(role=role, organisation__path__in=prefixes)
+              .select_related("user").order_by("user__real_name", "user__username"))
+    seen, people = set(), []
+    for grant in grants:
+        if grant.user_id not in seen and grant.user.is_active:
+            seen.add(grant.user_id)
+            people.append(grant.user)
+    return people
+
+
 def scope_filter(user, roles: Iterable[str] | str, *, path_field: str = "path") -> Q:
     """A Q that keeps rows whose organisation path lies in a subtree where the user holds a role.
     Matches nothing when the user holds none of the roles."""
@@ -87,10 +130,6 @@ def organisation_by_short_name(short_name: str, *, exact: bool = True) -> Organi
 
 def organisation_named(*, parent: Organisation | None, name: str) -> Organisation | None:
     return Organisation.objects.filter(parent=parent, name=name).first()
-
-
-def organisation_by_id(organisation_id) -> Organisation | None:
-    return Organisation.objects.filter(pk=organisation_id).first()
 
 
 def organisations_where(condition: Q) -> QuerySet[Organisation]:
