@@ -56,3 +56,8 @@ def workbench_links_for(user) -> list[dict]:
             except NoReverseMatch:
                 continue
     return links
+
+
+def organisations_by_short_name(names: Iterable[str]) -> dict[str, Organisation]:
+    """Organisations by their short name (how the seed tables name them), for seed loaders."""
+    return {org.short_name: org for org in Organisation.objects.filter(short_name__in=list(names))}
