@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "yiwang.accounts",
     "yiwang.catalog",
     "yiwang.cases",
+    "yiwang.bundles",
     "yiwang.supervision",
     "yiwang.notifications",
 ]
