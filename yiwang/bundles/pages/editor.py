@@ -194,11 +194,13 @@ def editor_review(request, version_id: int):
 def editor_publish(request, version_id: int):
     version = access.access_version_for_staff(actor=request.user, version_id=version_id)
     try:
-        services.bundle_version_publish(actor=request.user, version=version)
+        published = services.bundle_version_publish(actor=request.user, version=version)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "已发布：群众现在看到的是这个版本，原发布版本保留为“已被新版本替代”。")
+        # Only a published version can be copied into a draft, so v2 and later always replace one.
+        kept = "上一个发布版本保留为“已被新版本替代”。" if published.number > 1 else ""
+        messages.success(request, f"已发布：群众现在看到的是这个版本。{kept}")
     return redirect(_version_url(version))
 
 

@@ -159,3 +159,17 @@ def test_a_member_that_matches_no_item_fails_the_loader_and_writes_nothing(seede
         loader.load_bundles()
     assert "XA-TEST-99 开办餐饮店：成员「公众聚集场所消防安全检查（改名）」（市消防救援支队）在事项目录中没有已发布的事项" in str(failed.value)
     assert Bundle.objects.count() == before
+
+
+def test_demo_staff_can_carry_the_yanta_bundles(by_code):
+    from yiwang.accounts.selectors import user_by_identifier
+    from yiwang.bundles import access, demo
+
+    out = io.StringIO()
+    demo.load(stdout=out)
+    demo.load(stdout=out)  # idempotent
+    editor, reviewer = user_by_identifier("editor_yanta"), user_by_identifier("catalog_reviewer_yanta")
+    version = by_code["YT-2021-04"]
+    assert access.version_actions_for(actor=editor, version=version).start_draft
+    assert access.can_review(reviewer, version.bundle) and not access.can_edit(reviewer, version.bundle)
+    assert not access.can_edit(editor, by_code["XA-2024-1-03"].bundle)  # the city's bundles are the city bureau's
