@@ -24,6 +24,7 @@ from yiwang.catalog.models import (
     ItemImplementation,
     LifeEvent,
     LifeStage,
+    Material,
     VersionReview,
 )
 from yiwang.catalog.rules import limit_number
@@ -244,6 +245,28 @@ def published_guides(implementation_ids) -> dict[int, ImplementationVersion]:
     if not ids:
         return {}
     versions = _with_content(ImplementationVersion.objects.filter(implementation_id__in=ids, status=VersionStatus.PUBLISHED))
+    return {v.implementation_id: v for v in versions}
+
+
+# The elements other apps compute with (bundles: limits, visits, result, materials, form); the
+# rest of a guide (process, FAQs, places, legal basis …) is not loaded.
+_FACT_FIELDS = ("implementation_id", "status", "name", "statutory_limit", "statutory_limit_unit", "promised_limit", "promised_limit_unit",
+                "case_kind", "visits", "result_name", "result_type", "result_licence_type_code", "implementation")
+_MATERIAL_FACTS = ("version_id", "order", "name", "issuing_body", "material_type", "medium", "original_copies", "copy_copies", "necessity",
+                   "source_channel", "licence_type_code", "filling_notes")
+
+
+def guide_facts(implementation_ids) -> dict[int, ImplementationVersion]:
+    """Like published_guides, but only the facts one computes with: limits, visits, result,
+    materials, form fields with their data elements, co-agencies (the overview of all bundles reads
+    some 200 guides per page). Other attributes of the returned versions load lazily if touched."""
+    ids = {int(i) for i in implementation_ids if is_id(i)}
+    if not ids:
+        return {}
+    versions = (ImplementationVersion.objects.filter(implementation_id__in=ids, status=VersionStatus.PUBLISHED)
+                .select_related("implementation__agency").only(*_FACT_FIELDS)
+                .prefetch_related(Prefetch("materials", queryset=Material.objects.only(*_MATERIAL_FACTS)), "co_agencies",
+                                  Prefetch("form_fields", queryset=FormField.objects.select_related("data_element"))))
     return {v.implementation_id: v for v in versions}
 
 

@@ -164,3 +164,16 @@ def test_published_implementations_named_by_name_and_agency(catalog):
     assert found[("个体工商户设立登记", "市市场监管局")] == [catalog["shop"].implementation]
     assert found[("个体工商户设立登记", "西安市公安局")] == []
     assert found[("食品经营许可（草稿）", "雁塔区市场监督管理局")] == []
+
+
+def test_guide_facts_load_what_bundles_compute_with(catalog, django_assert_max_num_queries):
+    element = DataElementFactory(key="premises.address")
+    FormFieldFactory(version=catalog["food"], data_element=element)
+    with django_assert_max_num_queries(5):
+        facts = selectors.guide_facts([catalog["food"].implementation_id, catalog["card"].implementation_id, 0])
+        food = facts[catalog["food"].implementation_id]
+        assert (food.name, food.promised_limit, food.visits) == ("食品经营许可（新办）", 10, 0)
+        assert [m.name for m in food.materials.all()] == ["申请书"]
+        assert [f.data_element.key for f in food.form_fields.all()] == ["premises.address"]
+        assert food.implementation.agency.name == "雁塔区市场监督管理局" and list(food.co_agencies.all()) == []
+    assert set(facts) == {catalog["food"].implementation_id, catalog["card"].implementation_id}
