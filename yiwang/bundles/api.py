@@ -227,11 +227,9 @@ def list_bundles(request, filters: Query[ListFilters]):
 
 @router.get("/{bundle_id}", response={200: BundleDetail, **ERRORS}, summary="一件事：成员、依赖、情形问题和合并清单")
 def bundle_detail(request, bundle_id: DbId):
-    version = selectors.published_bundle(bundle_id)
-    definition = selectors.definition_of(version)
-    checklist = selectors.bundle_checklist(version, {}, applicant=request.user, definition=definition)
-    return {**_summary(version, checklist.figures), "members": presenters.members(definition), "questions": presenters.questions(definition),
-            "checklist": presenters.checklist(checklist)}
+    guide = selectors.bundle_guide(bundle_id, {}, applicant=request.user)
+    return {**_summary(guide.version, guide.overall.figures), "members": presenters.members(guide.definition),
+            "questions": presenters.questions(guide.definition), "checklist": presenters.checklist(guide.overall)}
 
 
 @router.post("/{bundle_id}/checklist", response={200: ChecklistOut, **ERRORS}, summary="按情形回答生成合并的材料清单和表单")
@@ -240,5 +238,4 @@ def bundle_checklist(request, bundle_id: DbId, payload: ChecklistIn):
            for key, value in payload.answers.items() if has_control_characters(key) or has_control_characters(value)]
     if bad:
         raise ValidationFailed(bad)
-    version = selectors.published_bundle(bundle_id)
-    return presenters.checklist(selectors.bundle_checklist(version, payload.answers, applicant=request.user))
+    return presenters.checklist(selectors.bundle_checklist_by_id(bundle_id, payload.answers, applicant=request.user))

@@ -87,7 +87,7 @@ def question_of(row: BundleQuestion) -> Question:
 def _member(row: BundleMember, guide) -> Member:
     implementation = row.implementation
     if guide is None:
-        return Member(id=implementation.pk, order=row.order, name=str(implementation), agency_id=implementation.agency_id,
+        return Member(id=implementation.pk, order=row.order, name=implementation.base_item.name, agency_id=implementation.agency_id,
                       agency=implementation.agency.name, listed_as=row.listed_as,
                       is_lead=row.is_lead, depends_on=_ids(row.depends_on), published=False)
     return Member(
@@ -102,7 +102,7 @@ def _member(row: BundleMember, guide) -> Member:
 
 
 def _with_parts(qs: QuerySet[BundleVersion]) -> QuerySet[BundleVersion]:
-    members = BundleMember.objects.select_related("implementation__agency", "implementation__current_version").order_by("order", "id")
+    members = BundleMember.objects.select_related("implementation__agency", "implementation__base_item").order_by("order", "id")
     return (qs.select_related("bundle__steward", "stage", "life_event", "lead_agency", "created_by", "submitted_by", "reviewed_by",
                               "published_by")
             .prefetch_related(Prefetch("members", queryset=members), Prefetch("questions", queryset=BundleQuestion.objects.order_by("order", "id")),
@@ -113,7 +113,7 @@ def definitions_of(versions: Iterable[BundleVersion]) -> dict[int, Definition]:
     """The Definition of each version (members and questions prefetched by _with_parts), reading
     every member's guide in one go."""
     versions = list(versions)
-    guides = catalog_selectors.published_guides({m.implementation_id for v in versions for m in v.members.all()})
+    guides = catalog_selectors.guide_facts({m.implementation_id for v in versions for m in v.members.all()})
     result = {}
     for version in versions:
         result[version.pk] = Definition(
@@ -190,6 +190,12 @@ def bundle_checklist(version: BundleVersion, answers: Mapping[str, str] | None =
     if errors:
         raise ValidationFailed(errors)
     return build_checklist(definition, answers, held_lookup=held_lookup_for(applicant))
+
+
+def bundle_checklist_by_id(bundle_id, answers: Mapping[str, str] | None = None, *, applicant=None) -> Checklist:
+    """The checklist of the bundle in force for `answers` (NotFound, or ValidationFailed naming
+    every unknown question or option)."""
+    return bundle_checklist(published_bundle(bundle_id), answers, applicant=applicant)
 
 
 @dataclass
@@ -328,3 +334,43 @@ def bundle_guide(bundle_id, raw_answers: Mapping[str, str], *, applicant=None) -
     overall = build_checklist(definition, {}, held_lookup=lookup)
     checklist = build_checklist(definition, answers, held_lookup=lookup) if answers else overall
     return BundleGuide(version, definition, overall, checklist, answers, problems)
+
+
+@dataclass
+class VersionPage:
+    """Everything the staff pages show of one version: the version with its parts, its
+    definition, the checklist of every member, the problems that would block submission, the
+    history, and for editing the items one may add and the elements two members share."""
+
+    version: BundleVersion
+    definition: Definition
+    checklist: Checklist
+    problems: list[FieldError]
+    history: list[BundleVersion]
+    member_choices: list = field(default_factory=list)
+    shared_elements: list = field(default_factory=list)
+    stages: list = field(default_factory=list)
+    agencies: list = field(default_factory=list)
+    events: list = field(default_factory=list)
+
+    @property
+    def member_ids(self) -> list[int]:
+        return [m.implementation_id for m in self.version.members.all()]
+
+    @property
+    def questions(self) -> list[dict]:
+        return [{"key": q.key, "text": q.text, "help_text": q.help_text, "options": q.options} for q in self.version.questions.all()]
+
+
+def version_page(version: BundleVersion, *, for_editing: bool = False) -> VersionPage:
+    detail = version_detail(version.pk)
+    definition = definition_of(detail)
+    page = VersionPage(version=detail, definition=definition, checklist=build_checklist(definition),
+                       problems=definition_problems(definition), history=versions_of(detail.bundle))
+    if for_editing:
+        page.member_choices = member_choices()
+        page.shared_elements = elements_used_twice(definition)
+        page.stages = catalog_selectors.life_stages_with_subject()
+        page.agencies = catalog_selectors.agencies_with_published_items()
+        page.events = catalog_selectors.life_event_choices()
+    return page

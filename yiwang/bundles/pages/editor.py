@@ -16,11 +16,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from yiwang.bundles import access, selectors, services
-from yiwang.bundles.checklist import build_checklist
 from yiwang.bundles.models import BundleReview
 from yiwang.bundles.pages.editor_forms import BasicsForm, NewBundleForm, member_input, question_input, separate_input
 from yiwang.bundles.question_text import format_questions
-from yiwang.catalog import selectors as catalog_selectors
 from yiwang.core.errors import DomainError, NotFound, ValidationFailed
 
 
@@ -80,17 +78,14 @@ def editor_new(request):
 
 
 def _version_context(request, version, *, problems_from=None) -> dict:
-    detail = selectors.version_detail(version.pk)
-    definition = selectors.definition_of(detail)
-    actions = access.version_actions_for(actor=request.user, version=detail)
-    members = [m.implementation_id for m in detail.members.all()]
+    page = selectors.version_page(version)
+    actions = access.version_actions_for(actor=request.user, version=page.version)
     return {
-        "version": detail, "bundle": detail.bundle, "definition": definition, "actions": actions,
-        "problems": selectors.version_problems(detail, definition) if actions.edit or actions.submit or actions.review else [],
-        "submit_errors": problems_from or [], "checklist": build_checklist(definition),
-        "questions_text": format_questions([{"key": q.key, "text": q.text, "help_text": q.help_text, "options": q.options}
-                                            for q in detail.questions.all()], members),
-        "history": selectors.versions_of(detail.bundle), "members": {m.id: m for m in definition.members},
+        "version": page.version, "bundle": page.version.bundle, "definition": page.definition, "actions": actions,
+        "problems": page.problems if actions.edit or actions.submit or actions.review else [],
+        "submit_errors": problems_from or [], "checklist": page.checklist,
+        "questions_text": format_questions(page.questions, page.member_ids), "history": page.history,
+        "members": {m.id: m for m in page.definition.members},
     }
 
 
@@ -105,12 +100,11 @@ def editor_version(request, version_id: int):
 @bundle_staff_required
 def editor_edit(request, version_id: int):
     version = access.access_version_for_editing(actor=request.user, version_id=version_id)
-    detail = selectors.version_detail(version.pk)
-    if not access.version_actions_for(actor=request.user, version=detail).edit:
-        messages.error(request, f"版本 v{detail.number} 当前为「{detail.get_status_display()}」，不能修改。")
-        return redirect(_version_url(detail))
-    choices = {"stages": catalog_selectors.life_stages_with_subject(), "agencies": catalog_selectors.agencies_with_published_items(),
-               "events": catalog_selectors.life_event_choices()}
+    if not access.version_actions_for(actor=request.user, version=version).edit:
+        messages.error(request, f"版本 v{version.number} 当前为「{version.get_status_display()}」，不能修改。")
+        return redirect(_version_url(version))
+    page = selectors.version_page(version, for_editing=True)
+    choices = {"stages": page.stages, "agencies": page.agencies, "events": page.events}
     errors = []
     if request.method == "POST":
         form = BasicsForm(request.POST, **choices)
@@ -120,27 +114,25 @@ def editor_edit(request, version_id: int):
         if form.is_valid() and not errors:
             data = {**form.cleaned_data, "separate_elements": separate_input(request.POST)}
             try:
-                services.bundle_version_update(actor=request.user, version=detail, data=data, members=members.members, questions=questions)
+                services.bundle_version_update(actor=request.user, version=version, data=data, members=members.members, questions=questions)
             except ValidationFailed as exc:
                 errors = exc.errors
             else:
                 if request.POST.get("then") == "submit":
-                    return _submit(request, detail)
+                    return _submit(request, version)
                 messages.success(request, "已保存。")
-                return redirect(request.path if request.POST.get("then") == "continue" else _version_url(detail))
+                return redirect(request.path if request.POST.get("then") == "continue" else _version_url(version))
     else:
+        detail = page.version
         form = BasicsForm(initial={"name": detail.name, "summary": detail.summary, "stage": detail.stage_id, "lead_agency": detail.lead_agency_id,
                                    "life_event": detail.life_event_id, "change_note": detail.change_note}, **choices)
-    definition = selectors.definition_of(detail)
-    member_ids = [m.implementation_id for m in detail.members.all()]
+    members_in_order = sorted(page.definition.members, key=lambda m: (m.order, m.id))
     return render(request, "bundles/editor/edit.html", {
-        "version": detail, "form": form, "errors": errors, "errors_by_field": _errors_by_field(errors),
-        "rows": list(zip(detail.members.all(), sorted(definition.members, key=lambda m: (m.order, m.id)), strict=True)),
-        "member_choices": selectors.member_choices(), "elements": selectors.elements_used_twice(definition),
-        "separate": set(detail.separate_elements or []),
-        "questions_text": request.POST.get("questions") if request.method == "POST" else format_questions(
-            [{"key": q.key, "text": q.text, "help_text": q.help_text, "options": q.options} for q in detail.questions.all()], member_ids),
-        "problems": selectors.version_problems(detail, definition),
+        "version": page.version, "form": form, "errors": errors, "errors_by_field": _errors_by_field(errors),
+        "rows": list(zip(page.version.members.all(), members_in_order, strict=True)),
+        "member_choices": page.member_choices, "elements": page.shared_elements, "separate": set(page.version.separate_elements or []),
+        "questions_text": request.POST.get("questions") if request.method == "POST" else format_questions(page.questions, page.member_ids),
+        "problems": page.problems,
     })
 
 

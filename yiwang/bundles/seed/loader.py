@@ -59,7 +59,7 @@ def _match(bundles: list[SeedBundle]) -> tuple[dict, list[str]]:
                 problems.append(f"{bundle.code} {bundle.name}：成员「{member.item}」（{member.agencies[0]}）在事项目录中{what}")
                 continue
             matched[(member.item, member.agencies[0])] = hits[0]
-    guides = catalog_selectors.published_guides({i.pk for i in matched.values()})
+    guides = catalog_selectors.guide_facts({i.pk for i in matched.values()})
     for bundle in bundles:
         for member in bundle.members:
             implementation = matched.get((member.item, member.agencies[0]))

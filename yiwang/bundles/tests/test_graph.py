@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from yiwang.bundles.graph import critical_path, find_cycle, prerequisites, start_order
@@ -49,6 +49,8 @@ def dags(draw):
     return nodes, depends, weights
 
 
+# No deadline on the properties: the time an example takes on a shared machine is not what they check.
+@settings(deadline=None)
 @given(dags())
 def test_critical_path_lies_between_the_longest_member_and_the_sum(graph):
     nodes, depends, weights = graph
@@ -60,6 +62,7 @@ def test_critical_path_lies_between_the_longest_member_and_the_sum(graph):
         assert earlier in prerequisites(nodes, depends)[later]
 
 
+@settings(deadline=None)
 @given(dags(), st.data())
 def test_adding_a_back_edge_makes_a_cycle_that_is_found(graph, data):
     nodes, depends, _ = graph

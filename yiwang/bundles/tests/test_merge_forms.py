@@ -1,6 +1,6 @@
 """多表合一 (merge_forms.py): each datum asked once, never a required datum lost, conflicts named."""
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from yiwang.bundles.merge_forms import FieldSpec, FormPart, merge_forms, split_answers
@@ -85,6 +85,8 @@ def part_lists(draw):
 separates = st.sets(st.sampled_from(sorted(ELEMENTS)), max_size=2)
 
 
+# No deadline on the properties: the time an example takes on a shared machine is not what they check.
+@settings(deadline=None)
 @given(part_lists(), separates, st.randoms())
 def test_order_of_the_members_does_not_matter(parts, separate, rnd):
     shuffled = list(parts)
@@ -92,6 +94,7 @@ def test_order_of_the_members_does_not_matter(parts, separate, rnd):
     assert merge_forms(shuffled, separate=separate) == merge_forms(parts, separate=separate)
 
 
+@settings(deadline=None)
 @given(part_lists(), separates)
 def test_merging_is_idempotent(parts, separate):
     once = merge_forms(parts, separate=separate)
@@ -104,6 +107,7 @@ def test_merging_is_idempotent(parts, separate):
                [(f.name, f.required, f.options, f.validation) for f in once.fields]
 
 
+@settings(deadline=None)
 @given(part_lists(), separates)
 def test_each_datum_is_asked_once_and_no_required_datum_is_dropped(parts, separate):
     merged = merge_forms(parts, separate=separate)
@@ -120,6 +124,7 @@ def test_each_datum_is_asked_once_and_no_required_datum_is_dropped(parts, separa
                 assert asked.required
 
 
+@settings(deadline=None)
 @given(part_lists())
 def test_every_disagreement_between_two_members_is_reported(parts):
     merged = merge_forms(parts)

@@ -3,7 +3,7 @@ a reason, order-independent and idempotent."""
 
 from collections import Counter
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from yiwang.bundles.merge_materials import (
@@ -112,6 +112,8 @@ def _placements(parts, merged):
     return placed
 
 
+# No deadline on the properties: the time an example takes on a shared machine is not what they check.
+@settings(deadline=None)
 @given(part_lists())
 def test_every_material_ends_up_in_exactly_one_place(parts):
     merged = merge_materials(parts)
@@ -123,6 +125,7 @@ def test_every_material_ends_up_in_exactly_one_place(parts):
             assert dropped.material.necessity != "exempt" and dropped.material.licence_type_code
 
 
+@settings(deadline=None)
 @given(part_lists())
 def test_no_required_material_is_lost(parts):
     merged = merge_materials(parts)
@@ -136,6 +139,7 @@ def test_no_required_material_is_lost(parts):
                     assert covering[0].necessity == "required"
 
 
+@settings(deadline=None)
 @given(part_lists(), st.randoms())
 def test_order_of_the_members_does_not_matter(parts, rnd):
     shuffled = list(parts)
@@ -143,6 +147,7 @@ def test_order_of_the_members_does_not_matter(parts, rnd):
     assert merge_materials(shuffled) == merge_materials(parts)
 
 
+@settings(deadline=None)
 @given(part_lists())
 def test_merging_is_idempotent(parts):
     once = merge_materials(parts)
@@ -152,6 +157,7 @@ def test_merging_is_idempotent(parts):
            [(e.key, e.necessity, e.material_type, e.original_copies, e.copy_copies) for e in once.merged]
 
 
+@settings(deadline=None)
 @given(part_lists(), st.data())
 def test_held_entries_leave_the_list_and_nothing_else(parts, data):
     once = merge_materials(parts)
