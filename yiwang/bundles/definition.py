@@ -6,7 +6,7 @@ tested without a database and gives the same answer on the public page, in the A
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from yiwang.bundles.figures import working_days
@@ -53,7 +53,6 @@ class Definition:
     lead_agency_id: int | None = None
     lead_agency: str = ""
     stage_id: int | None = None
-    extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     def member(self, member_id: int) -> Member | None:
         return next((m for m in self.members if m.id == member_id), None)

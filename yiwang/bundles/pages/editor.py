@@ -110,7 +110,7 @@ def editor_edit(request, version_id: int):
         form = BasicsForm(request.POST, **choices)
         members = member_input(request.POST)
         questions, question_errors = question_input(request.POST, members.shown)
-        errors = list(members.errors) + list(question_errors)
+        errors = list(question_errors)
         if form.is_valid() and not errors:
             data = {**form.cleaned_data, "separate_elements": separate_input(request.POST)}
             try:

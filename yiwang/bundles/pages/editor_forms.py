@@ -45,7 +45,6 @@ class BasicsForm(forms.Form):
 class MemberInput:
     members: list[dict] = field(default_factory=list)
     shown: list[int] = field(default_factory=list)  # implementation ids as numbered on the page (#1 …)
-    errors: list[FieldError] = field(default_factory=list)
 
 
 def _int(value: str) -> int | None:

@@ -6,7 +6,7 @@ name members by that catalog name, so the data reads like the tables.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,6 @@ class SeedBundle:
     separate: tuple[str, ...] = ()
     steward: str = "市行政审批局"
     note: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 def m(item: str, *agencies: str, listed_as: str = "", lead: bool = False, after: tuple[str, ...] | str = ()) -> SeedMember:
@@ -64,8 +63,6 @@ def q(key: str, text: str, help_text: str, *options: SeedOption) -> SeedQuestion
     return SeedQuestion(key, text, help_text, tuple(options))
 
 
-def yes_no(key: str, text: str, help_text: str = "", *, no_excludes=(), yes_excludes=(), yes: str = "是", no: str = "否",
-           **effects) -> SeedQuestion:
+def yes_no(key: str, text: str, help_text: str = "", *, no_excludes=(), yes_excludes=(), yes: str = "是", no: str = "否") -> SeedQuestion:
     """The common question: 是 / 否, where one answer excludes members."""
-    return q(key, text, help_text, o("yes", yes, excludes=yes_excludes, **effects.get("yes_effects", {})),
-             o("no", no, excludes=no_excludes, **effects.get("no_effects", {})))
+    return q(key, text, help_text, o("yes", yes, excludes=yes_excludes), o("no", no, excludes=no_excludes))
