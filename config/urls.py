@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("yiwang.accounts.urls")),
     path("calendar/", include("yiwang.workdays.urls")),
     path("cases/", include("yiwang.cases.urls")),
+    path("bundles/", include("yiwang.bundles.urls")),
     path("messages/", include("yiwang.notifications.urls")),
     path("", include("yiwang.core.urls")),
     path("", include("yiwang.orgs.urls")),

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "yiwang.accounts",
     "yiwang.catalog",
     "yiwang.cases",
+    "yiwang.bundles",
     "yiwang.supervision",
     "yiwang.notifications",
 ]

@@ -159,3 +159,8 @@ def organisations_by_uscc_or_name(*, uscc: str = "", name: str = "", limit: int 
     else:
         return []
     return list(candidates[:limit])
+
+
+def organisations_by_short_name(names: Iterable[str]) -> dict[str, Organisation]:
+    """Organisations by their short name (how the seed tables name them), for seed loaders."""
+    return {org.short_name: org for org in Organisation.objects.filter(short_name__in=list(names))}

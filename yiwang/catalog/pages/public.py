@@ -21,6 +21,7 @@ from yiwang.catalog.constants import ON_APPLICATION_TYPES, ItemType, LifeSubject
 from yiwang.catalog.guide import Guide, build_guide
 from yiwang.catalog.guide_pdf import guide_pdf as render_guide_pdf
 from yiwang.catalog.selectors import browse, catalog_search, implementation_detail
+from yiwang.core import hooks
 from yiwang.core.errors import NotFound, ValidationFailed
 
 PAGE_SIZE = 20
@@ -160,9 +161,12 @@ def life_event(request, event_id: int):
         return not_found(request, "没有找到这个办事场景。")
     event, items = found
     subject = event.theme.stage.subject
+    # Apps above the catalog (bundles) offer ways to do the whole event at once; each handler
+    # returns a list of {"url", "title", "text"} or None.
+    links = [link for result in hooks.call("catalog.life_event_links", event=event) for link in (result or [])]
     return render(request, "catalog/public/life_event.html", {
         "event": event, "theme": event.theme, "stage": event.theme.stage, "items": items,
-        "subject": subject, "subject_title": SUBJECT_TITLES.get(subject, ""),
+        "subject": subject, "subject_title": SUBJECT_TITLES.get(subject, ""), "together_links": links,
     })
 
 

@@ -43,6 +43,7 @@ from yiwang.catalog.seed import catalog, life_tree
 from yiwang.catalog.seed import standard as st
 from yiwang.catalog.seed.data_elements import ELEMENTS
 from yiwang.catalog.seed.result_samples import cached_sample_pdf, sample_storage_name
+from yiwang.core import hooks
 from yiwang.core.audit import record_event
 from yiwang.orgs.seed import xian_organisations as og
 from yiwang.orgs.seed.loader import ACTOR, load_organisations
@@ -70,11 +71,13 @@ class LoadResult:
     themes: int = 0
     events: int = 0
     new_implementation_ids: list[int] = field(default_factory=list)
+    # What the seed steps of higher apps created ("catalog.xian_seed_loaded" hook): label -> rows.
+    steps: dict[str, int] = field(default_factory=dict)
 
     @property
     def created_anything(self) -> bool:
         return any((self.divisions, self.organisations, self.data_elements, self.base_items, self.implementations,
-                    self.stages, self.themes, self.events))
+                    self.stages, self.themes, self.events, *self.steps.values()))
 
 
 @transaction.atomic
@@ -87,6 +90,11 @@ def load_xian() -> LoadResult:
     new_versions = _load_catalog(specs, orgs.by_short_name, elements, result)
     _check_versions(new_versions, specs)
     _load_life_tree(result)
+    # Apps above the catalog keep real Xi'an data that builds on it (the bundles of seed 003):
+    # their seed steps run here, in the same transaction, so one failure writes nothing at all.
+    # Each handler returns {label: rows created}; it raises SeedDataInvalid to refuse the run.
+    for created in hooks.call("catalog.xian_seed_loaded"):
+        result.steps.update(created or {})
     return result
 
 

@@ -23,6 +23,8 @@ from yiwang.catalog.models import (
     FormField,
     ImplementationVersion,
     ItemImplementation,
+    LifeEvent,
+    LifeStage,
     Material,
     VersionReview,
 )
@@ -37,7 +39,7 @@ from yiwang.catalog.version_input import (
 )
 from yiwang.core.errors import FieldError, NotFound, ValidationFailed
 from yiwang.orgs.constants import Role
-from yiwang.orgs.selectors import organisation_path
+from yiwang.orgs.selectors import organisation_path, organisations_where
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -231,6 +233,96 @@ def versions_of(implementation: ItemImplementation) -> list[ImplementationVersio
     return list(implementation.versions.select_related("created_by", "submitted_by", "reviewed_by", "published_by")
                 .prefetch_related(Prefetch("reviews", queryset=VersionReview.objects.select_related("reviewer")))
                 .order_by("-number"))
+
+
+# --- For the apps that build on the catalog (bundles) ------------------------------------------
+
+
+def published_guides(implementation_ids) -> dict[int, ImplementationVersion]:
+    """The guides in force of the given implementations, by implementation id, with agency, base
+    item, materials, form fields (with their data elements) and co-agencies loaded: a fixed number of
+    queries however many ids. Implementations without a published guide are simply absent."""
+    ids = {int(i) for i in implementation_ids if is_id(i)}
+    if not ids:
+        return {}
+    versions = _with_content(ImplementationVersion.objects.filter(implementation_id__in=ids, status=VersionStatus.PUBLISHED))
+    return {v.implementation_id: v for v in versions}
+
+
+# The elements other apps compute with (bundles: limits, visits, result, materials, form); the
+# rest of a guide (process, FAQs, places, legal basis …) is not loaded.
+_FACT_FIELDS = ("implementation_id", "status", "name", "statutory_limit", "statutory_limit_unit", "promised_limit", "promised_limit_unit",
+                "case_kind", "visits", "result_name", "result_type", "result_licence_type_code", "implementation")
+_MATERIAL_FACTS = ("version_id", "order", "name", "issuing_body", "material_type", "medium", "original_copies", "copy_copies", "necessity",
+                   "source_channel", "licence_type_code", "filling_notes")
+
+
+def guide_facts(implementation_ids) -> dict[int, ImplementationVersion]:
+    """Like published_guides, but only the facts one computes with: limits, visits, result,
+    materials, form fields with their data elements, co-agencies (the overview of all bundles reads
+    some 200 guides per page). Other attributes of the returned versions load lazily if touched."""
+    ids = {int(i) for i in implementation_ids if is_id(i)}
+    if not ids:
+        return {}
+    versions = (ImplementationVersion.objects.filter(implementation_id__in=ids, status=VersionStatus.PUBLISHED)
+                .select_related("implementation__agency").only(*_FACT_FIELDS)
+                .prefetch_related(Prefetch("materials", queryset=Material.objects.only(*_MATERIAL_FACTS)), "co_agencies",
+                                  Prefetch("form_fields", queryset=FormField.objects.select_related("data_element"))))
+    return {v.implementation_id: v for v in versions}
+
+
+def published_implementations_named(pairs) -> dict[tuple[str, str], list[ItemImplementation]]:
+    """Implementations whose guide in force is named `name` and whose agency's short name (or full
+    name) is `agency`, for each (name, agency) pair. Names compare without whitespace and with
+    half-width brackets read as full-width ones (how PDF extraction and hand copies differ). A pair
+    nobody matches maps to an empty list; callers decide what an ambiguous match means."""
+    wanted = {(normalise_item_name(name), agency): [] for name, agency in pairs}
+    if not wanted:
+        return {}
+    agencies = {agency for _, agency in wanted}
+    versions = (published_versions().filter(Q(implementation__agency__short_name__in=agencies)
+                                            | Q(implementation__agency__name__in=agencies)))
+    for version in versions:
+        agency = version.implementation.agency
+        name = normalise_item_name(version.name)
+        for label in {agency.short_name, agency.name}:
+            if (name, label) in wanted:
+                wanted[(name, label)].append(version.implementation)
+    return wanted
+
+
+def normalise_item_name(text: str) -> str:
+    """An item name as compared across sources: no whitespace, full-width brackets."""
+    return re.sub(r"\s+", "", text or "").replace("(", "（").replace(")", "）")
+
+
+def life_stages_with_subject() -> list[LifeStage]:
+    """Every life-cycle stage, persons first, in tree order (for choosing a bundle's stage)."""
+    return list(LifeStage.objects.order_by("subject", "order", "id"))
+
+
+def life_stage(stage_id) -> LifeStage | None:
+    return LifeStage.objects.filter(pk=stage_id).first() if is_id(stage_id) else None
+
+
+def life_events_named(names) -> dict[str, LifeEvent]:
+    """Life events by name (the first one when two themes hold an event of the same name), with
+    their theme and stage."""
+    found: dict[str, LifeEvent] = {}
+    for event in LifeEvent.objects.filter(name__in=list(names)).select_related("theme__stage").order_by("id"):
+        found.setdefault(event.name, event)
+    return found
+
+
+def life_event_choices() -> list[LifeEvent]:
+    return list(LifeEvent.objects.select_related("theme__stage").order_by("theme__stage__subject", "theme__stage__order",
+                                                                          "theme__order", "order", "id"))
+
+
+def agencies_with_published_items() -> list:
+    """Organisations that implement at least one item in force, by level and name."""
+    return list(organisations_where(Q(implementations__versions__status=VersionStatus.PUBLISHED))
+                .distinct().order_by("level", "name"))
 
 
 # --- For catalog staff -------------------------------------------------------------------------

@@ -269,3 +269,33 @@ def test_elder_mode_cookie_enlarges_every_public_page(client):
 
 def test_public_pages_are_read_only(client):
     assert client.post(reverse("catalog:search")).status_code == 405
+
+
+def test_life_event_page_shows_what_higher_apps_offer_for_the_whole_event(client, monkeypatch):
+    from collections import defaultdict
+
+    from yiwang.core import hooks
+
+    version = full_guide()
+    _, _, event = life_tree([version.implementation])
+    seen = []
+
+    def offer(*, event):
+        seen.append(event.pk)
+        return [{"url": "/bundles/7/", "title": "新生儿出生一件事", "text": "一次申请，一并办理"}]
+
+    monkeypatch.setattr(hooks, "_HANDLERS", defaultdict(list, {"catalog.life_event_links": [offer, lambda event: None]}))
+    body = text(client.get(reverse("catalog:life_event", args=[event.pk])))
+    assert seen == [event.pk]
+    assert 'href="/bundles/7/"' in body and "新生儿出生一件事" in body and "一次申请，一并办理" in body
+
+
+def test_life_event_page_without_offers_has_no_empty_section(client, monkeypatch):
+    from collections import defaultdict
+
+    from yiwang.core import hooks
+
+    version = full_guide()
+    _, _, event = life_tree([version.implementation])
+    monkeypatch.setattr(hooks, "_HANDLERS", defaultdict(list))
+    assert "一次办理" not in text(client.get(reverse("catalog:life_event", args=[event.pk])))

@@ -136,3 +136,44 @@ def test_editor_dashboard_is_scoped():
     assert found.items[0].open_version.pk == draft.pk
     assert selectors.implementations_for_staff(team.outsider).total == 0
 
+
+
+def test_published_guides_by_implementation_with_content(catalog, django_assert_max_num_queries):
+    element = DataElementFactory(key="premises.address")
+    FormFieldFactory(version=catalog["food"], data_element=element)
+    draft_only = VersionFactory(name="只有草稿")
+    ids = [catalog["food"].implementation_id, catalog["card"].implementation_id, draft_only.implementation_id, "x", -1]
+    with django_assert_max_num_queries(10):
+        guides = selectors.published_guides(ids)
+        assert set(guides) == {catalog["food"].implementation_id, catalog["card"].implementation_id}
+        food = guides[catalog["food"].implementation_id]
+        assert [f.data_element.key for f in food.form_fields.all()] == ["premises.address"]
+        assert [m.name for m in food.materials.all()] == ["申请书"]
+        assert food.implementation.agency.name == "雁塔区市场监督管理局"
+    assert selectors.published_guides([]) == {}
+
+
+def test_published_implementations_named_by_name_and_agency(catalog):
+    found = selectors.published_implementations_named([
+        ("食品经营许可(新办)", "雁塔区市场监督管理局"),  # half-width brackets read as full-width
+        ("个体工商户 设立登记", "市市场监管局"),  # by short name; whitespace ignored
+        ("个体工商户设立登记", "西安市公安局"),  # right name, wrong agency
+        ("食品经营许可（草稿）", "雁塔区市场监督管理局"),  # never published
+    ])
+    assert found[("食品经营许可（新办）", "雁塔区市场监督管理局")] == [catalog["food"].implementation]
+    assert found[("个体工商户设立登记", "市市场监管局")] == [catalog["shop"].implementation]
+    assert found[("个体工商户设立登记", "西安市公安局")] == []
+    assert found[("食品经营许可（草稿）", "雁塔区市场监督管理局")] == []
+
+
+def test_guide_facts_load_what_bundles_compute_with(catalog, django_assert_max_num_queries):
+    element = DataElementFactory(key="premises.address")
+    FormFieldFactory(version=catalog["food"], data_element=element)
+    with django_assert_max_num_queries(5):
+        facts = selectors.guide_facts([catalog["food"].implementation_id, catalog["card"].implementation_id, 0])
+        food = facts[catalog["food"].implementation_id]
+        assert (food.name, food.promised_limit, food.visits) == ("食品经营许可（新办）", 10, 0)
+        assert [m.name for m in food.materials.all()] == ["申请书"]
+        assert [f.data_element.key for f in food.form_fields.all()] == ["premises.address"]
+        assert food.implementation.agency.name == "雁塔区市场监督管理局" and list(food.co_agencies.all()) == []
+    assert set(facts) == {catalog["food"].implementation_id, catalog["card"].implementation_id}

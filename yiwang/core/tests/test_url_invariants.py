@@ -18,9 +18,10 @@ PUBLIC = {
     "catalog:agency", "catalog:guide", "catalog:guide_pdf", "cases:progress", "cases:progress_qr",
     "accounts:login", "accounts:logout", "accounts:register", "accounts:register_citizen",
     "accounts:register_enterprise", "core:toggle_elder", "core:healthz", "core:ping", "core:public_media",
+    "bundles:overview", "bundles:guide",
 }
 # Pages only staff with a role may see.
-STAFF_ONLY_PREFIXES = ("calendar/admin/", "cases/window/", "cases/work/", "cases/monitoring/", "editor/")
+STAFF_ONLY_PREFIXES = ("calendar/admin/", "cases/window/", "cases/work/", "cases/monitoring/", "editor/", "bundles/editor/")
 
 
 def _routes(patterns=None, prefix="", namespace=None):

@@ -84,3 +84,12 @@ def test_path_prefix_does_not_confuse_sibling_ids(tree):
     assert lookalike.path.startswith(a.path.rstrip("/"))
     clerk = _staff_with(Role.WINDOW_CLERK, a)
     assert set(organisations_in_scope(clerk, Role.WINDOW_CLERK)) == {a}
+
+
+def test_organisations_by_short_name():
+    from yiwang.orgs.selectors import organisations_by_short_name
+    from yiwang.orgs.tests.factories import OrganisationFactory
+
+    bureau = OrganisationFactory(name="西安市行政审批服务局", short_name="市行政审批局")
+    OrganisationFactory(name="西安市公安局", short_name="市公安局")
+    assert organisations_by_short_name(["市行政审批局", "没有这个单位"]) == {"市行政审批局": bureau}

@@ -26,4 +26,5 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             f"西安种子数据载入完成（{elapsed:.1f} 秒）：行政区划 {result.divisions}，组织机构 {result.organisations}，"
             f"数据元 {result.data_elements}，基本目录事项 {result.base_items}，实施清单事项 {result.implementations}"
-            f"（结果样本 {result.samples} 份），生命周期阶段 {result.stages}、主题 {result.themes}、事件 {result.events}。"))
+            f"（结果样本 {result.samples} 份），生命周期阶段 {result.stages}、主题 {result.themes}、事件 {result.events}"
+            + "".join(f"，{label} {count}" for label, count in result.steps.items()) + "。"))

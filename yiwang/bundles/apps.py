@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+
+
+class BundlesConfig(AppConfig):
+    name = "yiwang.bundles"
+    label = "bundles"
+    verbose_name = "一件事一次办"
+
+    def ready(self):
+        from yiwang.bundles import catalog_hooks
+        from yiwang.core import hooks
+        from yiwang.core.workbench import WorkbenchLink, register
+        from yiwang.orgs.constants import Role
+
+        hooks.register("catalog.xian_seed_loaded", catalog_hooks.load_xian_bundles)
+        hooks.register("catalog.life_event_links", catalog_hooks.life_event_links)
+        register(WorkbenchLink(frozenset({Role.CATALOG_EDITOR, Role.CATALOG_REVIEWER}), "bundles:editor_list", "一件事管理",
+                               "定义“一件事”的成员、依赖和情形问题，提交审核、发布。", order=45))

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from yiwang.bundles.pages import editor, public
+
+app_name = "bundles"
+urlpatterns = [
+    path("", public.overview, name="overview"),
+    path("<int:bundle_id>/", public.guide, name="guide"),
+    path("editor/", editor.editor_list, name="editor_list"),
+    path("editor/new/", editor.editor_new, name="editor_new"),
+    path("editor/versions/<int:version_id>/", editor.editor_version, name="editor_version"),
+    path("editor/versions/<int:version_id>/edit/", editor.editor_edit, name="editor_edit"),
+    path("editor/versions/<int:version_id>/submit/", editor.editor_submit, name="editor_submit"),
+    path("editor/versions/<int:version_id>/review/", editor.editor_review, name="editor_review"),
+    path("editor/versions/<int:version_id>/publish/", editor.editor_publish, name="editor_publish"),
+    path("editor/<int:bundle_id>/drafts/", editor.editor_start_draft, name="editor_start_draft"),
+]
