@@ -96,7 +96,7 @@ def rating_detail(request, rating_id: int):
     can_rate_fix = rectification is not None and rectification.status in RESULT_REPORTED and not rectification.fix_level
     return render(request, "ratings/rating_detail.html", {
         "rating": rating, "rectification": rectification,
-        "reasons": [BadReason(r).label for r in rating.reasons if r in BadReason.values],
+        "reason_labels": [BadReason(r).label for r in rating.reasons if r in BadReason.values],
         "clock": selectors.rectification_clock(rectification) if rectification else None,
         "excluded": appeal is not None and appeal.status == AppealStatus.UPHELD, "appeal": appeal,
         "can_rate_fix": can_rate_fix,

@@ -97,7 +97,9 @@ def yes_no(value: str | None) -> bool | None:
 def page_channel(request) -> str:
     """pc or mobile for a rating given on our pages while logged in, from the browser's description."""
     agent = request.META.get("HTTP_USER_AGENT", "")[:500]
-    mobile = any(word in agent for word in ("Mobile", "Android", "iPhone", "HarmonyOS"))
+    # The client hint where the browser sends it (Chromium), else the words phones put in their agent.
+    mobile = request.META.get("HTTP_SEC_CH_UA_MOBILE") == "?1" or any(
+        word in agent for word in ("Mobile", "Android", "iPhone", "HarmonyOS"))
     return RatingChannel.MOBILE if mobile else RatingChannel.PC
 
 

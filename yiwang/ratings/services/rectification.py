@@ -61,7 +61,7 @@ def rectification_open(*, rating: Rating, case, today: date) -> Rectification:
         rating=rating, unit_id=unit_id, unit_path=unit_path, opened_on=today, deadline_days=days,
         due_on=due.due_date, due_provisional=due.provisional)
     RectificationEvent.objects.create(rectification=rectification, to_status=rectification.status, action="open",
-                                      actor_label="system", occurred_at=timezone.now(),
+                                      actor_label="system", occurred_at=rating.rated_at,
                                       note=f"差评生成整改，{days} 个工作日内反馈处理结果")
     record_event(actor=None, action="rectification.opened", obj=rectification,
                  details={"rating": rating.pk, "unit": unit_id, "due_on": due.due_date.isoformat()})

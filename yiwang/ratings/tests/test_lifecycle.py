@@ -103,7 +103,7 @@ def test_what_a_rating_must_carry(level, chosen, comment):
 
 
 def test_levels_partition_and_codes_are_one_to_one_both_ways():
-    assert BAD_LEVELS | SATISFIED_LEVELS == set(SatisfactionLevel.values) and not BAD_LEVELS & SATISFIED_LEVELS
+    assert set(SatisfactionLevel.values) == BAD_LEVELS | SATISFIED_LEVELS and not BAD_LEVELS & SATISFIED_LEVELS
     for table in (GBT_39046_CODES, REVERSED_CODES):
         assert sorted(table) == ["1", "2", "3", "4", "5"] and set(table.values()) == set(SatisfactionLevel.values)
     assert GBT_39046_CODES["1"] == REVERSED_CODES["5"] == SatisfactionLevel.VERY_SATISFIED
