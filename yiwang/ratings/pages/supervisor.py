@@ -87,11 +87,11 @@ def indicators_page(request):
         dimension = "agency"
     period, problems = _period(request)
     scope = indicator_scope(request.user)
-    rows = selectors.indicators(dimension=dimension, period=period, scope=scope)
+    rows, totals = selectors.indicator_table(dimension=dimension, period=period, scope=scope)
     trend = selectors.monthly_trend(period=period, scope=scope)
     label = selectors.DIMENSIONS[dimension][2]
     return render(request, "ratings/indicators.html", {
-        "rows": rows, "totals": selectors.indicator_totals(period=period, scope=scope), "period": period,
+        "rows": rows, "totals": totals, "period": period,
         "dimension": dimension, "dimensions": [(k, v[2]) for k, v in selectors.DIMENSIONS.items()], "label": label,
         "definitions": selectors.DEFINITIONS, "problems": problems,
         "satisfaction_chart": charts.rate_chart(rows, value=lambda r: r.satisfaction_rate, title=f"各{label}满意率",

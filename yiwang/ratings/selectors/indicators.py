@@ -1,5 +1,5 @@
-"""Rating indicators per district, agency, window (outlet), item and staff member — one aggregate
-query per table, never a loop over ratings.
+"""Rating indicators per district, agency, window (outlet), item and staff member — aggregate
+queries (three per table, whatever the number of ratings), never a loop over ratings.
 
 Definitions (docs/ratings.md says the same; `DEFINITIONS` is what the pages print). Every figure
 counts only ratings in statistics (an upheld appeal removes a rating) given in the period:
@@ -21,12 +21,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Count, F, Max, Q, QuerySet
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from yiwang.ratings import policy
 from yiwang.ratings.constants import BAD_LEVELS, SATISFIED_LEVELS
-from yiwang.ratings.models import Rating
+from yiwang.ratings.models import Rating, Rectification
 
 DEFINITIONS = [
     ("ratings", "评价数", "统计期内计入统计的评价条数（申诉成立的评价不计入）。"),
@@ -96,18 +95,35 @@ class Period:
         return cls(today - timedelta(days=364), today)
 
 
-def _counts(today: date) -> dict:
-    bad = Q(level__in=BAD_LEVELS)
-    reported = bad & Q(rectification__result_on__isnull=False)
+def _rating_counts() -> dict:
+    """What the rating rows alone tell (no join)."""
     return {
         "ratings": Count("id"),
         "satisfied": Count("id", filter=Q(level__in=SATISFIED_LEVELS)),
-        "bad": Count("id", filter=bad),
-        "reported": Count("id", filter=reported),
-        "due": Count("id", filter=reported | (bad & Q(rectification__due_on__lt=today))),
-        "on_time": Count("id", filter=reported & Q(rectification__result_on__lte=F("rectification__due_on"))),
-        "followed_up": Count("id", filter=reported & Q(rectification__follow_up_reached=True)),
+        "bad": Count("id", filter=Q(level__in=BAD_LEVELS)),
     }
+
+
+def _loop_counts(today: date) -> dict:
+    """What the rectifications of the bad ratings tell (every bad rating has one)."""
+    reported = Q(result_on__isnull=False)
+    return {
+        "reported": Count("id", filter=reported),
+        "due": Count("id", filter=reported | Q(due_on__lt=today)),
+        "on_time": Count("id", filter=reported & Q(result_on__lte=F("due_on"))),
+        "followed_up": Count("id", filter=reported & Q(follow_up_reached=True)),
+    }
+
+
+LOOP_FIELDS = ("reported", "due", "on_time", "followed_up")
+
+
+def _prefixed(q: Q, prefix: str) -> Q:
+    """The same condition written from a related model (`rating__…`)."""
+    out = Q()
+    out.connector, out.negated = q.connector, q.negated
+    out.children = [_prefixed(c, prefix) if isinstance(c, Q) else (prefix + c[0], c[1]) for c in q.children]
+    return out
 
 
 def _base(period: Period, scope: Q | None) -> QuerySet[Rating]:
@@ -115,25 +131,72 @@ def _base(period: Period, scope: Q | None) -> QuerySet[Rating]:
     return qs.filter(scope) if scope is not None else qs
 
 
+def _loops(period: Period, scope: Q | None) -> QuerySet[Rectification]:
+    """The rectifications of the counted bad ratings in the period, read from their own table (every
+    bad rating has one, opened on the day it was given): the join to ratings concerns only these."""
+    qs = Rectification.objects.filter(opened_on__gte=period.since, opened_on__lte=period.until,
+                                      rating__counts_in_statistics=True)
+    return qs.filter(_prefixed(scope, "rating__")) if scope is not None else qs
+
+
+def _names(dimension: str, keys: list) -> dict:
+    """Display names of the groups, in one small query (the aggregate itself joins nothing)."""
+    field = DIMENSIONS[dimension][0].removesuffix("_id")
+    model = Rating._meta.get_field(field).related_model
+    if dimension == "staff":
+        return {pk: org or real or username for pk, org, real, username in
+                model.objects.filter(pk__in=keys).values_list("pk", "org_name", "real_name", "username")}
+    return dict(model.objects.filter(pk__in=keys).values_list("pk", "name"))
+
+
+def _grouped(dimension: str, period: Period, scope: Q | None, today: date, min_sample: int | None,
+             keep_unset: bool) -> list[IndicatorRow]:
+    key = DIMENSIONS[dimension][0]
+    names = {"name": Max("item_name")} if dimension == "item" else {}
+    counts = _base(period, scope)
+    if not keep_unset:
+        counts = counts.exclude(**{f"{key}__isnull": True})
+    counts = counts.values(key).annotate(**names, **_rating_counts()).order_by("-ratings", key)
+    if min_sample:
+        counts = counts.filter(ratings__gte=min_sample)
+    counts = list(counts)
+    if not counts:
+        return []
+    loops = {r[f"rating__{key}"]: r for r in _loops(period, scope).values(f"rating__{key}").annotate(**_loop_counts(today))
+             .order_by()}
+    if dimension != "item":
+        found = _names(dimension, [r[key] for r in counts if r[key] is not None])
+        for r in counts:
+            r["name"] = found.get(r[key])
+    empty = dict.fromkeys(LOOP_FIELDS, 0)
+    return [IndicatorRow(key=r[key], name=r["name"] or "—", ratings=r["ratings"], satisfied=r["satisfied"], bad=r["bad"],
+                         **{f: loops.get(r[key], empty)[f] for f in LOOP_FIELDS}) for r in counts]
+
+
 def indicators(*, dimension: str, period: Period, scope: Q | None = None, min_sample: int | None = None,
                today: date | None = None) -> list[IndicatorRow]:
     """One row per district / agency / outlet / item / staff member, most rated first; groups below
-    `min_sample` ratings are left out (HAVING in the same query)."""
-    key, name, _ = DIMENSIONS[dimension]
-    today = today or timezone.localdate()
-    qs = _base(period, scope).exclude(**{f"{key}__isnull": True})
-    rows = qs.values(key).annotate(name=Max(name), **_counts(today)).order_by("-ratings", key)
-    if min_sample:
-        rows = rows.filter(ratings__gte=min_sample)
-    return [IndicatorRow(key=r[key], name=r["name"] or "—", ratings=r["ratings"], satisfied=r["satisfied"], bad=r["bad"],
-                         reported=r["reported"], due=r["due"], on_time=r["on_time"], followed_up=r["followed_up"])
-            for r in rows]
+    `min_sample` ratings are left out (HAVING). Three queries whatever the number of ratings: the
+    rating counts per group, the loop's counts per group (over the bad ratings' rectifications only),
+    and the groups' names."""
+    return _grouped(dimension, period, scope, today or timezone.localdate(), min_sample, keep_unset=False)
+
+
+def indicator_table(*, dimension: str, period: Period, scope: Q | None = None,
+                    today: date | None = None) -> tuple[list[IndicatorRow], IndicatorRow]:
+    """The groups and their total from the same queries (for the staff page): ratings without a
+    value for the dimension (no outlet, no staff member) count in the total only."""
+    rows = _grouped(dimension, period, scope, today or timezone.localdate(), None, keep_unset=True)
+    fields = ("ratings", "satisfied", "bad", *LOOP_FIELDS)
+    total = IndicatorRow(key=None, name="合计", **{f: sum(getattr(r, f) for r in rows) for f in fields})
+    return [r for r in rows if r.key is not None], total
 
 
 def indicator_totals(*, period: Period, scope: Q | None = None, today: date | None = None) -> IndicatorRow:
-    r = _base(period, scope).aggregate(**_counts(today or timezone.localdate()))
-    return IndicatorRow(key=None, name="合计", **{k: r[k] or 0 for k in
-                                                 ("ratings", "satisfied", "bad", "reported", "due", "on_time", "followed_up")})
+    r = _base(period, scope).aggregate(**_rating_counts())
+    loop = _loops(period, scope).aggregate(**_loop_counts(today or timezone.localdate()))
+    return IndicatorRow(key=None, name="合计", ratings=r["ratings"] or 0, satisfied=r["satisfied"] or 0, bad=r["bad"] or 0,
+                        **{f: loop[f] or 0 for f in LOOP_FIELDS})
 
 
 def groups_below_sample(*, dimension: str, period: Period, min_sample: int) -> int:
@@ -150,9 +213,12 @@ def public_indicators(*, dimension: str, period: Period, today: date | None = No
     return indicators(dimension=dimension, period=period, min_sample=policy.min_public_sample(), today=today)
 
 
-def monthly_trend(*, period: Period, scope: Q | None = None, today: date | None = None) -> list[tuple[date, IndicatorRow]]:
-    """Per calendar month: the same counts (for the staff trend chart)."""
-    rows = (_base(period, scope).annotate(month=TruncMonth("rated_on")).values("month")
-            .annotate(**_counts(today or timezone.localdate())).order_by("month"))
-    return [(r["month"], IndicatorRow(key=None, name=f"{r['month']:%Y-%m}", **{
-        k: r[k] for k in ("ratings", "satisfied", "bad", "reported", "due", "on_time", "followed_up")})) for r in rows]
+def monthly_trend(*, period: Period, scope: Q | None = None) -> list[tuple[date, IndicatorRow]]:
+    """Ratings per calendar month (for the staff trend chart): counted per day in the database (at
+    most a few hundred rows), added up per month here — no per-row date function in the query."""
+    months: dict[date, list[int]] = {}
+    for r in _base(period, scope).values("rated_on").annotate(**_rating_counts()).order_by("rated_on"):
+        acc = months.setdefault(r["rated_on"].replace(day=1), [0, 0, 0])
+        acc[0], acc[1], acc[2] = acc[0] + r["ratings"], acc[1] + r["satisfied"], acc[2] + r["bad"]
+    return [(m, IndicatorRow(key=None, name=f"{m:%Y-%m}", ratings=n, satisfied=good, bad=bad, reported=0, due=0,
+                             on_time=0, followed_up=0)) for m, (n, good, bad) in months.items()]

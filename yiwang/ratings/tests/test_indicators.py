@@ -82,7 +82,7 @@ def scene(rworld, deliver):
 
 
 def test_each_indicator_as_defined(scene, django_assert_num_queries):
-    with django_assert_num_queries(1):  # one aggregate query, whatever the number of ratings
+    with django_assert_num_queries(3):  # counts, the loop's counts, the names — whatever the number of ratings
         rows = indicators(dimension="agency", period=YEAR, today=NOV_30)
     market = next(r for r in rows if r.name == "西安市市场监督管理局")
     # 8 given, 1 excluded by an upheld appeal → 7; satisfied 3; bad 4 (on time, late, overdue, not yet due);
@@ -95,11 +95,17 @@ def test_each_indicator_as_defined(scene, django_assert_num_queries):
     edu = next(r for r in rows if r.name == "西安市教育局")
     assert (edu.ratings, edu.bad, edu.due, edu.on_time_rate, edu.follow_up_rate) == (2, 1, 1, 0.0, None)
     assert [r.name for r in rows] == ["西安市市场监督管理局", "西安市教育局"]  # most rated first
+    # Staff read their own subtree: the market agency's officer sees the market agency, with the same figures.
+    from yiwang.ratings.access import indicator_scope
+
+    assert indicators(dimension="agency", period=YEAR, today=NOV_30, scope=indicator_scope(scene.officer)) == [market]
+    assert indicators(dimension="agency", period=YEAR, scope=indicator_scope(scene.yanta_officer)) == []
+    assert indicator_totals(period=YEAR, scope=indicator_scope(scene.officer), today=NOV_30).bad == 4
 
 
 def test_the_other_dimensions(scene, django_assert_num_queries):
     for dimension in ("district", "outlet", "item", "staff"):
-        with django_assert_num_queries(1):
+        with django_assert_num_queries(2 if dimension == "item" else 3):  # the item's name is on the rating
             indicators(dimension=dimension, period=YEAR, today=NOV_30)
     assert [(r.name, r.ratings) for r in indicators(dimension="district", period=YEAR)] == [("西安市", 9)]
     assert [(r.name, r.ratings) for r in indicators(dimension="outlet", period=YEAR)] == [("西安市政务服务中心", 9)]
