@@ -33,6 +33,7 @@ class BarChart:
     description: str
     bars: list[Bar]
     height: int
+    legend: str = ""
     width: int = WIDTH
     label_width: int = LABEL_WIDTH
     plot_width: int = WIDTH - LABEL_WIDTH - VALUE_WIDTH
@@ -63,7 +64,9 @@ def rate_chart(rows: Sequence, *, value: Callable[[object], float | None], title
                         width=round(plot * (v or 0), 1), text_y=y + BAR_HEIGHT - 6,
                         tone=_tone(v, good, warn, higher_is_better=higher_is_better)))
     height = TOP * 2 + max(len(bars), 1) * (BAR_HEIGHT + GAP)
-    return BarChart(title=title, description=description, bars=bars, height=height)
+    better, worse = ("≥", "<") if higher_is_better else ("≤", ">")
+    legend = f"绿色 {better} {good:.0%}，橙色 {better} {warn:.0%}，红色 {worse} {warn:.0%}；灰色为无数据。"
+    return BarChart(title=title, description=description, bars=bars, height=height, legend=legend)
 
 
 def count_chart(rows: Sequence[tuple[str, int]], *, title: str, description: str) -> BarChart:
