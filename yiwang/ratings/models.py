@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 
 from yiwang.core.errors import DomainError
-from yiwang.core.models import BaseModel
+from yiwang.core.base_model import BaseModel
 from yiwang.ratings.constants import (
     AppealGround,
     AppealStatus,

@@ -11,6 +11,12 @@ from yiwang.ratings import selectors
 
 
 def case_page_panel(*, case, actor, audience: str):
+    """(template, context) for the case page, or None; the template reads its data from `panel`."""
+    answer = _panel(case=case, actor=actor, audience=audience)
+    return None if answer is None else (answer[0], {"panel": answer[1]})
+
+
+def _panel(*, case, actor, audience: str):
     if audience not in ("applicant", "window", "department"):
         return None
     rating = selectors.rating_of(case)
