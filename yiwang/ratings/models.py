@@ -10,8 +10,8 @@ takes it out of the statistics (`counts_in_statistics`).
 from django.conf import settings
 from django.db import models
 
-from yiwang.core.errors import DomainError
 from yiwang.core.base_model import BaseModel
+from yiwang.core.errors import DomainError
 from yiwang.ratings.constants import (
     AppealGround,
     AppealStatus,
