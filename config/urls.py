@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/", include("yiwang.cases.urls")),
     path("bundles/", include("yiwang.bundles.urls")),
     path("messages/", include("yiwang.notifications.urls")),
+    path("ratings/", include("yiwang.ratings.urls")),
     path("", include("yiwang.core.urls")),
     path("", include("yiwang.orgs.urls")),
     path("", include("yiwang.catalog.urls")),

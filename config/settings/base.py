@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "yiwang.bundles",
     "yiwang.supervision",
     "yiwang.notifications",
+    "yiwang.ratings",
 ]
 
 MIDDLEWARE = [
@@ -184,7 +185,19 @@ CELERY_BEAT_SCHEDULE = {
     "case-monitoring": {"task": "yiwang.cases.tasks.run_monitoring_task", "schedule": 3600.0},
     "prune-login-attempts": {"task": "yiwang.accounts.tasks.prune_login_attempts", "schedule": 86400.0},
     "send-pending-notifications": {"task": "yiwang.notifications.tasks.send_pending_notifications", "schedule": 5.0},
+    # Ratings: flag late rectifications (idempotent) and send due records to the provincial system.
+    "rating-rectifications-overdue": {"task": "yiwang.ratings.tasks.flag_overdue_rectifications", "schedule": 3600.0},
+    "rating-provincial-upload": {"task": "yiwang.ratings.tasks.upload_to_province", "schedule": 300.0},
 }
+# 好差评 local practice (yiwang/ratings/policy.py; docs/ratings.md): STANDARDS §4 defaults.
+YIWANG_RATINGS_RECTIFY_DAYS = int(os.environ.get("YIWANG_RATINGS_RECTIFY_DAYS", "15"))
+YIWANG_RATINGS_APPEAL_DAYS = int(os.environ.get("YIWANG_RATINGS_APPEAL_DAYS", "5"))
+YIWANG_RATINGS_MIN_SAMPLE = int(os.environ.get("YIWANG_RATINGS_MIN_SAMPLE", "30"))
+YIWANG_RATINGS_APPROVAL_REQUIRED = env_bool("YIWANG_RATINGS_APPROVAL_REQUIRED", False)
+# The provincial 好差评 system: no URL = upload off. Level codes: "gbt39046" (1 = 非常满意) or "reversed".
+YIWANG_RATINGS_PROVINCIAL_URL = os.environ.get("YIWANG_RATINGS_PROVINCIAL_URL", "")
+YIWANG_RATINGS_PROVINCIAL_TOKEN = os.environ.get("YIWANG_RATINGS_PROVINCIAL_TOKEN", "")
+YIWANG_RATINGS_PROVINCIAL_LEVEL_CODES = os.environ.get("YIWANG_RATINGS_PROVINCIAL_LEVEL_CODES", "gbt39046")
 # Kick an SMS/e-mail send right after each notifying transaction commits (one broker message each).
 # Off in production by default: the outbox sweeper above sends within ~5 s and intake stays lean.
 YIWANG_NOTIFY_KICK_ON_COMMIT = env_bool("YIWANG_NOTIFY_KICK_ON_COMMIT", True)

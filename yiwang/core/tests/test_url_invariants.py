@@ -19,9 +19,12 @@ PUBLIC = {
     "accounts:login", "accounts:logout", "accounts:register", "accounts:register_citizen",
     "accounts:register_enterprise", "core:toggle_elder", "core:healthz", "core:ping", "core:public_media",
     "bundles:overview", "bundles:guide",
+    # 好差评: the published indicators; rating through a signed link (SMS, QR) and the hall tablet.
+    "ratings:public", "ratings:rate_by_token", "ratings:tablet", "ratings:tablet_rate",
 }
 # Pages only staff with a role may see.
-STAFF_ONLY_PREFIXES = ("calendar/admin/", "cases/window/", "cases/work/", "cases/monitoring/", "editor/", "bundles/editor/")
+STAFF_ONLY_PREFIXES = ("calendar/admin/", "cases/window/", "cases/work/", "cases/monitoring/", "editor/", "bundles/editor/",
+                       "ratings/work/", "ratings/supervision/", "ratings/indicators/", "ratings/window/")
 
 
 def _routes(patterns=None, prefix="", namespace=None):
