@@ -56,3 +56,45 @@ def workbench_links_for(user) -> list[dict]:
             except NoReverseMatch:
                 continue
     return links
+
+
+# Reads for the apps above (hotline routing and demo data), so they never import orgs.models.
+
+def organisation_by_id(organisation_id: int) -> Organisation | None:
+    return Organisation.objects.select_related("division").filter(pk=organisation_id).first()
+
+
+def organisations_by_ids(ids: Iterable[int]) -> list[Organisation]:
+    return list(Organisation.objects.select_related("division").filter(pk__in=list(ids)).order_by("path"))
+
+
+def organisation_by_short_name(short_name: str) -> Organisation | None:
+    return Organisation.objects.filter(short_name=short_name).order_by("is_demo", "path").first()
+
+
+def organisations_with_role(roles: Iterable[str] | str) -> QuerySet[Organisation]:
+    """Organisations where someone holds one of `roles` (e.g. the hotline's handling units)."""
+    roles = [roles] if isinstance(roles, str) else list(roles)
+    return Organisation.objects.filter(role_grants__role__in=roles).distinct().order_by("path")
+
+
+def division_by_code(code: str):
+    from yiwang.orgs.models import Division
+
+    return Division.objects.filter(code=code).first()
+
+
+def divisions_by_level(level: str, *, parent_code: str | None = None):
+    from yiwang.orgs.models import Division
+
+    qs = Division.objects.filter(level=level)
+    if parent_code:
+        qs = qs.filter(parent__code=parent_code)
+    return qs.order_by("code")
+
+
+def users_with_role(role: str, organisation: Organisation | None = None):
+    grants = RoleGrant.objects.filter(role=role).select_related("user", "organisation")
+    if organisation is not None:
+        grants = grants.filter(organisation=organisation)
+    return [g.user for g in grants.order_by("user_id")]

@@ -1,0 +1,166 @@
+"""Intake on every channel: validate everything at once, refer emergencies, write the ticket,
+accept it, and dispatch it automatically when a routing rule is confident (else it waits for an
+agent in 待派单)."""
+
+from __future__ import annotations
+
+import math
+import secrets
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from yiwang.core.audit import record_event
+from yiwang.core.crypto import blind_index
+from yiwang.core.errors import DomainError, FieldError, ValidationFailed
+from yiwang.core.geo import gcj02_to_wgs84, valid_wgs84
+from yiwang.hotline import actions, emergency
+from yiwang.hotline.constants import Channel, ErrorCode, TicketAction, TicketStatus, TicketType, Urgency
+from yiwang.hotline.models import MAX_ADDRESS, MAX_DESCRIPTION, MAX_TITLE, CatalogueItem, Classification, EmergencyReferral, Ticket
+from yiwang.hotline.services.common import add_event, text_errors, transition
+from yiwang.hotline.services.routing import route, suggest_item
+
+PHONE_PURPOSE = "hotline-caller-phone"
+
+
+@dataclass
+class Location:
+    lat: float | None = None
+    lng: float | None = None
+    datum: str = "wgs84"  # or "gcj02" (Chinese map apps); stored as WGS84
+
+
+def _number() -> str:
+    return f"{timezone.localdate():%Y%m%d}{secrets.randbelow(10**6):06d}"
+
+
+def normalise_phone(phone: str) -> str:
+    return "".join(ch for ch in (phone or "") if ch.isdigit() or ch == "+")
+
+
+def intake_errors(*, ticket_type: str, urgency: str, channel: str, title: str, description: str, address: str,
+                  caller_name: str, caller_phone: str, location: Location | None) -> list[FieldError]:
+    errors: list[FieldError] = []
+    if ticket_type not in TicketType.values:
+        errors.append(FieldError("ticket_type", "invalid_choice", "请选择诉求类型：咨询、求助、投诉、举报、建议或表扬。"))
+    if urgency not in Urgency.values:
+        errors.append(FieldError("urgency", "invalid_choice", "紧急程度应为一般、紧急或特急。"))
+    if channel not in Channel.values:
+        errors.append(FieldError("channel", "invalid_choice", "受理渠道无效。"))
+    errors += text_errors(title, field="title", label="标题", max_length=MAX_TITLE, multiline=False)
+    errors += text_errors(description, field="description", label="诉求内容", max_length=MAX_DESCRIPTION, required=True)
+    errors += text_errors(address, field="address", label="地址", max_length=MAX_ADDRESS, multiline=False)
+    errors += text_errors(caller_name, field="caller_name", label="来电人姓名", max_length=50, multiline=False)
+    phone = normalise_phone(caller_phone)
+    if caller_phone and not 5 <= len(phone) <= 20:
+        errors.append(FieldError("caller_phone", "phone_format", "联系电话应为 5 至 20 位数字，例如 13909110001 或 029-12345678。"))
+    if location and (location.lat is not None or location.lng is not None):
+        if location.lat is None or location.lng is None:
+            errors.append(FieldError("lat", "location_incomplete", "经纬度须同时提供纬度和经度。"))
+        elif not (isinstance(location.lat, (int, float)) and isinstance(location.lng, (int, float))) or \
+                math.isinf(location.lat) or math.isinf(location.lng) or not valid_wgs84(location.lat, location.lng):
+            errors.append(FieldError("lat", "location_invalid", "经纬度超出范围：纬度 -90 至 90，经度 -180 至 180。"))
+        if location.datum not in ("wgs84", "gcj02"):
+            errors.append(FieldError("datum", "invalid_choice", "坐标系应为 wgs84 或 gcj02。"))
+    return errors
+
+
+@transaction.atomic
+def emergency_refer(*, actor, line: str, summary: str, keywords: str = "") -> EmergencyReferral:
+    """The agent confirms that the call belongs to an emergency line and transfers it."""
+    errors = text_errors(summary, field="summary", label="来电摘要", max_length=200, required=True, multiline=False)
+    if line not in emergency.MESSAGES:
+        errors.append(FieldError("line", "invalid_choice", "请选择 110、119、120 或 122。"))
+    if errors:
+        raise ValidationFailed(errors)
+    referral = EmergencyReferral.objects.create(line=line, summary=summary.strip(), keywords=keywords[:200], agent=actor)
+    record_event(actor=actor, action="hotline.emergency_referred", obj=referral, details={"line": line})
+    return referral
+
+
+@transaction.atomic
+def ticket_submit(
+    *, actor, channel: str, ticket_type: str, description: str, title: str = "", urgency: str = Urgency.NORMAL,
+    item: CatalogueItem | None = None, classification: Classification | None = None, district=None, street=None,
+    address: str = "", location: Location | None = None, caller_name: str = "", caller_phone: str = "",
+    caller_user=None, confidential: bool = False, anonymous: bool = True, emergency_confirmed: bool = False,
+    attributes: dict | None = None, media_url: str = "", external_account: str = "", dispatch: bool = True,
+    parent: Ticket | None = None, unit=None, co_units=(), answer_text: str = "",
+) -> Ticket:
+    """A new ticket, accepted, and then: answered at once (`answer_text`, consultations), dispatched
+    to the agent's chosen `unit`, or dispatched automatically when the routing is confident."""
+    errors = intake_errors(ticket_type=ticket_type, urgency=urgency, channel=channel, title=title,
+                           description=description, address=address, caller_name=caller_name,
+                           caller_phone=caller_phone, location=location)
+    if item is not None and item.allowed_types and ticket_type in TicketType.values and ticket_type not in item.allowed_types:
+        allowed = "、".join(TicketType(t).label for t in item.allowed_types)
+        errors.append(FieldError("item", ErrorCode.TYPE_NOT_ALLOWED, f"“{item.name}”只受理{allowed}类诉求，请改选诉求类型或事项。"))
+    if errors:
+        raise ValidationFailed(errors)
+    found = emergency.detect(f"{title} {description}")
+    if found and not emergency_confirmed:
+        lines = [line for line, _ in found]
+        raise DomainError(emergency.message_for(lines), code=ErrorCode.EMERGENCY_UNCONFIRMED,
+                          detail={"lines": lines, "keywords": [k for _, k in found]})
+
+    lat = lng = None
+    if location and location.lat is not None:
+        lat, lng = float(location.lat), float(location.lng)
+        if location.datum == "gcj02":
+            lat, lng = gcj02_to_wgs84(lat, lng)
+    if item is None:
+        item, _ = suggest_item(description, ticket_type=ticket_type)
+    if caller_user is not None and not caller_phone:
+        caller_phone = getattr(caller_user, "phone", "") or ""
+        caller_name = caller_name or getattr(caller_user, "real_name", "") or ""
+    phone = normalise_phone(caller_phone)
+    now = timezone.now()
+    ticket = Ticket(
+        channel=channel, ticket_type=ticket_type, urgency=urgency, status=TicketStatus.RECEIVED,
+        title=(title or description.strip().splitlines()[0])[:MAX_TITLE].strip(), description=description.strip(),
+        item=item, classification=classification or (item.classification if item else None), district=district,
+        street=street, address=address.strip(), lat=lat, lng=lng, caller_name=caller_name.strip(), caller_phone=phone,
+        caller_phone_index=blind_index(phone, purpose=PHONE_PURPOSE) if phone else "", caller_user=caller_user,
+        confidential=confidential, anonymous=anonymous, attributes=attributes or {}, media_url=media_url,
+        external_account=external_account[:100], agent=actor if channel == Channel.PHONE else None,
+        received_at=now, lookup_code=f"{secrets.randbelow(10**6):06d}", parent=parent,
+    )
+    for _attempt in range(5):
+        ticket.number = _number()
+        try:
+            with transaction.atomic():
+                ticket.save(force_insert=True)
+            break
+        except IntegrityError:
+            ticket.pk = None
+            continue
+    else:  # pragma: no cover - a million numbers a day
+        raise DomainError("工单编号生成失败，请重试。", code="ticket_number_exhausted")
+    add_event(ticket=ticket, actor=actor, action="submit", to_status=ticket.status, public=True,
+              note=f"经{Channel(channel).label}受理")
+    record_event(actor=actor, action="hotline.ticket.submitted", obj=ticket,
+                 details={"channel": channel, "type": ticket_type, "item": item.service_code if item else ""})
+
+    ticket.accepted_at = now
+    transition(ticket=ticket, action=TicketAction.ACCEPT, actor=actor, extra_fields=("accepted_at",))
+    actions.after_ticket_accepted(ticket)
+    if answer_text:
+        from yiwang.hotline.services.workflow import ticket_answer
+
+        return ticket_answer(actor=actor, ticket=ticket, text=answer_text)
+    if unit is not None:
+        from yiwang.hotline.services.workflow import dispatch_locked
+
+        return dispatch_locked(ticket=ticket, actor=actor, unit=unit, co_units=co_units, note="话务员派单")
+    if dispatch:
+        suggestion = route(item=item, district=district, street=street, description=description)
+        if suggestion.automatic:
+            from yiwang.hotline.services.workflow import dispatch_locked
+
+            dispatch_locked(ticket=ticket, actor=actor, unit=suggestion.unit, co_units=suggestion.co_units,
+                            auto=True, note=suggestion.reason)
+        else:
+            transition(ticket=ticket, action=TicketAction.QUEUE, actor=actor, public=False,
+                       note=suggestion.reason or "待人工派单")
+    return ticket
