@@ -10,6 +10,8 @@ urlpatterns = [
     path("calendar/", include("yiwang.workdays.urls")),
     path("cases/", include("yiwang.cases.urls")),
     path("messages/", include("yiwang.notifications.urls")),
+    path("hotline/", include("yiwang.hotline.urls")),
+    path("open311/v2/", include("yiwang.hotline.open311_urls")),
     path("", include("yiwang.core.urls")),
     path("", include("yiwang.orgs.urls")),
     path("", include("yiwang.catalog.urls")),
