@@ -96,6 +96,7 @@ def console(request):
     description = values["description"] + " " + values["title"]
     suggested_item, item_confidence = (item, 1.0) if item else suggest_item(description, ticket_type=values["ticket_type"])
     suggestion = route(item=suggested_item, district=district, street=street, description=description)
+    suggestion.confidence = min(suggestion.confidence, item_confidence)
     if location and lat == lat and lng == lng and lat is not None:
         from yiwang.core.geo import gcj02_to_wgs84
 

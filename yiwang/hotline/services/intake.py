@@ -109,8 +109,9 @@ def ticket_submit(
         lat, lng = float(location.lat), float(location.lng)
         if location.datum == "gcj02":
             lat, lng = gcj02_to_wgs84(lat, lng)
+    item_confidence = 1.0
     if item is None:
-        item, _ = suggest_item(description, ticket_type=ticket_type)
+        item, item_confidence = suggest_item(f"{title} {description}", ticket_type=ticket_type)
     if caller_user is not None and not caller_phone:
         caller_phone = getattr(caller_user, "phone", "") or ""
         caller_name = caller_name or getattr(caller_user, "real_name", "") or ""
@@ -152,9 +153,12 @@ def ticket_submit(
     if unit is not None:
         from yiwang.hotline.services.workflow import dispatch_locked
 
-        return dispatch_locked(ticket=ticket, actor=actor, unit=unit, co_units=co_units, note="话务员派单")
+        return dispatch_locked(ticket=ticket, actor=actor, unit=unit, co_units=co_units,
+                               note="包抓领导现场协调" if channel == Channel.ENTERPRISE else "话务员派单")
     if dispatch:
         suggestion = route(item=item, district=district, street=street, description=description)
+        # A guessed item is only as sure as the guess: both must be confident to dispatch alone.
+        suggestion.confidence = min(suggestion.confidence, item_confidence)
         if suggestion.automatic:
             from yiwang.hotline.services.workflow import dispatch_locked
 

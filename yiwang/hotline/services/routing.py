@@ -15,7 +15,7 @@ from django.conf import settings
 
 from yiwang.hotline.models import CatalogueItem, RoutingRule
 
-STREET_MATCH, DISTRICT_MATCH, CITY_MATCH, ITEM_DEFAULT = 0.95, 0.85, 0.7, 0.6
+STREET_MATCH, DISTRICT_MATCH, CITY_MATCH, ITEM_DEFAULT = 0.95, 0.9, 0.85, 0.6
 KEYWORD_BONUS = 0.05
 
 

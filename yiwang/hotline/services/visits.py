@@ -11,11 +11,10 @@ from django.utils import timezone
 from yiwang.core.audit import record_event
 from yiwang.core.errors import DomainError, FieldError, ValidationFailed
 from yiwang.core.geo import distance_m, gcj02_to_wgs84, valid_wgs84
-from yiwang.hotline.constants import AppealCategory, AppealMode, Channel, TicketStatus, TicketType
+from yiwang.hotline.constants import AppealCategory, AppealMode, Channel, TicketStatus, TicketType  # noqa: F401
 from yiwang.hotline.models import MAX_TEXT, EnterpriseAppeal, VisitCheckIn, VisitTarget
 from yiwang.hotline.services.common import text_errors
 from yiwang.hotline.services.intake import ticket_submit
-from yiwang.hotline.services.workflow import dispatch_locked
 
 
 @transaction.atomic
@@ -72,9 +71,7 @@ def appeal_submit(*, actor, target: VisitTarget, category: str, description: str
         actor=actor, channel=Channel.ENTERPRISE, ticket_type=ticket_type, description=description,
         title=f"【{AppealCategory(category).label}】{target.name}", district=target.district, address=target.address,
         caller_name=target.name, caller_user=target.liaison, anonymous=True, emergency_confirmed=True,
-        dispatch=mode == AppealMode.DISPATCHED)
-    if mode == AppealMode.ON_SITE and ticket.status == TicketStatus.PENDING_DISPATCH:
-        dispatch_locked(ticket=ticket, actor=actor, unit=target.department, note="包抓领导现场协调")
+        unit=target.department if mode == AppealMode.ON_SITE else None)
     appeal = EnterpriseAppeal.objects.create(ticket=ticket, target=target, category=category, difficulty=difficulty,
                                              mode=mode, submitted_by_liaison=by_liaison)
     record_event(actor=actor, action="hotline.appeal_submitted", obj=appeal, details={"category": category, "mode": mode})
