@@ -17,6 +17,7 @@ from yiwang.hotline.access import access_own_ticket, access_ticket_public, ticke
 from yiwang.hotline.constants import CallbackResolved, Channel, ErrorCode, TicketType
 from yiwang.hotline.pages.common import as_float, field_errors, not_found, text
 from yiwang.hotline.selectors import active_items, item_by_code, nearby_open_tickets, public_view, tickets_of_caller
+from yiwang.hotline.services.commands import ticket_act
 from yiwang.orgs.constants import DivisionLevel
 from yiwang.orgs.selectors import division_by_code, divisions_by_level
 from yiwang.ratings.constants import SatisfactionLevel
@@ -90,17 +91,12 @@ def mine_act(request, number, action):
         ticket = access_own_ticket(actor=request.user, number=number)
     except NotFound as exc:
         return not_found(request, exc)
-    allowed = ticket_actions_for(actor=request.user, ticket=ticket)
+    data = {"resolved": request.POST.get("resolved", ""), "satisfaction": request.POST.get("satisfaction", ""),
+            "note": text(request, "note", 2000), "reason": text(request, "reason", 2000)}
     try:
-        if action == "rate" and "rate" in allowed:
-            services.ticket_rate(actor=request.user, ticket=ticket, resolved=request.POST.get("resolved", ""),
-                                 satisfaction=request.POST.get("satisfaction", ""), note=text(request, "note", 2000))
-            messages.success(request, "感谢您的评价。")
-        elif action == "request_reopen" and "request_reopen" in allowed:
-            services.ticket_request_reopen(actor=request.user, ticket=ticket, reason=text(request, "reason", 2000))
-            messages.success(request, "已提交重启申请，工作人员将核实后决定。")
-        else:
-            messages.error(request, "这张工单现在不能进行该操作。")
+        ticket_act(actor=request.user, ticket=ticket, action=action if action in ("rate", "request_reopen") else "-",
+                   data=data)
+        messages.success(request, "感谢您的评价。" if action == "rate" else "已提交重启申请，工作人员将核实后决定。")
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("hotline:mine_detail", number=ticket.number)
