@@ -85,7 +85,7 @@ def worklist(qs: QuerySet[Ticket], *, status: str = "") -> list[dict]:
 
 def agent_queue(*, status: str = "") -> list[Ticket]:
     statuses = [status] if status else [TicketStatus.PENDING_DISPATCH, TicketStatus.REPLIED, TicketStatus.PENDING_CALLBACK,
-                                         TicketStatus.REOPEN_REQUESTED, TicketStatus.RECEIVED]
+                                         TicketStatus.REOPEN_REQUESTED, TicketStatus.RECEIVED, TicketStatus.ACCEPTED]
     return list(_with_related(Ticket.objects.filter(status__in=statuses))[:200])
 
 
