@@ -14,9 +14,9 @@ def submit(hw):
     from yiwang.hotline import services
 
     def make(**kwargs):
-        defaults = dict(actor=hw.agent, channel="phone", ticket_type="complaint", description="小寨十字每晚有摊贩占道经营",
-                        item=hw.stall, district=hw.yanta, street=hw.street, location=services.Location(*XIAOZHAI),
-                        caller_name="李明", caller_phone="13800000001")
+        defaults = {"actor": hw.agent, "channel": "phone", "ticket_type": "complaint", "description": "小寨十字每晚有摊贩占道经营",
+                        "item": hw.stall, "district": hw.yanta, "street": hw.street, "location": services.Location(*XIAOZHAI),
+                        "caller_name": "李明", "caller_phone": "13800000001"}
         defaults.update(kwargs)
         return services.ticket_submit(**defaults)
 

@@ -6,7 +6,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from yiwang.core.errors import InvalidTransition
-from yiwang.hotline.constants import TERMINAL_STATUSES, TicketAction as A, TicketStatus as S
+from yiwang.hotline.constants import TERMINAL_STATUSES
+from yiwang.hotline.constants import TicketAction as A
+from yiwang.hotline.constants import TicketStatus as S
 from yiwang.hotline.lifecycle import TRANSITIONS, allowed_actions, is_open, next_status
 
 # The lifecycle, written out independently of the table, so a change to either shows.

@@ -9,7 +9,8 @@ from yiwang.core.errors import DomainError, InvalidTransition, ValidationFailed
 from yiwang.core.geo import wgs84_to_gcj02
 from yiwang.hotline import services
 from yiwang.hotline.access import AGENT, CO, PRIMARY, caller_for
-from yiwang.hotline.constants import MeasureKind, TicketStatus as S
+from yiwang.hotline.constants import MeasureKind
+from yiwang.hotline.constants import TicketStatus as S
 from yiwang.hotline.models import ServiceLevel, Ticket, TicketEvent
 from yiwang.hotline.tests.world import XIAOZHAI
 from yiwang.notifications.models import Notification
