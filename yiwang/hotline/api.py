@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from typing import Annotated, Literal
 
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from yiwang.accounts.auth import session_or_token
@@ -198,7 +198,7 @@ def create_ticket(request, payload: TicketIn):
         caller_user=None if agent else user, confidential=payload.confidential, anonymous=payload.anonymous,
         emergency_confirmed=payload.not_emergency)
     ticket, audience = access_ticket_by_id(actor=user, ticket_id=ticket.pk)
-    return 201, _out(ticket, user, audience)
+    return Status(201, _out(ticket, user, audience))
 
 
 @router.get("/tickets", response=list[TicketOut], summary="工单列表（按身份范围）")

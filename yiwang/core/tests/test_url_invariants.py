@@ -18,9 +18,11 @@ PUBLIC = {
     "catalog:agency", "catalog:guide", "catalog:guide_pdf", "cases:progress", "cases:progress_qr",
     "accounts:login", "accounts:logout", "accounts:register", "accounts:register_citizen",
     "accounts:register_enterprise", "core:toggle_elder", "core:healthz", "core:ping",
+    "hotline:follow", "open311:discovery", "open311:services", "open311:service", "open311:requests", "open311:request",
+    "open311:token", "open311:not_found",
 }
 # Pages only staff with a role may see.
-STAFF_ONLY_PREFIXES = ("calendar/admin/", "cases/window/", "cases/work/", "cases/monitoring/", "editor/")
+STAFF_ONLY_PREFIXES = ("calendar/admin/", "cases/window/", "cases/work/", "cases/monitoring/", "editor/", "hotline/work/")
 
 
 def _routes(patterns=None, prefix="", namespace=None):
