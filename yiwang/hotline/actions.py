@@ -25,7 +25,8 @@ def _notify(ticket: Ticket, *, topic: str, title: str, body: str, recipients=Non
 
 def after_ticket_accepted(ticket: Ticket) -> None:
     _notify(ticket, topic="accepted", title="12345 诉求已受理",
-            body=f"您的诉求已受理，工单编号 {ticket.number}，查询码 {ticket.lookup_code}。", recipients=_callers(ticket)[:1])
+            body=f"您的诉求已受理，工单编号 {ticket.number}，查询码 {ticket.lookup_code}。",
+            recipients=[ticket.caller_user] if ticket.caller_user_id else [])  # a new ticket has no merged ones
 
 
 def after_reply_published(ticket: Ticket) -> None:

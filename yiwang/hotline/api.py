@@ -4,6 +4,7 @@ and the indicators. Errors leave as {"code", "message", "detail"}."""
 
 from __future__ import annotations
 
+import time
 from datetime import date, timedelta
 from typing import Annotated, Literal
 
@@ -25,7 +26,7 @@ from yiwang.hotline.access import (
 )
 from yiwang.hotline.constants import Channel, TicketAction, TicketStatus, TicketType, Urgency
 from yiwang.hotline.models import Ticket
-from yiwang.hotline.selectors import active_items, clock_of, indicators, item_by_code, nearby_open_tickets, public_view
+from yiwang.hotline.selectors import active_items, clock_of, indicators, item_for_intake, nearby_open_tickets
 from yiwang.hotline.services.commands import ticket_act
 from yiwang.hotline.services.routing import route, suggest_item
 from yiwang.orgs.selectors import division_by_code, organisations_by_ids
@@ -154,7 +155,8 @@ def _out(ticket: Ticket, actor, audience: str) -> dict:
             "ticket_type": ticket.ticket_type, "urgency": ticket.urgency, "title": ticket.title,
             "description": ticket.description, "service_code": ticket.item.service_code if ticket.item_id else None,
             "unit": ticket.primary_unit.name if ticket.primary_unit_id else None, "auto_dispatched": ticket.auto_dispatched,
-            "received_at": timezone.localtime(ticket.received_at).isoformat(), "public_reply": public_view(ticket)["reply"],
+            "received_at": timezone.localtime(ticket.received_at).isoformat(),
+            "public_reply": ticket.merged_into.public_reply if ticket.merged_into_id else ticket.public_reply,
             "clock": {"due_on": clock.due_on, "remaining_working_days": clock.remaining, "colour": clock.colour,
                       "label": clock.label},
             "caller_name": caller["name"], "caller_phone": caller["phone"],
@@ -162,19 +164,29 @@ def _out(ticket: Ticket, actor, audience: str) -> dict:
             "lookup_code": ticket.lookup_code if audience in ("caller", "agent") else None}
 
 
+# Divisions are reference data that change a few times a year; intake looks them up by code on
+# every request, so each process keeps them for a minute (the row is only used as a foreign key).
+_DIVISIONS: dict[str, tuple[float, object]] = {}
+DIVISION_CACHE_SECONDS = 60.0
+
+
 def _division(code: str, field: str):
     if not code:
         return None
+    hit = _DIVISIONS.get(code)
+    if hit and time.monotonic() - hit[0] < DIVISION_CACHE_SECONDS:
+        return hit[1]
     division = division_by_code(code)
     if division is None:
         raise ValidationFailed([FieldError(field, "unknown_division", f"未找到区划代码 {code}。")])
+    _DIVISIONS[code] = (time.monotonic(), division)
     return division
 
 
 def _item(code: str):
     if not code:
         return None
-    item = item_by_code(code)
+    item = item_for_intake(code)
     if item is None:
         raise ValidationFailed([FieldError("service_code", "unknown_service", f"派单目录中没有服务编码 {code}。")])
     return item
@@ -197,8 +209,8 @@ def create_ticket(request, payload: TicketIn):
         caller_name=payload.caller_name if agent else "", caller_phone=payload.caller_phone if agent else "",
         caller_user=None if agent else user, confidential=payload.confidential, anonymous=payload.anonymous,
         emergency_confirmed=payload.not_emergency)
-    ticket, audience = access_ticket_by_id(actor=user, ticket_id=ticket.pk)
-    return Status(201, _out(ticket, user, audience))
+    # The ticket in hand is what was just written; its audience is known (no second read).
+    return Status(201, _out(ticket, user, "agent" if agent else "caller"))
 
 
 @router.get("/tickets", response=list[TicketOut], summary="工单列表（按身份范围）")

@@ -272,6 +272,15 @@ def item_by_code(code: str) -> CatalogueItem | None:
     return active_items().filter(service_code=str(code)[:40]).first()
 
 
+def item_for_intake(code: str) -> CatalogueItem | None:
+    """The item alone (no joins): intake needs its id, types, flags and default unit id. A
+    per-process copy (catalogue_cache) — the catalogue changes a few times a month."""
+    from yiwang.hotline.catalogue_cache import cached
+
+    code = str(code)[:40]
+    return cached(("item", code), lambda: CatalogueItem.objects.filter(service_code=code, active=True).order_by().first())
+
+
 def items_by_ids(ids) -> list[CatalogueItem]:
     return list(active_items().filter(pk__in=ids))
 

@@ -46,8 +46,13 @@ def service_level_for(*, item, urgency: str, on: date):
     """The newest version of the item's service level at `urgency` in force on `on`, or None."""
     if item is None:
         return None
-    return (item.service_levels.filter(urgency=urgency, effective_from__lte=on)
-            .order_by("-version").first())
+    from yiwang.hotline.catalogue_cache import cached
+
+    def load():
+        return list(item.service_levels.filter(urgency=urgency).order_by("-version"))
+
+    # Newest version first; the first one already in force on `on` applies.
+    return next((level for level in cached(("sla", item.pk, urgency), load) if level.effective_from <= on), None)
 
 
 def limits_of(level) -> Limits:

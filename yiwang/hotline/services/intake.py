@@ -11,14 +11,26 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from yiwang.core.audit import record_event
+from yiwang.core.audit import actor_fields, build_event, record_event
 from yiwang.core.crypto import blind_index
 from yiwang.core.errors import DomainError, FieldError, ValidationFailed
 from yiwang.core.geo import gcj02_to_wgs84, valid_wgs84
+from yiwang.core.models import AuditEvent
 from yiwang.hotline import actions, emergency
 from yiwang.hotline.constants import Channel, ErrorCode, TicketAction, TicketStatus, TicketType, Urgency
-from yiwang.hotline.models import MAX_ADDRESS, MAX_DESCRIPTION, MAX_TITLE, CatalogueItem, Classification, EmergencyReferral, Ticket
-from yiwang.hotline.services.common import add_event, text_errors, transition
+from yiwang.hotline.lifecycle import next_status
+from yiwang.hotline.models import (
+    MAX_ADDRESS,
+    MAX_DESCRIPTION,
+    MAX_TITLE,
+    CatalogueItem,
+    Classification,
+    EmergencyReferral,
+    Ticket,
+    TicketEvent,
+    TicketHandler,
+)
+from yiwang.hotline.services.common import text_errors
 from yiwang.hotline.services.routing import route, suggest_item
 
 PHONE_PURPOSE = "hotline-caller-phone"
@@ -120,51 +132,69 @@ def ticket_submit(
     ticket = Ticket(
         channel=channel, ticket_type=ticket_type, urgency=urgency, status=TicketStatus.RECEIVED,
         title=(title or description.strip().splitlines()[0])[:MAX_TITLE].strip(), description=description.strip(),
-        item=item, classification=classification or (item.classification if item else None), district=district,
-        street=street, address=address.strip(), lat=lat, lng=lng, caller_name=caller_name.strip(), caller_phone=phone,
-        caller_phone_index=blind_index(phone, purpose=PHONE_PURPOSE) if phone else "", caller_user=caller_user,
-        confidential=confidential, anonymous=anonymous, attributes=attributes or {}, media_url=media_url,
-        external_account=external_account[:100], agent=actor if channel == Channel.PHONE else None,
-        received_at=now, lookup_code=f"{secrets.randbelow(10**6):06d}", parent=parent,
+        item=item, classification_id=classification.pk if classification else (item.classification_id if item else None),
+        district=district, street=street, address=address.strip(), lat=lat, lng=lng, caller_name=caller_name.strip(),
+        caller_phone=phone, caller_phone_index=blind_index(phone, purpose=PHONE_PURPOSE) if phone else "",
+        caller_user=caller_user, confidential=confidential, anonymous=anonymous, attributes=attributes or {},
+        media_url=media_url, external_account=external_account[:100], agent=actor if channel == Channel.PHONE else None,
+        received_at=now, accepted_at=now, lookup_code=f"{secrets.randbelow(10**6):06d}", parent=parent,
     )
-    for _attempt in range(5):
-        ticket.number = _number()
-        try:
-            with transaction.atomic():
-                ticket.save(force_insert=True)
-            break
-        except IntegrityError:
-            ticket.pk = None
-            continue
-    else:  # pragma: no cover - a million numbers a day
-        raise DomainError("工单编号生成失败，请重试。", code="ticket_number_exhausted")
-    add_event(ticket=ticket, actor=actor, action="submit", to_status=ticket.status, public=True,
-              note=f"经{Channel(channel).label}受理")
-    record_event(actor=actor, action="hotline.ticket.submitted", obj=ticket,
-                 details={"channel": channel, "type": ticket_type, "item": item.service_code if item else ""})
+    # The story so far, written in one go after the insert: submitted, accepted (the table decides
+    # each step), then dispatched or queued. (from, to, action, note, public, unit name, details)
+    steps = [("", TicketStatus.RECEIVED, "submit", f"经{Channel(channel).label}受理", True, "", {"channel": channel})]
+    ticket.status = next_status(TicketStatus.RECEIVED, TicketAction.ACCEPT)
+    steps.append((TicketStatus.RECEIVED, ticket.status, TicketAction.ACCEPT, "", True, "", {}))
+    handlers: list = []
+    if not answer_text and (unit is not None or dispatch):
+        from yiwang.hotline.services.workflow import prepare_dispatch
 
-    ticket.accepted_at = now
-    transition(ticket=ticket, action=TicketAction.ACCEPT, actor=actor, extra_fields=("accepted_at",))
+        queue_note = ""
+        if unit is None:
+            suggestion = route(item=item, district=district, street=street, description=description)
+            # A guessed item is only as sure as the guess: both must be confident to dispatch alone.
+            suggestion.confidence = min(suggestion.confidence, item_confidence)
+            chosen = (suggestion.unit, suggestion.co_units, True, suggestion.reason) if suggestion.automatic else None
+            queue_note = suggestion.reason
+        else:
+            chosen = (unit, co_units, False, "包抓领导现场协调" if channel == Channel.ENTERPRISE else "话务员派单")
+        old = ticket.status
+        if chosen:
+            handlers, text, details = prepare_dispatch(ticket=ticket, unit=chosen[0], co_units=chosen[1], auto=chosen[2],
+                                                       note=chosen[3])
+            ticket.status = next_status(old, TicketAction.DISPATCH)
+            steps.append((old, ticket.status, TicketAction.DISPATCH, text, True, chosen[0].name, details))
+        else:
+            ticket.status = next_status(old, TicketAction.QUEUE)
+            steps.append((old, ticket.status, TicketAction.QUEUE, queue_note or "待人工派单", False, "", {}))
+    _insert_numbered(ticket)
+    actor_id, label = actor_fields(actor)
+    actor_id = actor_id if not isinstance(actor, str) else None
+    TicketEvent.objects.bulk_create([
+        TicketEvent(ticket=ticket, occurred_at=now, action=str(action), from_status=old, to_status=new, actor_id=actor_id,
+                    actor_label=label, unit_name=unit_name, note=note, public=public)
+        for old, new, action, note, public, unit_name, _d in steps])
+    AuditEvent.objects.bulk_create([
+        build_event(actor=actor, obj=ticket, action="hotline.ticket.submitted" if action == "submit" else f"hotline.ticket.{action}",
+                    details={"from": old, "to": new, **d, **({"type": ticket_type, "item": item.service_code if item else ""}
+                                                               if action == "submit" else {})})
+        for old, new, action, _n, _p, _u, d in steps])
+    if handlers:
+        TicketHandler.objects.bulk_create(handlers)
     actions.after_ticket_accepted(ticket)
     if answer_text:
         from yiwang.hotline.services.workflow import ticket_answer
 
         return ticket_answer(actor=actor, ticket=ticket, text=answer_text)
-    if unit is not None:
-        from yiwang.hotline.services.workflow import dispatch_locked
-
-        return dispatch_locked(ticket=ticket, actor=actor, unit=unit, co_units=co_units,
-                               note="包抓领导现场协调" if channel == Channel.ENTERPRISE else "话务员派单")
-    if dispatch:
-        suggestion = route(item=item, district=district, street=street, description=description)
-        # A guessed item is only as sure as the guess: both must be confident to dispatch alone.
-        suggestion.confidence = min(suggestion.confidence, item_confidence)
-        if suggestion.automatic:
-            from yiwang.hotline.services.workflow import dispatch_locked
-
-            dispatch_locked(ticket=ticket, actor=actor, unit=suggestion.unit, co_units=suggestion.co_units,
-                            auto=True, note=suggestion.reason)
-        else:
-            transition(ticket=ticket, action=TicketAction.QUEUE, actor=actor, public=False,
-                       note=suggestion.reason or "待人工派单")
     return ticket
+
+
+def _insert_numbered(ticket: Ticket) -> None:
+    for _attempt in range(5):
+        ticket.number = _number()
+        try:
+            with transaction.atomic():
+                ticket.save(force_insert=True)
+            return
+        except IntegrityError:
+            ticket.pk = None
+    raise DomainError("工单编号生成失败，请重试。", code="ticket_number_exhausted")  # pragma: no cover

@@ -57,13 +57,19 @@ def suggest_item(description: str, *, ticket_type: str = "") -> tuple[CatalogueI
     return best, min(0.5 + 0.2 * best_hits, 0.95)
 
 
+def rules_of(item_id: int) -> list[RoutingRule]:
+    """The item's active rules with their units (per-process copy: catalogue_cache)."""
+    from yiwang.hotline.catalogue_cache import cached
+
+    return cached(("rules", item_id), lambda: list(
+        RoutingRule.objects.filter(item_id=item_id, active=True).select_related("primary_unit").prefetch_related("co_units")))
+
+
 def route(*, item: CatalogueItem | None, district=None, street=None, description: str = "") -> RouteSuggestion:
     if item is None:
         return RouteSuggestion(item=None, unit=None, reason="未确定派单目录事项")
     best: tuple[float, RoutingRule] | None = None
-    rules = (RoutingRule.objects.filter(item=item, active=True).select_related("primary_unit")
-             .prefetch_related("co_units"))
-    for rule in rules:
+    for rule in rules_of(item.pk):
         if rule.street_id and (street is None or rule.street_id != street.pk):
             continue
         if rule.district_id and (district is None or rule.district_id != district.pk):

@@ -101,8 +101,15 @@ def dispatch_errors(*, ticket: Ticket, unit, co_units) -> list[FieldError]:
     return errors
 
 
-def dispatch_locked(*, ticket: Ticket, actor, unit, co_units=(), auto: bool = False, note: str = "") -> Ticket:
-    """Dispatch a ticket the caller holds (locked or just created); freezes the service level."""
+DISPATCH_FIELDS = ("service_level", "handling_limit_days", "handling_limit_unit", "max_extension_days",
+                   "return_window_days", "callback_limit_days", "primary_unit", "unit_path", "dispatched_at",
+                   "sign_due_at", "signed_at", "sign_overdue", "return_due_on", "due_on", "due_provisional",
+                   "auto_dispatched")
+
+
+def prepare_dispatch(*, ticket: Ticket, unit, co_units=(), auto: bool = False, note: str = "") -> tuple[list, str, dict]:
+    """Set the dispatch fields on the ticket in memory (service level frozen, clocks started) and
+    return (unsaved handler rows, the timeline note, audit details). No write: the caller saves."""
     co_units = [u for u in co_units if u is not None]
     errors = dispatch_errors(ticket=ticket, unit=unit, co_units=co_units)
     if errors:
@@ -123,18 +130,20 @@ def dispatch_locked(*, ticket: Ticket, actor, unit, co_units=(), auto: bool = Fa
                        roll_forward=limits.handling_limit_unit == LimitUnit.NATURAL)
         ticket.due_on, ticket.due_provisional = due.due_date, due.provisional
     ticket.auto_dispatched = auto
-    ticket.handlers.filter(active=True).update(active=False)
-    TicketHandler.objects.bulk_create(
-        [TicketHandler(ticket=ticket, unit=unit, unit_path=unit.path, role=HandlerRole.PRIMARY)]
-        + [TicketHandler(ticket=ticket, unit=u, unit_path=u.path, role=HandlerRole.CO) for u in co_units])
+    handlers = ([TicketHandler(ticket=ticket, unit=unit, unit_path=unit.path, role=HandlerRole.PRIMARY)]
+                + [TicketHandler(ticket=ticket, unit=u, unit_path=u.path, role=HandlerRole.CO) for u in co_units])
     names = "、".join(u.name for u in co_units)
     text = f"派至{unit.name}" + (f"，协办：{names}" if names else "") + (f"（{note}）" if note else "")
+    return handlers, text, {"unit": unit.pk, "co_units": [u.pk for u in co_units], "auto": auto}
+
+
+def dispatch_locked(*, ticket: Ticket, actor, unit, co_units=(), auto: bool = False, note: str = "") -> Ticket:
+    """Dispatch a ticket the caller holds (locked); freezes the service level."""
+    handlers, text, details = prepare_dispatch(ticket=ticket, unit=unit, co_units=co_units, auto=auto, note=note)
+    ticket.handlers.filter(active=True).update(active=False)
+    TicketHandler.objects.bulk_create(handlers)
     return transition(ticket=ticket, action=TicketAction.DISPATCH, actor=actor, note=text, unit_name=unit.name,
-                      extra_fields=("service_level", "handling_limit_days", "handling_limit_unit", "max_extension_days",
-                                    "return_window_days", "callback_limit_days", "primary_unit", "unit_path",
-                                    "dispatched_at", "sign_due_at", "signed_at", "sign_overdue", "return_due_on",
-                                    "due_on", "due_provisional", "auto_dispatched"),
-                      details={"unit": unit.pk, "co_units": [u.pk for u in co_units], "auto": auto})
+                      extra_fields=DISPATCH_FIELDS, details=details)
 
 
 @transaction.atomic

@@ -3,6 +3,15 @@ import pytest
 from yiwang.hotline.tests.world import XIAOZHAI, build_world
 
 
+@pytest.fixture(autouse=True)
+def _fresh_catalogue_cache():
+    from yiwang.hotline.catalogue_cache import clear
+
+    clear()
+    yield
+    clear()
+
+
 @pytest.fixture
 def hw(db):
     return build_world()
