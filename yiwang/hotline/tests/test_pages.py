@@ -153,3 +153,17 @@ def test_visit_pages_and_pdf(hw):
     pdf = c.get(reverse("hotline:visit_report_pdf"))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     assert as_user(hw.citizen).get(reverse("hotline:visit_target", args=[target.pk])).status_code == 404
+
+
+def test_admin_pages_load_and_tickets_are_read_only(hw, submit):
+    from yiwang.accounts.tests.factories import StaffFactory
+
+    t = submit()
+    admin_user = StaffFactory(is_superuser=True, is_staff=True)
+    c = as_user(admin_user)
+    for model in ("catalogueitem", "ticket", "escalationrule", "visittarget", "enterpriseappeal", "classification"):
+        assert c.get(f"/admin/hotline/{model}/").status_code == 200, model
+    assert c.get(f"/admin/hotline/catalogueitem/{hw.stall.pk}/change/").status_code == 200
+    page = c.get(f"/admin/hotline/ticket/{t.pk}/change/").content.decode()
+    assert "13800000001" not in page
+    assert c.post(f"/admin/hotline/ticket/{t.pk}/delete/", {"post": "yes"}).status_code == 403
