@@ -4,7 +4,6 @@ and the indicators. Errors leave as {"code", "message", "detail"}."""
 
 from __future__ import annotations
 
-import time
 from datetime import date, timedelta
 from typing import Annotated, Literal
 
@@ -164,22 +163,16 @@ def _out(ticket: Ticket, actor, audience: str) -> dict:
             "lookup_code": ticket.lookup_code if audience in ("caller", "agent") else None}
 
 
-# Divisions are reference data that change a few times a year; intake looks them up by code on
-# every request, so each process keeps them for a minute (the row is only used as a foreign key).
-_DIVISIONS: dict[str, tuple[float, object]] = {}
-DIVISION_CACHE_SECONDS = 60.0
-
-
 def _division(code: str, field: str):
+    """Divisions are reference data that change a few times a year; intake looks them up on every
+    request, so each process keeps them like the catalogue (catalogue_cache)."""
     if not code:
         return None
-    hit = _DIVISIONS.get(code)
-    if hit and time.monotonic() - hit[0] < DIVISION_CACHE_SECONDS:
-        return hit[1]
-    division = division_by_code(code)
+    from yiwang.hotline.catalogue_cache import cached
+
+    division = cached(("division", code), lambda: division_by_code(code))
     if division is None:
         raise ValidationFailed([FieldError(field, "unknown_division", f"未找到区划代码 {code}。")])
-    _DIVISIONS[code] = (time.monotonic(), division)
     return division
 
 
