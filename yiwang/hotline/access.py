@@ -62,6 +62,9 @@ def is_superuser(actor) -> bool:
 
 
 def is_agent(actor) -> bool:
+    # Roles are granted to staff accounts only (orgs.services.role_grant): a citizen needs no query.
+    if not getattr(actor, "is_staff_member", False) and not getattr(actor, "is_superuser", False):
+        return False
     return is_superuser(actor) or (_active(actor) and has_role(actor, OPERATOR_ROLES))
 
 

@@ -130,8 +130,9 @@ def prepare_dispatch(*, ticket: Ticket, unit, co_units=(), auto: bool = False, n
                        roll_forward=limits.handling_limit_unit == LimitUnit.NATURAL)
         ticket.due_on, ticket.due_provisional = due.due_date, due.provisional
     ticket.auto_dispatched = auto
-    handlers = ([TicketHandler(ticket=ticket, unit=unit, unit_path=unit.path, role=HandlerRole.PRIMARY)]
-                + [TicketHandler(ticket=ticket, unit=u, unit_path=u.path, role=HandlerRole.CO) for u in co_units])
+    # The primary unit is the ticket's own (primary_unit, unit_path); rows are the co-handlers, each
+    # with its opinion. The timeline records every dispatch, so earlier units stay on record.
+    handlers = [TicketHandler(ticket=ticket, unit=u, unit_path=u.path, role=HandlerRole.CO) for u in co_units]
     names = "、".join(u.name for u in co_units)
     text = f"派至{unit.name}" + (f"，协办：{names}" if names else "") + (f"（{note}）" if note else "")
     return handlers, text, {"unit": unit.pk, "co_units": [u.pk for u in co_units], "auto": auto}
@@ -141,7 +142,8 @@ def dispatch_locked(*, ticket: Ticket, actor, unit, co_units=(), auto: bool = Fa
     """Dispatch a ticket the caller holds (locked); freezes the service level."""
     handlers, text, details = prepare_dispatch(ticket=ticket, unit=unit, co_units=co_units, auto=auto, note=note)
     ticket.handlers.filter(active=True).update(active=False)
-    TicketHandler.objects.bulk_create(handlers)
+    if handlers:
+        TicketHandler.objects.bulk_create(handlers)
     return transition(ticket=ticket, action=TicketAction.DISPATCH, actor=actor, note=text, unit_name=unit.name,
                       extra_fields=DISPATCH_FIELDS, details=details)
 

@@ -23,7 +23,7 @@ def test_a_confident_street_rule_dispatches_at_once(hw, submit):
     assert t.status == S.DISPATCHED and t.auto_dispatched and t.primary_unit == hw.office
     assert t.handling_limit_days == 5 and t.due_on > timezone.localdate()
     assert list(TicketEvent.objects.filter(ticket=t).values_list("action", flat=True)) == ["submit", "accept", "dispatch"]
-    assert t.number.isdigit() and len(t.number) == 14 and len(t.lookup_code) == 6
+    assert t.number.isdigit() and len(t.number) == 16 and len(t.lookup_code) == 6
 
 
 def test_the_district_rule_applies_without_a_street(hw, submit):
@@ -287,3 +287,16 @@ def test_co_handlers_give_their_opinion(hw, submit):
     services.ticket_co_opinion(actor=hw.market_handler, ticket=t, handler=handler, text="已配合检查摊贩食品")
     handler.refresh_from_db()
     assert handler.opinion and handler.role == "co"
+
+
+def test_a_number_clash_is_retried_whole(hw, submit, monkeypatch, transactional_db):
+    first = submit()
+    numbers = iter([first.number, first.number[:8] + "00000001"])
+    monkeypatch.setattr("yiwang.hotline.services.intake._number", lambda: next(numbers))
+    from django.db import connection
+
+    assert not connection.in_atomic_block  # the API's path: one transaction, retried whole
+    second = services.ticket_submit(actor=hw.agent, channel="phone", ticket_type="complaint", description="又有摊贩占道",
+                                    item=hw.stall, district=hw.yanta, street=hw.street)
+    assert second.number.endswith("00000001") and Ticket.objects.count() == 2
+    assert TicketEvent.objects.filter(ticket=second).count() == 3  # nothing of the failed attempt remains
