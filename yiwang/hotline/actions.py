@@ -23,10 +23,15 @@ def _notify(ticket: Ticket, *, topic: str, title: str, body: str, recipients=Non
                link=f"/hotline/mine/{ticket.number}/", obj=ticket)
 
 
-def after_ticket_accepted(ticket: Ticket) -> None:
-    _notify(ticket, topic="accepted", title="12345 诉求已受理",
-            body=f"您的诉求已受理，工单编号 {ticket.number}，查询码 {ticket.lookup_code}。",
-            recipients=[ticket.caller_user] if ticket.caller_user_id else [])  # a new ticket has no merged ones
+def acceptance_notifications(ticket: Ticket) -> list:
+    """The caller's notice of acceptance (unsaved rows: intake writes them with the ticket)."""
+    from yiwang.notifications.services import build_notifications
+
+    if not ticket.caller_user_id:  # a new ticket has no merged ones
+        return []
+    return build_notifications(recipient=ticket.caller_user, topic="hotline.accepted", title="12345 诉求已受理",
+                               body=f"您的诉求已受理，工单编号 {ticket.number}，查询码 {ticket.lookup_code}。",
+                               link=f"/hotline/mine/{ticket.number}/", obj=ticket)
 
 
 def after_reply_published(ticket: Ticket) -> None:

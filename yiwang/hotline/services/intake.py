@@ -32,6 +32,8 @@ from yiwang.hotline.models import (
 )
 from yiwang.hotline.services.common import text_errors
 from yiwang.hotline.services.routing import route, suggest_item
+from yiwang.notifications.models import Notification
+from yiwang.notifications.services import after_outbound_saved
 
 PHONE_PURPOSE = "hotline-caller-phone"
 
@@ -100,11 +102,16 @@ def ticket_submit(**kwargs) -> Ticket:
     On its own (the API, pages) the write is one transaction without a savepoint, retried whole in
     the rare case that the random number is taken; inside a caller's transaction (a split, an
     appeal, the demo) the insert takes a savepoint instead, so a clash never aborts the caller."""
-    if transaction.get_connection().in_atomic_block:
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
         with transaction.atomic():
             return _ticket_submit(savepoint=True, **kwargs)
+    # PostgreSQL: one statement, atomic on its own (one_statement.py); elsewhere one transaction.
+    one_statement = connection.vendor == "postgresql" and not kwargs.get("answer_text")  # answers write more after
     for attempt in range(3):
         try:
+            if one_statement:
+                return _ticket_submit(savepoint=False, one_statement=True, **kwargs)
             with transaction.atomic():
                 return _ticket_submit(savepoint=False, **kwargs)
         except IntegrityError as exc:
@@ -114,7 +121,8 @@ def ticket_submit(**kwargs) -> Ticket:
 
 
 def _ticket_submit(
-    *, savepoint: bool, actor, channel: str, ticket_type: str, description: str, title: str = "", urgency: str = Urgency.NORMAL,
+    *, savepoint: bool, one_statement: bool = False, actor, channel: str, ticket_type: str, description: str, title: str = "",
+    urgency: str = Urgency.NORMAL,
     item: CatalogueItem | None = None, classification: Classification | None = None, district=None, street=None,
     address: str = "", location: Location | None = None, caller_name: str = "", caller_phone: str = "",
     caller_user=None, confidential: bool = False, anonymous: bool = True, emergency_confirmed: bool = False,
@@ -185,25 +193,41 @@ def _ticket_submit(
         else:
             ticket.status = next_status(old, TicketAction.QUEUE)
             steps.append((old, ticket.status, TicketAction.QUEUE, queue_note or "待人工派单", False, "", {}))
-    if savepoint:
-        _insert_numbered(ticket)
-    else:
-        ticket.number = _number()
-        ticket.save(force_insert=True)
     actor_id, label = actor_fields(actor)
     actor_id = actor_id if not isinstance(actor, str) else None
-    TicketEvent.objects.bulk_create([
-        TicketEvent(ticket=ticket, occurred_at=now, action=str(action), from_status=old, to_status=new, actor_id=actor_id,
-                    actor_label=label, unit_name=unit_name, note=note, public=public)
-        for old, new, action, note, public, unit_name, _d in steps])
-    AuditEvent.objects.bulk_create([
-        build_event(actor=actor, obj=ticket, action="hotline.ticket.submitted" if action == "submit" else f"hotline.ticket.{action}",
-                    details={"from": old, "to": new, **d, **({"type": ticket_type, "item": item.service_code if item else ""}
-                                                               if action == "submit" else {})})
-        for old, new, action, _n, _p, _u, d in steps])
-    if handlers:
-        TicketHandler.objects.bulk_create(handlers)
-    actions.after_ticket_accepted(ticket)
+
+    first = {"type": ticket_type, "item": item.service_code if item else ""}
+
+    def rows():
+        events = [TicketEvent(ticket=ticket, occurred_at=now, action=str(action), from_status=old, to_status=new,
+                              actor_id=actor_id, actor_label=label, unit_name=unit_name, note=note, public=public)
+                  for old, new, action, note, public, unit_name, _d in steps]
+        audits = [build_event(actor=actor, obj=ticket, action="hotline.ticket.submitted" if action == "submit"
+                              else f"hotline.ticket.{action}",
+                              details={"from": old, "to": new, **d, **(first if action == "submit" else {})})
+                  for old, new, action, _n, _p, _u, d in steps]
+        for handler in handlers:
+            handler.ticket = ticket
+        return [(TicketEvent, events), (AuditEvent, audits), (TicketHandler, handlers),
+                (Notification, actions.acceptance_notifications(ticket))]
+
+    if one_statement:
+        from yiwang.hotline.one_statement import insert_all, next_id
+
+        ticket.pk, ticket.number = next_id(Ticket), _number()
+        groups = rows()
+        insert_all([(Ticket, [ticket]), *groups])
+    else:
+        if savepoint:
+            _insert_numbered(ticket)
+        else:
+            ticket.number = _number()
+            ticket.save(force_insert=True)
+        groups = rows()
+        for model, objs in groups:
+            if objs:
+                model.objects.bulk_create(objs)
+    after_outbound_saved(groups[-1][1])
     if answer_text:
         from yiwang.hotline.services.workflow import ticket_answer
 

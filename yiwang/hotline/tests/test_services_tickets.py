@@ -300,3 +300,25 @@ def test_a_number_clash_is_retried_whole(hw, submit, monkeypatch, transactional_
                                     item=hw.stall, district=hw.yanta, street=hw.street)
     assert second.number.endswith("00000001") and Ticket.objects.count() == 2
     assert TicketEvent.objects.filter(ticket=second).count() == 3  # nothing of the failed attempt remains
+
+
+def test_the_one_statement_intake_writes_every_row(hw, transactional_db):
+    """PostgreSQL's path (outside any transaction): ticket, timeline, audit, co-handlers and the
+    caller's notice in one statement; elsewhere the same rows through the ORM."""
+    from django.db import connection
+
+    from yiwang.core.models import AuditEvent
+
+    assert not connection.in_atomic_block
+    t = services.ticket_submit(actor=hw.agent, channel="phone", ticket_type="complaint", description="摊贩占道",
+                               item=hw.stall, district=hw.beilin, caller_user=hw.citizen, unit=hw.chengguan,
+                               co_units=[hw.market])
+    t.refresh_from_db()
+    assert t.status == S.DISPATCHED and t.primary_unit == hw.chengguan and t.caller_phone == hw.citizen.phone
+    assert list(t.events.values_list("action", flat=True)) == ["submit", "accept", "dispatch"]
+    assert AuditEvent.objects.filter(object_type="hotline.ticket", object_id=str(t.pk)).count() == 3
+    assert list(t.handlers.values_list("unit_id", "role")) == [(hw.market.pk, "co")]
+    assert Notification.objects.filter(object_id=str(t.pk), topic="hotline.accepted").exists()
+    from yiwang.core.audit import verify_audit
+
+    assert verify_audit()[2] is None  # the hashes name the ticket id the statement wrote
