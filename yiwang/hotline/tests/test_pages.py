@@ -167,3 +167,11 @@ def test_admin_pages_load_and_tickets_are_read_only(hw, submit):
     page = c.get(f"/admin/hotline/ticket/{t.pk}/change/").content.decode()
     assert "13800000001" not in page
     assert c.post(f"/admin/hotline/ticket/{t.pk}/delete/", {"post": "yes"}).status_code == 403
+
+
+def test_the_workbench_lists_the_hotline_tools_by_role(hw):
+    page = as_user(hw.agent).get(reverse("orgs:workbench")).content.decode()
+    assert "12345 话务受理" in page and reverse("hotline:console") in page
+    unit = as_user(hw.office_handler).get(reverse("orgs:workbench")).content.decode()
+    assert "12345 承办工单" in unit and "12345 话务受理" not in unit
+    assert "大走访" in as_user(hw.leader).get(reverse("orgs:workbench")).content.decode()
