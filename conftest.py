@@ -22,8 +22,10 @@ def _fresh_process_caches():
     from django.core.cache import cache
 
     from yiwang.cases.services.intake import clear_process_caches
+    from yiwang.hotline.catalogue_cache import clear as clear_hotline_catalogue
 
     clear_process_caches()
+    clear_hotline_catalogue()
     cache.clear()
     yield
 

@@ -84,6 +84,7 @@ def _mount() -> None:
     from yiwang.bundles.api import router as bundles_router
     from yiwang.cases.api import router as cases_router
     from yiwang.catalog.api import router as catalog_router
+    from yiwang.hotline.api import router as hotline_router
     from yiwang.ratings.api import router as ratings_router
     from yiwang.workdays.api import router as calendar_router
 
@@ -92,6 +93,7 @@ def _mount() -> None:
     api.add_router("/accounts", accounts_router)
     api.add_router("/bundles", bundles_router)
     api.add_router("/ratings", ratings_router)
+    api.add_router("/hotline", hotline_router)
     api.add_router("/", cases_router)
 
 

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "yiwang.supervision",
     "yiwang.notifications",
     "yiwang.ratings",
+    "yiwang.hotline",
 ]
 
 MIDDLEWARE = [
@@ -231,3 +232,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# 12345 hotline (docs/hotline.md). Open311 GeoReport v2: the one jurisdiction this endpoint serves,
+# the services' type ("realtime": the request id at once; "batch": a token first) and discovery contacts.
+HOTLINE_OPEN311_JURISDICTION = os.environ.get("HOTLINE_OPEN311_JURISDICTION", "xa.gov.cn")
+HOTLINE_OPEN311_SERVICE_TYPE = os.environ.get("HOTLINE_OPEN311_SERVICE_TYPE", "realtime")
+HOTLINE_OPEN311_CONTACT = "西安市 12345 市民服务热线服务中心，电话 12345"
+HOTLINE_OPEN311_KEY_SERVICE = "接口密钥（api_key）由市数据局为对接单位签发（manage.py create_api_token）"
+# Automatic dispatch when the routing confidence reaches this (services/routing.py).
+HOTLINE_AUTO_DISPATCH_CONFIDENCE = 0.8
+CELERY_BEAT_SCHEDULE["hotline-escalation"] = {"task": "yiwang.hotline.tasks.run_escalation_task", "schedule": 3600.0}

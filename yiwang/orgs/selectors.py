@@ -164,3 +164,29 @@ def organisations_by_uscc_or_name(*, uscc: str = "", name: str = "", limit: int 
 def organisations_by_short_name(names: Iterable[str]) -> dict[str, Organisation]:
     """Organisations by their short name (how the seed tables name them), for seed loaders."""
     return {org.short_name: org for org in Organisation.objects.filter(short_name__in=list(names))}
+
+
+# Reads for the apps above (hotline routing and demo data), so they never import orgs.models.
+
+def organisations_by_ids(ids: Iterable[int]) -> list[Organisation]:
+    return list(Organisation.objects.select_related("division").filter(pk__in=list(ids)).order_by("path"))
+
+
+def organisations_with_role(roles: Iterable[str] | str) -> QuerySet[Organisation]:
+    """Organisations where someone holds one of `roles` (e.g. the hotline's handling units)."""
+    roles = [roles] if isinstance(roles, str) else list(roles)
+    return Organisation.objects.filter(role_grants__role__in=roles).distinct().order_by("path")
+
+
+def divisions_by_level(level: str, *, parent_code: str | None = None) -> QuerySet[Division]:
+    qs = Division.objects.filter(level=level)
+    if parent_code:
+        qs = qs.filter(parent__code=parent_code)
+    return qs.order_by("code")
+
+
+def users_with_role(role: str, organisation: Organisation | None = None) -> list:
+    grants = RoleGrant.objects.filter(role=role).select_related("user", "organisation")
+    if organisation is not None:
+        grants = grants.filter(organisation=organisation)
+    return [g.user for g in grants.order_by("user_id")]

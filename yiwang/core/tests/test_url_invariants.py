@@ -21,10 +21,12 @@ PUBLIC = {
     "bundles:overview", "bundles:guide",
     # 好差评: the published indicators; rating through a signed link (SMS, QR) and the hall tablet.
     "ratings:public", "ratings:rate_by_token", "ratings:tablet", "ratings:tablet_rate",
+    "hotline:follow", "open311:discovery", "open311:services", "open311:service", "open311:requests", "open311:request",
+    "open311:token", "open311:not_found",
 }
 # Pages only staff with a role may see.
 STAFF_ONLY_PREFIXES = ("calendar/admin/", "cases/window/", "cases/work/", "cases/monitoring/", "editor/", "bundles/editor/",
-                       "ratings/work/", "ratings/supervision/", "ratings/indicators/", "ratings/window/")
+                       "ratings/work/", "ratings/supervision/", "ratings/indicators/", "ratings/window/", "hotline/work/")
 
 
 def _routes(patterns=None, prefix="", namespace=None):
