@@ -8,7 +8,8 @@ from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 
 from yiwang.core.workbench import registered_links
-from yiwang.orgs.models import Organisation, RoleGrant
+from yiwang.orgs.constants import DivisionLevel
+from yiwang.orgs.models import Division, Organisation, RoleGrant
 
 
 def role_grants_for(user, roles: Iterable[str] | None = None) -> list[RoleGrant]:
@@ -56,3 +57,34 @@ def workbench_links_for(user) -> list[dict]:
             except NoReverseMatch:
                 continue
     return links
+
+
+# --- For the service map: organisations that are or run outlets, and the district they lie in ---
+
+
+def organisations_with_kinds(kinds: Iterable[str]) -> QuerySet[Organisation]:
+    """Every organisation of one of `kinds`, in tree order, with its division loaded."""
+    return Organisation.objects.filter(kind__in=list(kinds)).select_related("division").order_by("path")
+
+
+def organisations_by_short_names(names: Iterable[str]) -> dict[str, Organisation]:
+    """Organisations by their short name (the seed's key; the demo loaders look agencies up by it)."""
+    found: dict[str, Organisation] = {}
+    for org in Organisation.objects.filter(short_name__in=list(names)).select_related("division").order_by("path"):
+        found.setdefault(org.short_name, org)
+    return found
+
+
+def district_code_of(organisation: Organisation) -> str | None:
+    """The GB/T 2260 code of the district or county the organisation's division lies in (walking up
+    from a street or community), or None for city-wide, provincial and zone organisations."""
+    division = Division.objects.filter(pk=organisation.division_id).first()
+    while division is not None:
+        if division.level == DivisionLevel.DISTRICT:
+            return division.code
+        division = Division.objects.filter(pk=division.parent_id).first() if division.parent_id else None
+    return None
+
+
+def divisions_of_level(level: str) -> QuerySet[Division]:
+    return Division.objects.filter(level=level).order_by("code")
