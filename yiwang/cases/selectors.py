@@ -262,3 +262,12 @@ def refusal_agencies(case: Case):
     from yiwang.orgs.models import Organisation
 
     return Organisation.objects.filter(kind=OrganisationKind.DEPARTMENT).exclude(pk=case.agency_id).order_by("path")
+
+
+def locker_by_id(locker_id) -> Locker | None:
+    """One locker with its outlet (None for a missing one or a value that is no id)."""
+    try:
+        pk = int(locker_id)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return Locker.objects.select_related("outlet").filter(pk=pk).first() if 1 <= pk <= 2**63 - 1 else None
