@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "yiwang.cases",
     "yiwang.supervision",
     "yiwang.notifications",
+    "yiwang.servicemap",  # after ratings, before appointments (docs/architecture.md: app order)
 ]
 
 MIDDLEWARE = [
