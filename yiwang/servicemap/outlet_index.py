@@ -135,16 +135,29 @@ def _stored_revision():
 def build_index() -> ServiceMapIndex:
     revision = _stored_revision()
     items = {i.id: i for i in published_items()}
-    outlets = list(Outlet.objects.filter(is_active=True).select_related("operator").order_by("id"))
-    ids = [o.pk for o in outlets]
-    slots: dict[int, list[list[Period]]] = {pk: [[] for _ in range(8)] for pk in ids}
-    for outlet_id, slot, opens, closes, extended in OpeningPeriod.objects.filter(outlet__is_active=True).values_list(
-            "outlet_id", "slot", "opens_minute", "closes_minute", "is_extended"):
-        if outlet_id in slots:
-            slots[outlet_id][slot].append(Period(opens, closes, extended))
+    columns = ("id", "name", "kind", "host", "organisation_id", "operator_id", "operator__name", "hall_id", "locker_id",
+               "district_code", "lat", "lng", "address", "phone", "directions", "notes", "facilities")
+    outlets = list(Outlet.objects.filter(is_active=True).order_by("id").values_list(*columns))
+    empty = ((),) * 8
+    # Most outlets share their hours: one Period object per distinct period and one tuple per
+    # distinct week keep the index small and its build quick.
+    period_of: dict[tuple, Period] = {}
+    week_of: dict[tuple, tuple] = {}
+    slots: dict[int, list[list[Period]]] = {}
+    for outlet_id, slot, opens, closes, extended in (
+            OpeningPeriod.objects.filter(outlet__is_active=True).order_by("outlet_id", "slot", "opens_minute")
+            .values_list("outlet_id", "slot", "opens_minute", "closes_minute", "is_extended")):
+        days = slots.get(outlet_id)
+        if days is None:
+            days = slots[outlet_id] = [[] for _ in range(8)]
+        key = (opens, closes, extended)
+        period = period_of.get(key)
+        if period is None:
+            period = period_of[key] = Period(opens, closes, extended)
+        days[slot].append(period)
     exceptions: dict[int, dict[date, tuple[list[Period], str]]] = defaultdict(dict)
-    for outlet_id, day, opens, closes, reason in OpeningException.objects.filter(outlet__is_active=True).values_list(
-            "outlet_id", "day", "opens_minute", "closes_minute", "reason"):
+    for outlet_id, day, opens, closes, reason in OpeningException.objects.filter(outlet__is_active=True).order_by(
+            "outlet_id", "day", "opens_minute").values_list("outlet_id", "day", "opens_minute", "closes_minute", "reason"):
         periods, _ = exceptions[outlet_id].get(day, ([], reason))
         if opens is not None and closes is not None:
             periods.append(Period(opens, closes))
@@ -155,24 +168,29 @@ def build_index() -> ServiceMapIndex:
         if implementation_id in items:  # a guide no longer in force is not offered
             own_items[outlet_id][implementation_id] = mode
     records = []
-    for o in outlets:
-        if o.kind == OutletKind.LOCKER:
+    for (pk, name, kind, host, organisation_id, operator_id, operator_name, hall_id, locker_id, district_code, lat, lng,
+         address, phone, directions, notes, facilities) in outlets:
+        if kind == OutletKind.LOCKER:
             # A locker takes materials in and hands results out for its hall: every item the hall
             # accepts whose materials and results may travel (supports_express_delivery).
-            hall_items = own_items.get(o.hall_id, {}) if o.hall_id else {}
+            hall_items = own_items.get(hall_id, {}) if hall_id else {}
             outlet_items = {i: AcceptanceMode.LOCKER.value for i in hall_items if items[i].supports_express_delivery}
         else:
-            outlet_items = dict(own_items.get(o.pk, {}))
+            outlet_items = own_items.get(pk, {})
+        days = slots.get(pk)
+        week = empty
+        if days:
+            week = tuple(map(tuple, days))
+            week = week_of.setdefault(week, week)
         schedule = Schedule(
-            slots=tuple(tuple(sorted(s)) for s in slots[o.pk]),
-            exceptions={d: (tuple(sorted(p)), reason) for d, (p, reason) in exceptions.get(o.pk, {}).items()},
+            slots=week,
+            exceptions={d: (tuple(p), reason) for d, (p, reason) in exceptions[pk].items()} if pk in exceptions else {},
         )
         records.append(OutletRecord(
-            id=o.pk, name=o.name, kind=o.kind, host=o.host, organisation_id=o.organisation_id,
-            operator_id=o.operator_id, operator_name=o.operator.name, hall_id=o.hall_id, locker_id=o.locker_id,
-            district_code=o.district_code, lat=o.lat, lng=o.lng, address=o.address, phone=o.phone,
-            directions=o.directions, notes=o.notes, facilities=tuple(o.facilities or ()), schedule=schedule,
-            items=outlet_items,
+            id=pk, name=name, kind=kind, host=host, organisation_id=organisation_id, operator_id=operator_id,
+            operator_name=operator_name, hall_id=hall_id, locker_id=locker_id, district_code=district_code, lat=lat,
+            lng=lng, address=address, phone=phone, directions=directions, notes=notes,
+            facilities=tuple(facilities or ()), schedule=schedule, items=outlet_items,
         ))
     return ServiceMapIndex(records, items, revision)
 

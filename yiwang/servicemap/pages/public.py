@@ -51,6 +51,7 @@ def map_page(request):
         "crs_options": CoordinateSystem.choices, "lat": _param(request, "lat", 30), "lng": _param(request, "lng", 30),
         "crs": _param(request, "crs", 10) or CoordinateSystem.WGS84,
         "carry": _carry(search), "page_query": _page_query(request),
+        "lat_error": any(e.field in ("lat", "lng", "crs") for e in search.errors),
     })
 
 
