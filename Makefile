@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 DEMO_ENV := DJANGO_SETTINGS_MODULE=config.settings.demo
 
-.PHONY: demo test venv install install-dev system-deps lint check bench clean
+.PHONY: demo test smoke venv install install-dev system-deps lint check bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,7 @@ system-deps:
 
 demo: SYSTEM_DEPS = fonts
 demo: system-deps install
-	mkdir -p var
+	mkdir -p $${YIWANG_VAR_DIR:-var}
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput
 	$(DEMO_ENV) $(PY) manage.py load_xian
 	$(DEMO_ENV) $(PY) manage.py load_demo_accounts
@@ -41,8 +41,13 @@ test: SYSTEM_DEPS = fonts browser
 test: system-deps install-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# The demo journey over HTTP on a fresh virtualenv of the runtime requirements alone (scripts/smoke.sh).
+smoke:
+	scripts/smoke.sh
+
 lint: install-dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 check: install-dev
 	$(PY) manage.py check

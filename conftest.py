@@ -40,13 +40,30 @@ def browser():
         browser.close()
 
 
+def _watched_page(context):
+    """A page that records every Content-Security-Policy violation the browser reports: the pages
+    are written for a policy without 'unsafe-inline', and a violation means a behaviour or a style
+    silently does not happen for real users."""
+    page = context.new_page()
+    page.csp_violations = []
+    page.on("console", lambda message: page.csp_violations.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    return page
+
+
+def _fail_on_csp_violations(page):
+    if page.csp_violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(dict.fromkeys(page.csp_violations)))
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
-    page = context.new_page()
+    page = _watched_page(context)
     yield page
     context.close()
+    _fail_on_csp_violations(page)
 
 
 @pytest.fixture
@@ -55,9 +72,10 @@ def phone_page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 390, "height": 844},
                                   is_mobile=True, has_touch=True)
     context.set_default_timeout(15_000)
-    page = context.new_page()
+    page = _watched_page(context)
     yield page
     context.close()
+    _fail_on_csp_violations(page)
 
 
 @pytest.fixture
@@ -92,14 +110,20 @@ def login(page, username: str, password: str):
 def _restore_reference_data():
     """Reference rows that data migrations put in every database (the working-day calendar of
     2004–2026, the standard BPMN processes). A transactional test ends by emptying every table, so
-    they are put back right after it, outside any test transaction."""
-    from yiwang.cases.worklist import ensure_standard_processes
+    they are put back right after it, outside any test transaction, leaving the database as the
+    migrations leave it (reference rows, no audit events)."""
+    from yiwang.cases.back_office import ensure_standard_processes
+    from yiwang.core.models import AuditBlock, AuditEvent, AuditStream
     from yiwang.workdays.services import calendar_seed_from_package
     from yiwang.workdays.time_limits import invalidate_calendar_index
 
     calendar_seed_from_package(actor=None)
     ensure_standard_processes()
     invalidate_calendar_index()
+    # Migrations put the reference rows in without audit events; so does this restore, or the next
+    # test would start with events it did not write (and count them).
+    for model in (AuditEvent, AuditBlock, AuditStream):
+        model.objects.all()._raw_delete(model.objects.db)
 
 
 def _is_transactional(item) -> bool:

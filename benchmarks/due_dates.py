@@ -9,10 +9,14 @@ chinese_calendar.is_workday(day) until N working days have passed. It takes ~1 m
 timed on the first 20,000 pairs and extrapolated to 1,000,000. The package raises for 2027, so
 the baseline counts days after 2026 with the same provisional rule as the index (weekends and
 fixed-date holidays); the benchmark checks that both agree on every sampled pair.
-Ours is the best of three repetitions; the baseline is timed once. Wall-clock and CPU time
+A second, fair baseline gives the naive loop the same data without the package's per-call cost
+(`is_workday` recomputes the bounds of its holiday table on every call): the day-by-day loop over
+one Python set of the package's holidays and one of its make-up working days, built once.
+Ours is the best of three repetitions; the baselines are timed once. Wall-clock and CPU time
 (time.process_time) are both printed; the target and ratio use CPU time, which a busy machine
 does not inflate.
-Target: 1,000,000 due dates in under 2 s, at least 50× faster than the baseline.
+Targets: 1,000,000 due dates in under 2 s of CPU, at least 50× faster than the package loop and
+at least 5× faster than the fair loop. Exits with status 1 when a target is missed.
 
 Run: .venv/bin/python benchmarks/due_dates.py
 It sets up Django itself (config.settings.demo; the SQLite file var/bench_due_dates.sqlite3 unless
@@ -48,6 +52,7 @@ SAMPLE = 20_000
 SEED = 20261122
 TARGET_SECONDS = 2.0
 TARGET_RATIO = 50.0
+TARGET_FAIR_RATIO = 5.0
 
 
 def ensure_calendar() -> None:
@@ -75,6 +80,26 @@ def naive_due_date(start: date, days: int) -> date:
     while days:
         day += timedelta(days=1)
         if naive_is_working(day):
+            days -= 1
+    return day
+
+
+_HOLIDAYS = frozenset(chinese_calendar.holidays)
+_MAKEUP_WORKDAYS = frozenset(chinese_calendar.workdays)
+_KNOWN_UNTIL = max(_HOLIDAYS | _MAKEUP_WORKDAYS).year
+
+
+def fair_is_working(day: date) -> bool:
+    if day.year > _KNOWN_UNTIL:
+        return day.weekday() < 5 and (day.month, day.day) not in PROVISIONAL_HOLIDAYS
+    return day in _MAKEUP_WORKDAYS or (day.weekday() < 5 and day not in _HOLIDAYS)
+
+
+def fair_due_date(start: date, days: int) -> date:
+    day = start
+    while days:
+        day += timedelta(days=1)
+        if fair_is_working(day):
             days -= 1
     return day
 
@@ -112,7 +137,12 @@ def main() -> None:
     naive_sample, naive_sample_cpu = time.perf_counter() - w0, time.process_time() - c0
     naive_total, naive_total_cpu = naive_sample * PAIRS / SAMPLE, naive_sample_cpu * PAIRS / SAMPLE
 
+    c0 = time.process_time()
+    fair = [fair_due_date(start, days) for start, days in pairs]
+    fair_cpu = time.process_time() - c0
+
     agree = sum(1 for ours, theirs in zip(batch[:SAMPLE], naive, strict=True) if ours.due_date == theirs)
+    agree_fair = sum(1 for ours, theirs in zip(batch, fair, strict=True) if ours.due_date == theirs)
     provisional = sum(1 for result in batch if result.provisional)
 
     print(f"workload: {PAIRS:,} (start, N) pairs, start 2005-01-01…2026-12-31, N 0…60, seed {SEED}")
@@ -128,12 +158,17 @@ def main() -> None:
     ratio, ratio_batch = naive_total_cpu / per_call_cpu, naive_total_cpu / batched_cpu
     print(f"ratio (CPU): per call {ratio:,.0f}×, batch {ratio_batch:,.0f}×; "
           f"(wall): per call {naive_total / per_call:,.0f}×, batch {naive_total / batched:,.0f}×")
-    print(f"agreement with the naive loop on the sample: {agree:,}/{SAMPLE:,}; provisional results: {provisional:,}")
-    ok = per_call_cpu < TARGET_SECONDS and ratio >= TARGET_RATIO
-    print(f"target (per-call function: < {TARGET_SECONDS:.0f} s CPU and ≥ {TARGET_RATIO:.0f}×): {'met' if ok else 'NOT met'}"
-          + ("" if per_call < TARGET_SECONDS else f"  (wall clock {per_call:.2f} s: the machine is busy)"))
-    if agree != SAMPLE:
-        sys.exit("the index and the naive loop disagree")
+    fair_ratio = fair_cpu / per_call_cpu
+    print(f"fair loop (same data in two sets, all {PAIRS:,} pairs): {fair_cpu:.2f} s CPU "
+          f"({fair_cpu / PAIRS * 1e6:.2f} µs/pair) → ratio per call {fair_ratio:,.1f}×, batch {fair_cpu / batched_cpu:,.1f}×")
+    print(f"agreement: package loop {agree:,}/{SAMPLE:,}, fair loop {agree_fair:,}/{PAIRS:,}; provisional results: {provisional:,}")
+    ok = per_call_cpu < TARGET_SECONDS and ratio >= TARGET_RATIO and fair_ratio >= TARGET_FAIR_RATIO
+    print(f"targets (per call < {TARGET_SECONDS:.0f} s CPU, ≥ {TARGET_RATIO:.0f}× the package loop, "
+          f"≥ {TARGET_FAIR_RATIO:.0f}× the fair loop): {'met' if ok else 'NOT met'}")
+    if agree != SAMPLE or agree_fair != PAIRS:
+        sys.exit("the index and a naive loop disagree")
+    if not ok:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -137,6 +137,9 @@ def run_locust(target: str, *, users: int, seconds: int, rate: float = 0.0, tag:
         rows = {r["Name"]: r for r in csv.DictReader(fh)}
     row = rows["Aggregated"]
     keys_file = Path(f"{prefix}_keys.txt")
+    if target == "submit" and not keys_file.exists():
+        # Without it "lost" would read 0 for want of anything to look for.
+        raise SystemExit(f"the locust run wrote no confirmed-keys file ({keys_file}); cannot count lost submissions")
     keys = [k for k in keys_file.read_text().split("\n") if k] if keys_file.exists() else []
     return {"requests": int(row["Request Count"]), "failures": int(row["Failure Count"]),
             "rps": float(row["Requests/s"]), "p50": float(row["50%"] or 0), "p99": float(row["99%"] or 0),
@@ -201,6 +204,12 @@ def main() -> None:
               f"(target p99 < 200 ms)")
         print(f"  errors: {errors}   confirmed submissions (201): {len(confirmed)}   found in the database: {stored}   "
               f"lost: {lost}")
+        missed = [name for name, ok in (("ratio >= 0.10", ratio >= 0.10), ("p99 < 200 ms", paced["p99"] < 200),
+                                        ("0 errors", errors == 0), ("0 lost", lost == 0),
+                                        ("some submissions confirmed", len(confirmed) > 0)) if not ok]
+        print("  targets: " + ("met" if not missed else "NOT met: " + ", ".join(missed)))
+        if missed:
+            raise SystemExit(1)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)

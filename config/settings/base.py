@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
     "yiwang.core",
     "yiwang.workdays",
     "yiwang.orgs",
@@ -43,12 +44,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "yiwang.core.middleware.PrivatePagesNotStoredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -73,9 +76,10 @@ TEMPLATES = [
     },
 ]
 
+# DATABASE_URL set but empty (a CI variable left blank) means unset: the embedded SQLite database.
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{VAR_DIR / 'yiwang.sqlite3'}",
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", "").strip() or f"sqlite:///{VAR_DIR / 'yiwang.sqlite3'}",
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
     )
 }
@@ -131,11 +135,38 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 
+# Content-Security-Policy on every page (django-csp): scripts and styles only from our own static
+# files — no inline script, no inline style, no eval — so an injected fragment cannot run. Pages
+# are written for it (yiwang/core/static/js/page.js holds the few behaviours); the browser tests
+# fail on any violation (conftest.py). Files served for download set a stricter sandbox policy.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
 # Personal identifiers are encrypted at rest with SM4 and looked up through an HMAC-SM3 blind
 # index (yiwang.core.crypto). Both keys are 32 hex characters (128 bits) from the environment.
 # The development defaults are public; production refuses to start without real keys.
 YIWANG_FIELD_KEY = os.environ.get("YIWANG_FIELD_KEY", "00112233445566778899aabbccddeeff")
 YIWANG_BLIND_INDEX_KEY = os.environ.get("YIWANG_BLIND_INDEX_KEY", "ffeeddccbbaa99887766554433221100")
+
+# The audit trail's hashes are keyed (HMAC-SM3) with a key the database never holds, and each
+# sealed block is anchored outside the database (yiwang/core/audit.py, docs/security.md).
+YIWANG_AUDIT_KEY = os.environ.get("YIWANG_AUDIT_KEY", "0f1e2d3c4b5a69788796a5b4c3d2e1f0")
+YIWANG_AUDIT_ANCHOR = os.environ.get("YIWANG_AUDIT_ANCHOR", str(VAR_DIR / "audit-anchor.jsonl"))
+# The public development keys above; production refuses to start with any of them.
+DEVELOPMENT_KEYS = frozenset({"00112233445566778899aabbccddeeff", "ffeeddccbbaa99887766554433221100",
+                              "0f1e2d3c4b5a69788796a5b4c3d2e1f0", "dev-only-insecure-key-change-me"})
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
@@ -146,7 +177,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
-    "seal-audit-events": {"task": "yiwang.core.tasks.seal_audit_events", "schedule": 300.0},
+    # Every 2 s: the window in which the newest events are not yet sealed and anchored is seconds.
+    "seal-audit-events": {"task": "yiwang.core.tasks.seal_audit_events", "schedule": 2.0},
     # Monitoring runs every hour: idempotent, so the day's deemed acceptances and colours are
     # applied early in the morning and re-checked as the day goes on.
     "case-monitoring": {"task": "yiwang.cases.tasks.run_monitoring_task", "schedule": 3600.0},
@@ -162,6 +194,15 @@ CACHES = {
     if not os.environ.get("CACHE_URL")
     else {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["CACHE_URL"]}
 }
+
+# SMS: the gateway adapter and its settings (yiwang/notifications/backends.py). The default writes a
+# masked log line and delivers nothing (messages are recorded as "logged", not "sent"); production
+# refuses it unless YIWANG_ALLOW_LOG_SMS=1 says this is a demonstration.
+YIWANG_SMS_BACKEND = os.environ.get("YIWANG_SMS_BACKEND", "yiwang.notifications.backends.LogSmsBackend")
+YIWANG_SMS_URL = os.environ.get("YIWANG_SMS_URL", "")
+YIWANG_SMS_API_KEY = os.environ.get("YIWANG_SMS_API_KEY", "")
+YIWANG_SMS_SIGN = os.environ.get("YIWANG_SMS_SIGN", "一网通办")
+YIWANG_SMS_TIMEOUT = float(os.environ.get("YIWANG_SMS_TIMEOUT", "5"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@yiwang.example")

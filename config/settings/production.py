@@ -11,15 +11,40 @@ YIWANG_NOTIFY_KICK_ON_COMMIT = env_bool("YIWANG_NOTIFY_KICK_ON_COMMIT", False)  
 
 
 def _required(name: str) -> str:
-    value = os.environ.get(name)
+    value = os.environ.get(name, "").strip()
     if not value:
         raise ImproperlyConfigured(f"Set the environment variable {name} for production.")
     return value
 
 
-SECRET_KEY = _required("DJANGO_SECRET_KEY")
-YIWANG_FIELD_KEY = _required("YIWANG_FIELD_KEY")
-YIWANG_BLIND_INDEX_KEY = _required("YIWANG_BLIND_INDEX_KEY")
+def _secret(name: str) -> str:
+    """A key from the environment that is not one of the public development keys (they are in
+    the repository, so data "protected" by them is protected by nothing)."""
+    value = _required(name)
+    if value.lower() in DEVELOPMENT_KEYS:  # noqa: F405 (base)
+        raise ImproperlyConfigured(f"{name} is the public development key; generate a new one for production.")
+    return value
+
+
+SECRET_KEY = _secret("DJANGO_SECRET_KEY")
+YIWANG_FIELD_KEY = _secret("YIWANG_FIELD_KEY")
+YIWANG_BLIND_INDEX_KEY = _secret("YIWANG_BLIND_INDEX_KEY")
+YIWANG_AUDIT_KEY = _secret("YIWANG_AUDIT_KEY")
+if len({YIWANG_FIELD_KEY.lower(), YIWANG_BLIND_INDEX_KEY.lower(), YIWANG_AUDIT_KEY.lower()}) < 3:
+    raise ImproperlyConfigured("YIWANG_FIELD_KEY, YIWANG_BLIND_INDEX_KEY and YIWANG_AUDIT_KEY must be three different keys.")
+
+# A notification is "sent" only when a real gateway accepted it. A log-only backend in production
+# would mark nothing sent and deliver nothing (pickup codes in a log): refused unless this
+# deployment is declared a demonstration.
+from yiwang.notifications.backends import is_log_only  # noqa: E402 (needs the settings above only)
+
+if (is_log_only(YIWANG_SMS_BACKEND) or EMAIL_BACKEND.endswith((".console.EmailBackend", ".dummy.EmailBackend"))) \
+        and not env_bool("YIWANG_ALLOW_LOG_SMS"):  # noqa: F405
+    raise ImproperlyConfigured(
+        "YIWANG_SMS_BACKEND / EMAIL_BACKEND deliver nothing: set YIWANG_SMS_BACKEND=yiwang.notifications.backends.HttpSmsGateway "
+        "with YIWANG_SMS_URL and YIWANG_SMS_API_KEY (and a real EMAIL_BACKEND), or YIWANG_ALLOW_LOG_SMS=1 for a demonstration.")
+if YIWANG_SMS_BACKEND.endswith("HttpSmsGateway") and not (YIWANG_SMS_URL and YIWANG_SMS_API_KEY):  # noqa: F405
+    raise ImproperlyConfigured("HttpSmsGateway needs YIWANG_SMS_URL and YIWANG_SMS_API_KEY.")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")  # noqa: F405
 
 # Behind one nginx: the client address is the last X-Forwarded-For hop it adds (login lockout by IP).

@@ -10,9 +10,10 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import ReadOnlyPasswordHashField
 from django.db.models import Q
-from django.forms.models import BaseInlineFormSet, construct_instance
+from django.forms.models import construct_instance
 
 from yiwang.accounts import services
+from yiwang.accounts.access import can_manage_user, users_visible_to
 from yiwang.accounts.constants import ID_NUMBER_PURPOSE, PHONE_PURPOSE, UserKind
 from yiwang.accounts.models import ApiToken, LoginAttempt, User
 from yiwang.accounts.phones import normalise_phone
@@ -20,11 +21,9 @@ from yiwang.core.crypto import blind_index
 from yiwang.core.errors import DomainError
 from yiwang.core.identifiers import normalise_id_number
 from yiwang.orgs import services as org_services
-from yiwang.orgs.access import can_administer, is_system_or_superuser
-from yiwang.orgs.admin import is_administrator
-from yiwang.orgs.constants import Role
-from yiwang.orgs.models import RoleGrant
-from yiwang.orgs.selectors import scope_filter
+from yiwang.orgs.access import is_system_or_superuser
+from yiwang.orgs.admin import RoleGrantInline, is_administrator
+from yiwang.orgs.selectors import role_grant_by_id
 
 # Form box for a new value -> the model field it replaces.
 _NEW_VALUE_FIELDS = {"new_id_number": "id_number", "new_phone": "phone", "new_legal_rep_id_number": "legal_rep_id_number"}
@@ -107,54 +106,6 @@ class StaffAddAdminForm(forms.ModelForm):
         self.instance = construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)
 
 
-class RoleGrantFormSet(BaseInlineFormSet):
-    actor = None  # set per request by RoleGrantInline.get_formset
-
-    def clean(self):
-        super().clean()
-        for form in self.forms:
-            if not hasattr(form, "cleaned_data"):
-                continue
-            organisations = []
-            if form in self.deleted_forms or (form.instance.pk and form.has_changed()):
-                organisations.append(RoleGrant.objects.get(pk=form.instance.pk).organisation
-                                     if form.instance.pk else None)
-            if form not in self.deleted_forms and form.has_changed():
-                organisations.append(form.cleaned_data.get("organisation"))
-            for organisation in organisations:
-                if organisation is not None and not can_administer(self.actor, organisation):
-                    form.add_error("organisation" if "organisation" in form.fields else None,
-                                   f"无权在“{organisation.name}”授予或撤销角色：需要该机构或其上级机构的“系统管理员”角色。")
-
-
-class RoleGrantInline(admin.TabularInline):
-    model = RoleGrant
-    fk_name = "user"
-    formset = RoleGrantFormSet
-    fields = ("organisation", "role", "granted_by", "created_at")
-    readonly_fields = ("granted_by", "created_at")
-    autocomplete_fields = ("organisation",)
-    extra = 0
-    verbose_name = "角色授权"
-    verbose_name_plural = "角色授权（数据范围为该机构及其下级机构）"
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        return type(formset.__name__, (formset,), {"actor": request.user})
-
-    def has_view_permission(self, request, obj=None):
-        return is_administrator(request.user)
-
-    def has_add_permission(self, request, obj=None):
-        return is_administrator(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return is_administrator(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return is_administrator(request.user)
-
-
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     form = UserChangeAdminForm
@@ -217,25 +168,19 @@ class UserAdmin(DjangoUserAdmin):
     # --- who may see and change whom ---------------------------------------------------------
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if is_system_or_superuser(request.user):
-            return queryset
-        outside = RoleGrant.objects.exclude(scope_filter(request.user, Role.ADMINISTRATOR,
-                                                         path_field="organisation__path"))
-        return (queryset.filter(kind=UserKind.STAFF, is_superuser=False)
-                .exclude(pk__in=outside.values("user_id")))
+        return users_visible_to(request.user, super().get_queryset(request))
 
     def has_module_permission(self, request):
         return is_administrator(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return is_administrator(request.user) and (obj is None or services.can_manage_user(request.user, obj))
+        return is_administrator(request.user) and (obj is None or can_manage_user(request.user, obj))
 
     def has_add_permission(self, request):
         return is_administrator(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return is_administrator(request.user) and (obj is None or services.can_manage_user(request.user, obj))
+        return is_administrator(request.user) and (obj is None or can_manage_user(request.user, obj))
 
     def has_delete_permission(self, request, obj=None):
         return is_system_or_superuser(request.user) and request.user.is_authenticated
@@ -275,20 +220,20 @@ class UserAdmin(DjangoUserAdmin):
                 setattr(obj, field, getattr(updated, field))
 
     def save_formset(self, request, form, formset, change):
-        if formset.model is not RoleGrant:
+        if formset.model is not RoleGrantInline.model:
             return super().save_formset(request, form, formset, change)
         user = form.instance
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for inline_form in formset.deleted_forms:
             if inline_form.instance.pk:
-                grant = RoleGrant.objects.get(pk=inline_form.instance.pk)
+                grant = role_grant_by_id(inline_form.instance.pk)
                 org_services.role_revoke(actor=request.user, grant=grant)
                 formset.deleted_objects.append(grant)
         for inline_form in formset.forms:
             if inline_form in formset.deleted_forms or not inline_form.has_changed():
                 continue
             if inline_form.instance.pk:
-                org_services.role_revoke(actor=request.user, grant=RoleGrant.objects.get(pk=inline_form.instance.pk))
+                org_services.role_revoke(actor=request.user, grant=role_grant_by_id(inline_form.instance.pk))
             grant = org_services.role_grant(actor=request.user, user=user,
                                             organisation=inline_form.cleaned_data["organisation"],
                                             role=inline_form.cleaned_data["role"])
@@ -298,10 +243,7 @@ class UserAdmin(DjangoUserAdmin):
                 formset.new_objects.append(grant)
 
     def delete_model(self, request, obj):
-        from yiwang.core.audit import record_event
-
-        record_event(actor=request.user, action="accounts.user_deleted", obj=obj, details={"username": obj.username})
-        super().delete_model(request, obj)
+        services.user_delete(actor=request.user, user=obj)
 
     @admin.action(description="解除登录锁定")
     def clear_login_lock(self, request, queryset):

@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 
 from yiwang.accounts.constants import ErrorCode
 from yiwang.accounts.network import client_ip
+from yiwang.accounts.services import login_attempt
 from yiwang.core.errors import DomainError
 
 
@@ -15,8 +16,6 @@ class IdentityBackend(ModelBackend):
     """
 
     def authenticate(self, request, username=None, password=None, **kwargs):
-        from yiwang.accounts.services import login_attempt
-
         if not username or not password:
             return None
         try:

@@ -6,6 +6,7 @@ from django.utils import timezone
 from yiwang.accounts.constants import ID_NUMBER_PURPOSE, PHONE_PURPOSE, IdentifierKind, LoginOutcome, UserKind
 from yiwang.core.crypto import blind_index, mask_id_number, mask_phone
 from yiwang.core.fields import EncryptedTextField
+from yiwang.core.identifiers import id_number_birth_date, id_number_errors
 
 # Encrypted column -> (its blind-index column, the index purpose).
 BLIND_INDEXED_FIELDS = {
@@ -92,8 +93,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     def birth_date(self) -> str:
         """The birth date in the resident ID number ("1958-03-15"), for pre-filling forms (data
         element profile source `user.birth_date`); "" without a valid ID number."""
-        from yiwang.core.identifiers import id_number_birth_date, id_number_errors
-
         if not self.id_number or id_number_errors(self.id_number):
             return ""
         return id_number_birth_date(self.id_number).isoformat()

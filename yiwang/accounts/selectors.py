@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
+
 from yiwang.accounts.constants import ID_NUMBER_PURPOSE, PHONE_PURPOSE, IdentifierKind, LoginOutcome
 from yiwang.accounts.models import LoginAttempt, User
 from yiwang.accounts.phones import normalise_phone
 from yiwang.core.crypto import blind_index, mask_id_number, mask_phone
 from yiwang.core.identifiers import normalise_id_number, normalise_uscc
+from yiwang.orgs.selectors import role_grants_for
 
 
 def resolve_identifier(identifier: str) -> tuple[User | None, str]:
@@ -98,8 +101,6 @@ def identifier_for_viewer(*, subject: Any, viewer: Any, field: str) -> str:
 
 def profile_for(*, subject: User, viewer: Any) -> dict[str, Any]:
     """The account as `viewer` may see it (the API's `/me` and the profile page)."""
-    from yiwang.orgs.selectors import role_grants_for
-
     owner = is_owner(subject, viewer)
     return {
         "id": subject.pk,
@@ -128,3 +129,8 @@ def profile_for(*, subject: User, viewer: Any) -> dict[str, Any]:
 def recent_logins_for(user: User, *, limit: int = 10) -> list[LoginAttempt]:
     """The owner's own login history (time, outcome, IP), newest first."""
     return list(LoginAttempt.objects.filter(user=user).exclude(outcome=LoginOutcome.UNLOCKED)[:limit])
+
+
+def landing_url_for(user) -> str:
+    """Where a person lands after signing in: staff on their workbench, everyone else on 我的资料."""
+    return reverse("orgs:workbench") if user.is_staff_member else reverse("accounts:profile")

@@ -1,13 +1,13 @@
 from django.urls import path
 
-from yiwang.accounts import views
+from yiwang.accounts.pages import profile, registration, signin
 
 app_name = "accounts"
 urlpatterns = [
-    path("login/", views.login_view, name="login"),
-    path("logout/", views.logout_view, name="logout"),
-    path("register/", views.register_choice, name="register"),
-    path("register/citizen/", views.register_citizen, name="register_citizen"),
-    path("register/enterprise/", views.register_enterprise, name="register_enterprise"),
-    path("profile/", views.profile, name="profile"),
+    path("login/", signin.login_view, name="login"),
+    path("logout/", signin.logout_view, name="logout"),
+    path("register/", registration.register_choice, name="register"),
+    path("register/citizen/", registration.register_citizen, name="register_citizen"),
+    path("register/enterprise/", registration.register_enterprise, name="register_enterprise"),
+    path("profile/", profile.profile, name="profile"),
 ]

@@ -1,6 +1,6 @@
 """Admin for back-office process definitions: upload a BPMN file made in bpmn-js / Camunda Modeler.
 
-Uploads go through the worklist services (validation, trust, versioning, audit), never through the
+Uploads go through the back office (yiwang.cases.back_office: validation, trust, versioning, audit), never through the
 model form's own save: an administrator's upload is trusted (may carry gateway conditions and
 scripts), a catalog editor's is not. Versions are never edited or deleted — a new upload is a new
 version; running cases keep the one they started with. Administrators may only withdraw a version
@@ -13,16 +13,11 @@ from django import forms
 from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 
+from yiwang.cases.access import may_administer_processes, may_upload_processes
+from yiwang.cases.back_office import process_definition_check, process_definition_set_active, process_definition_upload
 from yiwang.cases.models import ProcessDefinition
-from yiwang.cases.worklist import (
-    UPLOAD_ROLES,
-    process_definition_check,
-    process_definition_set_active,
-    process_definition_upload,
-)
 from yiwang.core.errors import DomainError, ValidationFailed
 from yiwang.orgs.constants import Role
-from yiwang.orgs.selectors import has_role
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
@@ -104,7 +99,7 @@ class ProcessDefinitionAdmin(admin.ModelAdmin):
         return format_html("<pre style='max-height:30em;overflow:auto'>{}</pre>", obj.bpmn_xml)
 
     def _may_upload(self, request) -> bool:
-        return has_role(request.user, UPLOAD_ROLES)
+        return may_upload_processes(request.user)
 
     def has_module_permission(self, request):
         return request.user.is_active and (request.user.is_superuser or self._may_upload(request))
@@ -116,7 +111,7 @@ class ProcessDefinitionAdmin(admin.ModelAdmin):
         return self._may_upload(request)
 
     def has_change_permission(self, request, obj=None):
-        return has_role(request.user, Role.ADMINISTRATOR)
+        return may_administer_processes(request.user)
 
     def has_delete_permission(self, request, obj=None):
         return False  # running cases reference their version; withdraw it with "is_active" instead

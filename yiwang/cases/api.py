@@ -13,13 +13,22 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from yiwang.accounts.auth import session_or_token
-from yiwang.cases import services
-from yiwang.cases.access import access_case_by_id, access_case_by_number
+from yiwang.accounts.network import client_ip
+from yiwang.cases import selectors, services
+from yiwang.cases.access import (
+    access_case_by_id,
+    access_case_by_number,
+    access_staff_case,
+    access_task_by_id,
+    case_actions_for,
+    require_window_clerk,
+    window_outlets_of,
+)
 from yiwang.cases.constants import Channel
-from yiwang.cases.models import CaseDocument, WorkTask
+from yiwang.cases.documents import document_file
 from yiwang.cases.selectors import case_clock, case_timeline, cases_for_staff_list, cases_of_applicant
 from yiwang.core.errors import MAX_DB_ID, DomainError, FieldError, NotFound, PermissionDenied, ValidationFailed
-from yiwang.orgs.models import Organisation
+from yiwang.orgs.selectors import organisation_by_id
 
 router = Router(tags=["cases"], auth=session_or_token)
 
@@ -101,6 +110,27 @@ class DocumentOut(Schema):
     sm3: str
 
 
+class ActionsOut(Schema):
+    """What the caller may do with the case now (access.case_actions_for, as the pages show it)."""
+
+    may_withdraw: bool
+    may_resubmit: bool
+    may_supplement: bool
+    may_change_delivery: bool
+    may_accept: bool
+    may_refuse: bool
+    may_record_correction: bool
+    may_receive_deferred: bool
+    handover: str = Field(description='"code", "mail", "electronic" or "" (no hand-over now)')
+    may_reissue_code: bool
+    may_send_materials: bool
+    may_pause: bool
+    may_resume: bool
+    may_extend: bool
+    may_verify_commitment: bool
+    may_receive_materials: bool
+
+
 class CaseDetail(CaseSummary):
     acceptance_mode: str
     decision: str
@@ -111,6 +141,7 @@ class CaseDetail(CaseSummary):
     clock: ClockOut
     timeline: list[TimelineOut]
     documents: list[DocumentOut]
+    actions: ActionsOut
 
 
 class Page(Schema):
@@ -128,6 +159,7 @@ def _summary(case) -> dict:
 
 def _detail(case, *, viewer) -> dict:
     clock = case_clock(case)
+    actions = case_actions_for(actor=viewer, case=case)
     return {
         **_summary(case), "acceptance_mode": case.acceptance_mode, "decision": case.decision,
         "decision_reasons": case.decision_reasons, "channel": case.channel, "version_id": case.version_id,
@@ -140,7 +172,8 @@ def _detail(case, *, viewer) -> dict:
         "timeline": [{"at": e.at.isoformat(), "title": e.title, "actor": e.actor, "note": e.note}
                      for e in case_timeline(case, for_public=not viewer.is_staff_member)],
         "documents": [{"id": d.pk, "kind": d.kind, "title": d.get_kind_display(), "number": d.number,
-                       "issued_on": d.issued_on, "sm3": d.sm3} for d in case.documents.all()],
+                       "issued_on": d.issued_on, "sm3": d.sm3} for d in selectors.case_documents(case)],
+        "actions": {name: getattr(actions, name) for name in ActionsOut.model_fields},
     }
 
 
@@ -151,22 +184,17 @@ def _applicant_for(request, payload: ApplicationIn):
         if payload.applicant:
             raise PermissionDenied("只有窗口工作人员可以代他人申请。", code="not_window_clerk")
         return user, payload.channel or Channel.WEB, None
-    from yiwang.cases.selectors import applicant_by_identifier
-    from yiwang.orgs.constants import Role
-    from yiwang.orgs.selectors import role_grants_for
-
-    grants = role_grants_for(user, [Role.WINDOW_CLERK])
-    if not grants:
-        raise PermissionDenied("只有窗口工作人员可以代为申请。", code="not_window_clerk")
+    require_window_clerk(user)
+    outlets = window_outlets_of(user)
     ref = payload.applicant or ApplicantRef()
     if not (ref.id_number or ref.uscc):
         raise ValidationFailed([FieldError("applicant", "required",
                                            "代为申请时请提供申请人的居民身份证号码（id_number）或统一社会信用代码（uscc）。")])
     field = "applicant.id_number" if ref.id_number else "applicant.uscc"
-    applicant = applicant_by_identifier(ref.id_number or ref.uscc, field=field)
-    outlet = grants[0].organisation
+    applicant = selectors.applicant_by_identifier(ref.id_number or ref.uscc, field=field)
+    outlet = outlets[0]
     if payload.outlet_id:
-        outlet = next((g.organisation for g in grants if g.organisation.pk == payload.outlet_id), None)
+        outlet = next((o for o in outlets if o.pk == payload.outlet_id), None)
         if outlet is None:
             raise NotFound("未找到该受理网点。", code="outlet_not_found", field="outlet_id")
     return applicant, payload.channel or Channel.WINDOW, outlet
@@ -183,7 +211,7 @@ def submit_application(request, payload: ApplicationIn,
         form_data=payload.form_data, materials=payload.materials,
         delivery=payload.delivery.dict() if payload.delivery else None, channel=channel, outlet=outlet,
         idempotency_key=idempotency_key)
-    cases = getattr(application, "submitted_cases", None) or list(application.cases.order_by("id"))
+    cases = getattr(application, "submitted_cases", None) or selectors.cases_of_application(application)
     body = {"id": application.pk, "status": application.status, "case_ids": [c.pk for c in cases],
             "case_numbers": [c.number for c in cases],
             "submitted_at": application.submitted_at.isoformat() if application.submitted_at else None}
@@ -227,10 +255,8 @@ def get_case(request, case_id: DbId):
 @router.get("/cases/{case_id}/documents/{document_id}", summary="下载文书 PDF")
 def get_document(request, case_id: DbId, document_id: DbId):
     case = access_case_by_id(actor=request.auth, case_id=case_id)
-    doc = CaseDocument.objects.filter(case=case, pk=document_id).first()
-    if doc is None:
-        raise NotFound("未找到该文书。", code="document_not_found")
-    return FileResponse(doc.file.open("rb"), content_type="application/pdf", filename=f"{doc.number}.pdf")
+    doc = selectors.document_of(case, document_id)
+    return FileResponse(document_file(doc).open("rb"), content_type="application/pdf", filename=f"{doc.number}.pdf")
 
 
 class DeferralIn(Schema):
@@ -259,10 +285,7 @@ def _detail_after_change(request, case_id: int) -> dict:
 
 
 def _staff_case(request, case_id: DbId):
-    user = request.auth
-    if not user.is_staff_member:
-        raise NotFound("未找到该办件。", code="case_not_found")
-    return access_case_by_id(actor=user, case_id=case_id)
+    return access_staff_case(actor=request.auth, case_id=case_id)
 
 
 @router.post("/cases/{case_id}/accept", response=CaseDetail, summary="受理（一般、容缺、告知承诺）")
@@ -286,7 +309,7 @@ def refuse(request, case_id: DbId, payload: RefuseIn):
     case = _staff_case(request, case_id)
     agency = None
     if payload.competent_agency_id:
-        agency = Organisation.objects.filter(pk=payload.competent_agency_id).first()
+        agency = organisation_by_id(payload.competent_agency_id)
         if agency is None:
             raise NotFound("未找到该机关。", code="organisation_not_found", field="competent_agency_id")
     services.case_refuse(actor=request.auth, case=case, reason=payload.reason, legal_basis=payload.legal_basis,
@@ -365,16 +388,9 @@ class DecideIn(Schema):
 @router.post("/cases/{case_id}/decide", response=CaseDetail, summary="作出决定（准予/不予准予）")
 def decide(request, case_id: DbId, payload: DecideIn):
     """Completes the case's open decide task when it has one (the process then decides);
-    otherwise records the decision directly."""
-    from yiwang.cases.worklist import task_complete
-
+    otherwise records the decision directly (services.decision_submit)."""
     case = _staff_case(request, case_id)
-    task = WorkTask.objects.filter(case=case, task_key__startswith="decide", status__in=("ready", "claimed")).first()
-    if task is not None:
-        task_complete(actor=request.auth, task=task, outcome="approve" if payload.decision == "approved" else "deny",
-                      comment=payload.reasons, data={"legal_basis": payload.legal_basis})
-    else:
-        services.case_decide(actor=request.auth, case=case, decision=payload.decision, reasons=payload.reasons,
+    services.decision_submit(actor=request.auth, case=case, decision=payload.decision, reasons=payload.reasons,
                              legal_basis=payload.legal_basis)
     return _detail_after_change(request, case_id)
 
@@ -423,8 +439,6 @@ class ProgressOut(Schema):
 
 @router.get("/progress", response=ProgressOut, auth=None, summary="公开进度查询（办件编号 + 查询验证码）")
 def public_progress(request, number: str, code: str):
-    from yiwang.accounts.network import client_ip
-
     case = access_case_by_number(number=number, verification_code=code, client=client_ip(request))
     return {"number": case.number, "item": case.version.name, "agency": case.agency.name, "status": case.status,
             "status_label": case.get_status_display(), "received_on": case.received_on, "due_on": case.due_on,
@@ -456,16 +470,12 @@ def _task(t) -> dict:
 
 @router.get("/tasks", response=list[TaskOut], summary="部门待办任务（按办结期限排序）")
 def list_tasks(request, status: str | None = None, colour: str | None = None):
-    from yiwang.cases.worklist import worklist_for
-
-    return [_task(t) for t in worklist_for(actor=request.auth, status=status, colour=colour)[:200]]
+    return [_task(t) for t in selectors.worklist_for(actor=request.auth, status=status, colour=colour)[:200]]
 
 
 @router.post("/tasks/{task_id}/claim", response=TaskOut, summary="认领任务")
 def claim_task(request, task_id: DbId):
-    from yiwang.cases.worklist import access_task_by_id, task_claim
-
-    return _task(task_claim(actor=request.auth, task=access_task_by_id(actor=request.auth, task_id=task_id)))
+    return _task(services.task_claim(actor=request.auth, task=access_task_by_id(actor=request.auth, task_id=task_id)))
 
 
 class CompleteIn(Schema):
@@ -476,10 +486,8 @@ class CompleteIn(Schema):
 
 @router.post("/tasks/{task_id}/complete", response=TaskOut, summary="完成任务（决定任务须填写理由与法律依据）")
 def complete_task(request, task_id: DbId, payload: CompleteIn):
-    from yiwang.cases.worklist import access_task_by_id, task_complete
-
     task = access_task_by_id(actor=request.auth, task_id=task_id)
-    return _task(task_complete(actor=request.auth, task=task, outcome=payload.outcome, comment=payload.comment,
+    return _task(services.task_complete(actor=request.auth, task=task, outcome=payload.outcome, comment=payload.comment,
                                data={"legal_basis": payload.legal_basis} if payload.legal_basis else None))
 
 
@@ -489,10 +497,8 @@ class ReturnIn(Schema):
 
 @router.post("/tasks/{task_id}/return", response=TaskOut, summary="退回上一步（须填写意见）")
 def return_task(request, task_id: DbId, payload: ReturnIn):
-    from yiwang.cases.worklist import access_task_by_id, task_return
-
     task = access_task_by_id(actor=request.auth, task_id=task_id)
-    return _task(task_return(actor=request.auth, task=task, comment=payload.comment))
+    return _task(services.task_return(actor=request.auth, task=task, comment=payload.comment))
 
 
 class ReassignIn(Schema):
@@ -501,15 +507,11 @@ class ReassignIn(Schema):
 
 @router.post("/tasks/{task_id}/reassign", response=TaskOut, summary="改派任务")
 def reassign_task(request, task_id: DbId, payload: ReassignIn):
-    from django.contrib.auth import get_user_model
-
-    from yiwang.cases.worklist import access_task_by_id, task_reassign
-
     task = access_task_by_id(actor=request.auth, task_id=task_id)
-    to_user = get_user_model().objects.filter(pk=payload.to_user_id).first()
+    to_user = selectors.staff_member_by_id(payload.to_user_id)
     if to_user is None:
         raise NotFound("未找到该工作人员。", code="user_not_found", field="to_user_id")
-    return _task(task_reassign(actor=request.auth, task=task, to_user=to_user))
+    return _task(services.task_reassign(actor=request.auth, task=task, to_user=to_user))
 
 
 class LockerPickupIn(Schema):
@@ -522,10 +524,6 @@ class LockerPickupOut(Schema):
 
 @router.post("/lockers/{locker_code}/pickup", response=LockerPickupOut, summary="智能信包箱凭取件码取件（信包箱设备调用）")
 def locker_pickup(request, locker_code: str, payload: LockerPickupIn):
-    from yiwang.cases.models import Locker
-
-    locker = Locker.objects.select_related("outlet").filter(code=locker_code[:30]).first()
-    if locker is None:
-        raise NotFound("未找到该信包箱。", code="locker_not_found")
+    locker = selectors.locker_by_code(locker_code)
     cases = services.locker_pickup(actor=request.auth, locker=locker, pickup_code=payload.pickup_code)
     return {"delivered_case_numbers": [c.number for c in cases]}

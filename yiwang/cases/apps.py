@@ -1,5 +1,9 @@
 from django.apps import AppConfig
 
+from yiwang.core.workbench import WorkbenchLink, register
+from yiwang.orgs.constants import Role
+from yiwang.workdays.provisional import register_provisional_recomputer
+
 
 class CasesConfig(AppConfig):
     name = "yiwang.cases"
@@ -7,11 +11,10 @@ class CasesConfig(AppConfig):
     verbose_name = "申请与办件"
 
     def ready(self):
+        # Imported here, not at the top: apps.py is imported while the app registry is being
+        # populated, before any models module may be, and the services import cases' models.
         # When an administrator enters a new year's holidays, provisional due dates are recomputed.
         from yiwang.cases.services.clock import recompute_provisional_due_dates
-        from yiwang.core.workbench import WorkbenchLink, register
-        from yiwang.orgs.constants import Role
-        from yiwang.workdays.provisional import register_provisional_recomputer
 
         register_provisional_recomputer(recompute_provisional_due_dates)
 

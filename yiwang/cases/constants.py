@@ -150,6 +150,10 @@ class TaskStatus(models.TextChoices):
     CANCELLED = "cancelled", "已取消"
 
 
+# A task in a work queue: ready for anyone with its role, or claimed by one officer.
+OPEN_TASK_STATUSES = (TaskStatus.READY, TaskStatus.CLAIMED)
+
+
 class TransferStatus(models.TextChoices):
     SENT = "sent", "已寄出"
     RECEIVED = "received", "已签收"
@@ -177,3 +181,21 @@ class ErrorCode:
     BPMN_INVALID = "bpmn_invalid"
     BPMN_UNTRUSTED = "bpmn_untrusted_expression"
     TASK_NOT_YOURS = "task_not_yours"
+
+
+class CaseHook:
+    """Named hooks (yiwang.core.hooks) the cases app calls, so higher apps (licences, ratings,
+    bundles …) act on its events without cases importing them. Handlers run inside the caller's
+    transaction; `actor` is the person who acted, or None when the system did (monitoring)."""
+
+    ACCEPTED = "case.accepted"  # (case, actor): accepted or deemed accepted; the review has started
+    REFUSED = "case.refused"  # (case, actor): 不予受理
+    WITHDRAWN = "case.withdrawn"  # (case, actor): the applicant withdrew
+    TERMINATED = "case.terminated"  # (case, actor): ended early (an approver, lapsed deferred materials, a false promise)
+    REVOKED = "case.revoked"  # (case, actor, reason): the decision revoked (a false commitment)
+    DECIDED = "case.decided"  # (case, actor): approved or denied (case.status says which)
+    CONCLUDED = "case.concluded"  # (case, actor): 办结 — the result exists; delivery follows
+    DELIVERED = "case.delivered"  # (case, actor): the result reached the applicant
+    # (case, actor, audience) -> None | (template_name, context): a panel on the case page;
+    # audience is "applicant", "window", "department" or "public".
+    CASE_PAGE_PANELS = "cases.case_page_panels"

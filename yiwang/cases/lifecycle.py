@@ -5,6 +5,9 @@ accepted), §42 decision within the limit (+ extension), §45 special procedures
 §44 delivery within 10 days of the decision. Withdrawal is possible until a decision is made.
 """
 
+from dataclasses import dataclass
+
+from yiwang.cases.constants import CLOSED_STATUSES
 from yiwang.cases.constants import CaseAction as A
 from yiwang.cases.constants import CaseStatus as S
 from yiwang.core.errors import InvalidTransition
@@ -76,3 +79,36 @@ def next_status(status: str, action: str) -> S:
 
 def allowed_actions(status: str) -> list[A]:
     return list(TRANSITIONS.get(S(status), {}))
+
+
+def may(status: str, action: str) -> bool:
+    """Whether the table allows `action` from `status` (no error, for offering a button)."""
+    return A(action) in TRANSITIONS.get(S(status), {})
+
+
+# Statuses in which a decision stands and its result may still be withheld or handed over.
+DECIDED = frozenset({S.APPROVED, S.DENIED})
+# Deferred (容缺) materials are awaited while the case is reviewed, paused or approved-but-withheld.
+AWAITING_DEFERRED = frozenset({S.UNDER_REVIEW, S.SUSPENDED, S.APPROVED})
+
+
+@dataclass(frozen=True)
+class StatusFacts:
+    """What a status means for what the pages show (never who may act: access.case_actions_for)."""
+
+    awaiting_acceptance: bool  # submitted: the §32 period runs
+    awaiting_correction: bool  # the one-time notice waits for the applicant
+    concluded: bool  # 办结: the result waits to be handed over
+    revoked: bool  # the decision was revoked: it and its result no longer stand
+    ended_early: bool  # terminated or revoked: the reason is shown
+    suspended: bool  # a special procedure pauses the clock and the tasks
+    clock_stopped: bool  # decided or finished: no countdown
+
+
+def status_facts(status: str) -> StatusFacts:
+    s = S(status)
+    return StatusFacts(
+        awaiting_acceptance=s == S.SUBMITTED, awaiting_correction=s == S.CORRECTION_REQUESTED,
+        concluded=s == S.CONCLUDED, revoked=s == S.REVOKED, ended_early=s in (S.TERMINATED, S.REVOKED),
+        suspended=s == S.SUSPENDED,
+        clock_stopped=s in CLOSED_STATUSES or s in (S.APPROVED, S.DENIED, S.CONCLUDED))

@@ -25,8 +25,8 @@ from yiwang.cases.constants import (
     WarningColour,
     WarningKind,
 )
+from yiwang.core.base_model import BaseModel
 from yiwang.core.fields import EncryptedTextField
-from yiwang.core.models import BaseModel
 
 
 class Application(BaseModel):
@@ -271,8 +271,11 @@ class CaseDocument(BaseModel):
     kind = models.CharField(max_length=40, choices=DocumentKind.choices)
     number = models.CharField("文号", max_length=60)
     file = models.FileField(upload_to="documents/%Y/%m/")
-    sm3 = models.CharField(max_length=64)
+    sm3 = models.CharField(max_length=64, blank=True, help_text="empty until the PDF is rendered (after commit)")
     issued_on = models.DateField()
+    # What the document states, taken when it was issued (documents.document_facts); the PDF is
+    # rendered from these alone, after the transaction that issued it has committed.
+    facts = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["case_id", "created_at"]

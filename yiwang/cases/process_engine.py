@@ -3,7 +3,8 @@
 Everything else in the platform sees plain data: a `ParsedProcess` when a BPMN file is checked, an
 `EngineState` (the JSON document of SpiffWorkflow's own serializer, stored in
 `ProcessInstance.state`) and `ReadyTask`s to project into the `WorkTask` table. No database access
-here: the worklist services (yiwang/cases/worklist.py) own every write.
+here: yiwang/cases/back_office.py stores what it returns and officers' task writes are
+services/work_tasks.py.
 
 What a process may contain, and why (docs/processes.md says the same for modelers):
 - Flow nodes: none start events, end events (none/terminate), user and manual tasks, plain tasks,
@@ -296,6 +297,7 @@ _UNSUPPORTED_HINT = {
 }
 _IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _JUEL = re.compile(r"^[$#]\{(.*)\}$", re.S)
+_OUTCOME_CODE = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
 
 
 def _local(el) -> str:
@@ -582,6 +584,36 @@ def validate_bpmn(xml: str | bytes, *, trusted: bool) -> ParsedProcess:
         raise _invalid(f"流程中没有决定任务：请把作出准予/不予准予决定的人工任务 id 设为 {DECIDE_PREFIX}（或以 {DECIDE_PREFIX} 开头）")
     return ParsedProcess(process_id=compiled.process_id, name=compiled.name, user_tasks=tuple(tasks),
                          expressions=tuple(compiled.expressions), documentation=compiled.documentation)
+
+
+def tested_outcomes(xml: str | bytes) -> tuple[str, ...]:
+    """The outcome codes a process's conditions test for (`outcome == "inspect"`, also as
+    Camunda's `${...}`), in document order: besides "pass", what an officer may choose on a task
+    whose next gateway branches. Read from the stored (already validated) definition, so a
+    condition that does not parse is simply not offered."""
+    try:
+        root = etree.fromstring(xml.encode("utf-8") if isinstance(xml, str) else xml,
+                                etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
+    except etree.XMLSyntaxError:
+        return ()
+    found: list[str] = []
+    for el in root.iter(f"{{{BPMN_NS}}}conditionExpression"):
+        text = (el.text or "").strip()
+        match = _JUEL.match(text)
+        try:
+            tree = ast.parse(match.group(1).strip() if match else text, mode="eval")
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Compare) or len(node.ops) != 1 or not isinstance(node.ops[0], ast.Eq):
+                continue
+            left, right = node.left, node.comparators[0]
+            for name, value in ((left, right), (right, left)):
+                if (isinstance(name, ast.Name) and name.id == "outcome" and isinstance(value, ast.Constant)
+                        and isinstance(value.value, str) and _OUTCOME_CODE.match(value.value)
+                        and value.value not in found):
+                    found.append(value.value)
+    return tuple(found)
 
 
 # ---------------------------------------------------------------------------------------------

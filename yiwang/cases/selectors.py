@@ -1,4 +1,7 @@
-"""Reads over cases: the applicant's list, staff lists in scope, the timeline and the clock."""
+"""Reads over cases: the applicant's list, staff lists in scope, the timeline and the clock, one
+case's related rows as the pages show them, the back-office queues, and what staff may see of an
+applicant (masked). Scope comes from yiwang.cases.access; nothing here writes.
+"""
 
 from __future__ import annotations
 
@@ -6,23 +9,56 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from yiwang.cases.access import staff_case_filter
-from yiwang.cases.constants import CLOSED_STATUSES, ApplicationStatus, CaseStatus, MaterialSatisfaction, WarningColour
+from yiwang.accounts.selectors import user_by_id_number, user_by_uscc
+from yiwang.cases import process_engine as engine
+from yiwang.cases.access import (
+    staff_case_filter,
+    supervision_case_filter,
+    window_case_filter,
+    window_page_case_filter,
+)
+from yiwang.cases.constants import (
+    OPEN_TASK_STATUSES,
+    ApplicationStatus,
+    CaseHook,
+    CaseStatus,
+    MaterialSatisfaction,
+    TaskStatus,
+    WarningColour,
+)
+from yiwang.cases.deadlines import clock_tone
+from yiwang.cases.forms import display_value
+from yiwang.cases.lifecycle import AWAITING_DEFERRED, status_facts
 from yiwang.cases.models import (
     Application,
+    ApplicationMaterial,
     Case,
+    CaseDocument,
     CaseWarning,
     Commitment,
     CorrectionNotice,
     Deferral,
     Locker,
+    MaterialTransfer,
     Refusal,
     StoredFile,
+    WorkTask,
 )
+from yiwang.catalog.application_form import form_schema
+from yiwang.catalog.constants import DataType
+from yiwang.catalog.selectors import version_facts
+from yiwang.core import hooks
+from yiwang.core.crypto import mask_id_number, mask_phone
 from yiwang.core.errors import FieldError, NotFound, ValidationFailed
+from yiwang.core.identifiers import id_number_errors, uscc_errors
+from yiwang.orgs.constants import OrganisationKind, Role
+from yiwang.orgs.selectors import organisations_of_kind, role_grants_for, role_holders_over, scope_filter
+from yiwang.supervision.constants import EXCLUDING_KINDS
+from yiwang.supervision.selectors import credit_records_from_case, excluding_credit_records
 from yiwang.workdays.time_limits import working_days_between
 
 
@@ -30,9 +66,6 @@ def applicant_by_identifier(identifier: str, *, field: str = "identifier"):
     """The citizen (ID number) or enterprise (USCC) a window clerk has checked, for applying on
     their behalf. The same rule for the workbench page and the API: a malformed number is a
     validation error naming `field`; a staff account, an inactive one or none is "not found"."""
-    from yiwang.accounts.selectors import user_by_id_number, user_by_uscc
-    from yiwang.core.identifiers import id_number_errors, uscc_errors
-
     text = re.sub(r"\s", "", identifier or "").upper()
     if len(text) != 18:
         raise ValidationFailed([FieldError(field, "invalid", "请输入 18 位居民身份证号码或统一社会信用代码。")])
@@ -76,6 +109,7 @@ class Clock:
     colour: str
     paused: bool
     stopped: bool
+    tone: str = ""  # the tag colour on a page (deadlines.clock_tone)
 
     @property
     def label(self) -> str:
@@ -96,14 +130,15 @@ class Clock:
 
 def case_clock(case: Case, *, today: date | None = None) -> Clock:
     today = today or timezone.localdate()
-    stopped = case.status in CLOSED_STATUSES or case.status in (
-        CaseStatus.APPROVED, CaseStatus.DENIED, CaseStatus.CONCLUDED)
+    stopped = status_facts(case.status).clock_stopped
     remaining = None
     if case.due_on and not stopped:
         remaining = working_days_between(today, case.due_on)
     colour = case.warning or WarningColour.NONE
-    return Clock(due_on=case.due_on, provisional=case.due_provisional, remaining_working_days=remaining,
-                 colour=colour, paused=case.status == CaseStatus.SUSPENDED, stopped=stopped)
+    clock = Clock(due_on=case.due_on, provisional=case.due_provisional, remaining_working_days=remaining,
+                  colour=colour, paused=case.status == CaseStatus.SUSPENDED, stopped=stopped)
+    clock.tone = clock_tone(clock, today)
+    return clock
 
 
 @dataclass
@@ -144,23 +179,24 @@ def case_closure(case: Case) -> dict | None:
     """Why a terminated or revoked case ended, and any credit record it led to: the applicant must
     not read a revoked approval as a valid result, and is told when a false commitment bars
     commitment and deferred-material acceptance from now on."""
-    from yiwang.supervision.models import EXCLUDING_KINDS
-    from yiwang.supervision.selectors import credit_records_from_case
-
-    if case.status not in (CaseStatus.TERMINATED, CaseStatus.REVOKED):
+    if not status_facts(case.status).ended_early:
         return None
     records = credit_records_from_case(case)
     return {"reason": case.closed_reason, "credit_records": records,
             "bars_acceptance": any(r.kind in EXCLUDING_KINDS for r in records)}
 
 
-def open_warnings(actor) -> QuerySet[CaseWarning]:
-    """Warnings in the supervisor's scope, newest first (电子监察)."""
-    from yiwang.cases.access import SUPERVISION_ROLES
-
-    return (CaseWarning.objects.filter(resolved_on__isnull=True)
-            .filter(case__in=Case.objects.filter(staff_case_filter(actor, SUPERVISION_ROLES)))
-            .select_related("case", "case__agency", "case__version").order_by("-raised_on", "-id"))
+def open_warnings(actor, *, kind: str = "", colour: str = "") -> QuerySet[CaseWarning]:
+    """Warnings in the supervisor's scope, newest first (电子监察); `kind` one WarningKind,
+    `colour` "yellow", "red" or "none" (no colour)."""
+    qs = (CaseWarning.objects.filter(resolved_on__isnull=True)
+          .filter(case__in=Case.objects.filter(supervision_case_filter(actor)))
+          .select_related("case", "case__agency", "case__version").order_by("-raised_on", "-id"))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if colour:
+        qs = qs.filter(case__warning=WarningColour.NONE if colour == "none" else colour)
+    return qs
 
 
 def applicant_timeline(case: Case) -> list[TimelineEntry]:
@@ -183,6 +219,21 @@ def draft_of(applicant, application_id: int) -> Application:
     return draft
 
 
+def locker_by_code(code: str) -> Locker:
+    locker = Locker.objects.select_related("outlet").filter(code=(code or "")[:30]).first()
+    if locker is None:
+        raise NotFound("未找到该信包箱。", code="locker_not_found")
+    return locker
+
+
+def document_of(case: Case, document_id) -> CaseDocument:
+    """One document of the case, or not found."""
+    doc = CaseDocument.objects.filter(case=case, pk=document_id).first()
+    if doc is None:
+        raise NotFound("未找到该文书。", code="document_not_found")
+    return doc
+
+
 def lockers() -> list[Locker]:
     return list(Locker.objects.select_related("outlet").order_by("outlet__path", "code"))
 
@@ -190,15 +241,11 @@ def lockers() -> list[Locker]:
 def version_form_fields(version) -> list:
     """A published version's form fields with their data elements, in order (cached per process:
     published versions never change)."""
-    from yiwang.cases.services.intake import version_facts
-
     return list(version_facts(version.pk).form_fields)
 
 
 def version_requirements(version) -> list:
     """A published version's material requirements, in order (cached like the form fields)."""
-    from yiwang.cases.services.intake import version_facts
-
     return list(version_facts(version.pk).materials)
 
 
@@ -245,7 +292,7 @@ def pending_deferral(case: Case) -> Deferral | None:
     deferral = deferral_of(case)
     if deferral is None or deferral.completed_at or deferral.lapsed_at:
         return None
-    if case.status not in (CaseStatus.UNDER_REVIEW, CaseStatus.SUSPENDED, CaseStatus.APPROVED):
+    if case.status not in AWAITING_DEFERRED:
         return None
     return deferral
 
@@ -258,10 +305,279 @@ def outstanding_deferred_ids(case: Case) -> set[int]:
 
 def refusal_agencies(case: Case):
     """The departments a refusal may name as the competent one (§32: not this case's agency)."""
-    from yiwang.orgs.constants import OrganisationKind
-    from yiwang.orgs.models import Organisation
+    return organisations_of_kind(OrganisationKind.DEPARTMENT, excluding=case.agency_id)
 
-    return Organisation.objects.filter(kind=OrganisationKind.DEPARTMENT).exclude(pk=case.agency_id).order_by("path")
+
+def eligibility(case: Case, *, on: date | None = None) -> dict:
+    """Whether this case may be accepted with deferred materials / on commitment, and why not.
+
+    From the catalog lists (the version's flags) and the applicant's credit records: serious
+    bad credit or an earlier false promise excludes both (国办发〔2020〕42号; local 容缺 rules).
+    """
+    on = on or timezone.localdate()
+    bad = excluding_credit_records(case.applicant, on=on)
+    reasons_bad = "；".join(r.get_kind_display() for r in bad)
+    result = {"deferred": True, "commitment": True, "deferred_reason": "", "commitment_reason": ""}
+    if not case.version.deferred_material_eligible:
+        result.update(deferred=False, deferred_reason="该事项未列入容缺受理清单。")
+    elif bad:
+        result.update(deferred=False, deferred_reason=f"申请人存在信用记录（{reasons_bad}），不适用容缺受理。")
+    if not case.version.commitment_eligible:
+        result.update(commitment=False, commitment_reason="该事项未列入告知承诺制清单。")
+    elif bad:
+        result.update(commitment=False, commitment_reason=f"申请人存在信用记录（{reasons_bad}），不适用告知承诺。")
+    return result
+
+
+def reusable_files_for(applicant) -> list[StoredFile]:
+    """Files the applicant submitted before, newest first: reusable instead of uploading again."""
+    return list(StoredFile.objects.filter(owner=applicant).order_by("-created_at")[:200])
+
+
+def case_materials(case: Case) -> list[ApplicationMaterial]:
+    """The material rows of a case's application, in the catalog's order, with their files."""
+    return list(case.application.materials.select_related("requirement", "stored_file")
+                .order_by("requirement__order", "requirement_id"))
+
+
+def filed_materials_by_requirement(case: Case) -> dict[int, ApplicationMaterial]:
+    return {m.requirement_id: m for m in case.application.materials.select_related("stored_file")}
+
+
+def case_documents(case: Case) -> list[CaseDocument]:
+    return list(case.documents.order_by("created_at"))
+
+
+def case_extensions(case: Case) -> list:
+    return list(case.extensions.order_by("created_at"))
+
+
+def case_pauses(case: Case) -> list:
+    return list(case.pauses.order_by("started_on"))
+
+
+def case_transfers(case: Case) -> list[MaterialTransfer]:
+    return list(case.transfers.select_related("from_outlet").order_by("sent_at"))
+
+
+def transfer_of(case: Case, transfer_id) -> MaterialTransfer:
+    """One paper-material transfer of the case, or not found."""
+    transfer = MaterialTransfer.objects.filter(pk=transfer_id if str(transfer_id).isdigit() else 0, case=case).first()
+    if transfer is None:
+        raise NotFound("未找到该批流转材料。", code="transfer_not_found")
+    return transfer
+
+
+def deferred_requirements(deferral: Deferral) -> list:
+    """Every requirement (catalog material) a deferral allowed to follow."""
+    return list(deferral.requirements.all())
+
+
+def cases_of_application(application: Application) -> list[Case]:
+    return list(application.cases.order_by("id"))
+
+
+def pending_deferred_requirements(case: Case, deferral: Deferral) -> list:
+    """The deferred requirements (catalog materials) not supplied yet, in order."""
+    pending = outstanding_deferred_ids(case)
+    return [r for r in deferral.requirements.order_by("order", "id") if r.pk in pending]
+
+
+def acceptance_days_left(case: Case, today: date) -> int | None:
+    """Working days left of the §32 period, while the case awaits acceptance."""
+    if not status_facts(case.status).awaiting_acceptance:
+        return None
+    return working_days_between(today, case.acceptance_due_on)
+
+
+def correction_targets(case: Case) -> list[tuple[str, str]]:
+    """What a one-time correction notice item may name: the whole, a form entry, a material."""
+    options = [("", "整体 / 其他")]
+    options += [(f"form/{item['key']}", f"表单：{item['label']}") for item in form_schema(case.version)]
+    options += [(f"materials/{r.pk}", f"材料：{r.name}") for r in version_requirements(case.version)]
+    return options
+
+
+def case_page_panels(*, case: Case, actor, audience: str) -> list[tuple[str, dict]]:
+    """What higher apps show on a case page (licences, ratings, bundles …): the answers of the
+    `cases.case_page_panels` hook, each (template name, context); `audience` is "applicant",
+    "window", "department" or "public"."""
+    return [panel for panel in hooks.call(CaseHook.CASE_PAGE_PANELS, case=case, actor=actor, audience=audience) if panel]
+
+
+# ---------------------------------------------------------------------------------------------
+# Applications
+
+
+def submitted_application_id(applicant, application_id) -> int | None:
+    """The id, if `application_id` is one of the applicant's submitted applications."""
+    return (Application.objects.filter(pk=application_id, applicant=applicant, status=ApplicationStatus.SUBMITTED)
+            .values_list("pk", flat=True).first())
+
+
+def submitted_application(applicant, application_id) -> tuple[Application, list[Case]]:
+    """One of the applicant's submitted applications and its cases, or not found."""
+    application = (Application.objects.filter(pk=application_id, applicant=applicant,
+                                              status=ApplicationStatus.SUBMITTED).select_related("version").first())
+    if application is None:
+        raise NotFound("未找到该申请。", code="application_not_found")
+    return application, list(application.cases.select_related("agency", "version").order_by("id"))
+
+
+def first_case_of(application: Application) -> Case | None:
+    return application.cases.order_by("id").first()
+
+
+# ---------------------------------------------------------------------------------------------
+# The general window
+
+
+def window_queue(actor, today: date) -> list[dict]:
+    """Cases filed at or for this window awaiting the acceptance decision, most urgent first."""
+    qs = (Case.objects.filter(window_case_filter(actor), status=CaseStatus.SUBMITTED)
+          .select_related("version", "agency", "outlet").order_by("acceptance_due_on", "created_at")[:100])
+    return [{"case": c, "days_left": working_days_between(today, c.acceptance_due_on)} for c in qs]
+
+
+def window_results_to_hand_over(actor) -> list[Case]:
+    """Concluded cases of this window: results waiting for the applicant."""
+    return list(Case.objects.filter(window_case_filter(actor), status=CaseStatus.CONCLUDED)
+                .select_related("version", "agency", "outlet").order_by("due_on", "created_at")[:50])
+
+
+def window_case_id_by_number(actor, number: str) -> int | None:
+    """The case with this number among those the window's case page may show the actor."""
+    return Case.objects.filter(window_page_case_filter(actor), number=number).values_list("pk", flat=True).first()
+
+
+def applicant_by_id(user_id) -> object | None:
+    """An active citizen or enterprise account by id (the applicant a clerk checked)."""
+    if not user_id:
+        return None
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    return None if user is None or user.is_staff_member else user
+
+
+def staff_member_by_id(user_id):
+    """Any account by id (the colleague a task is reassigned to; the service checks the role)."""
+    return get_user_model().objects.filter(pk=user_id).first() if user_id else None
+
+
+# ---------------------------------------------------------------------------------------------
+# What staff see of the applicant: identifiers masked (accounts.selectors.identifier_for_viewer)
+
+
+def applicant_identity_for_staff(user) -> dict:
+    """Who the clerk is serving: name and masked identifiers only (the full number is never shown)."""
+    return {"name": user.display_name, "kind": user.get_kind_display(),
+            "id_number": mask_id_number(user.id_number or ""), "uscc": mask_id_number(user.uscc or ""),
+            "legal_rep": user.legal_rep_name, "legal_rep_id": mask_id_number(user.legal_rep_id_number or ""),
+            "phone": mask_phone(user.phone or "")}
+
+
+def public_applicant_name(case: Case) -> str:
+    """The applicant on the public progress page: the first character only (王**)."""
+    return f"{case.applicant_name[:1]}**"
+
+
+def case_applicant_for_staff(case: Case) -> dict:
+    """The applicant's identifiers as filed on the case, masked for staff."""
+    return {"id_number": mask_id_number(case.applicant_id_number or ""), "phone": mask_phone(case.applicant_phone or "")}
+
+
+def case_form_rows(case: Case, *, for_staff: bool) -> list[dict]:
+    """The filed form, label and value; for staff, personal identifiers masked like everywhere else
+    for non-owners; for the applicant, as filed."""
+    masked = {DataType.ID_NUMBER: mask_id_number, DataType.PHONE: mask_phone} if for_staff else {}
+    rows = []
+    for item in form_schema(case.version):
+        value = display_value(item, case.application.form_data.get(item["key"]))
+        if item["type"] in masked and value:
+            value = masked[item["type"]](value)
+        rows.append({"label": item["label"], "value": value})
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# The back office: queues and a case's tasks
+
+# Outcome codes of non-decision tasks, as officers read them. A process uploaded by an
+# administrator may branch on other codes; those are shown as they are.
+OUTCOME_LABELS = {"pass": "通过，提交下一步", "approve": "准予", "deny": "不予准予", "inspect": "需要现场核查",
+                  "agree": "同意", "disagree": "不同意"}
+RETURNED = "returned"  # the outcome of a task sent back to the previous step (work_tasks.task_return)
+
+
+def worklist_for(*, actor, status: str | None = None, colour: str | None = None) -> QuerySet[WorkTask]:
+    """Open tasks whose role the actor holds, each within that role's organisation subtree; the
+    most urgent case first (due date, then age)."""
+    errors = []
+    if status is not None and status not in OPEN_TASK_STATUSES:
+        errors.append(FieldError("status", "invalid_choice", "状态只能是 ready（待办）或 claimed（办理中）。"))
+    if colour is not None and colour not in WarningColour.values:
+        errors.append(FieldError("colour", "invalid_choice", "预警颜色只能是 yellow（黄牌）、red（红牌）或空（正常）。"))
+    if errors:
+        raise ValidationFailed(errors)
+    q = Q(pk__in=[])
+    for role in sorted({g.role for g in role_grants_for(actor)}):
+        q |= Q(role=role) & scope_filter(actor, role, path_field="organisation_path")
+    qs = WorkTask.objects.filter(q, status__in=[status] if status else OPEN_TASK_STATUSES)
+    if colour is not None:
+        qs = qs.filter(case__warning=colour)
+    return (qs.select_related("case", "case__agency", "organisation", "assignee")
+            .order_by(F("case__due_on").asc(nulls_last=True), "created_at", "id"))
+
+
+def tasks_for_case(*, case: Case) -> QuerySet[WorkTask]:
+    """Every task of a case, open and finished, in order (the back-office part of its timeline)."""
+    return WorkTask.objects.filter(case=case).select_related("organisation", "assignee", "completed_by").order_by(
+        "created_at", "id")
+
+
+def open_tasks_of(case: Case) -> list[WorkTask]:
+    return list(tasks_for_case(case=case).filter(status__in=OPEN_TASK_STATUSES).select_related("process__definition"))
+
+
+def finished_tasks_of(case: Case) -> list[dict]:
+    """The task history of a case: each finished task with its outcome as officers read it."""
+    return [{"task": t, "outcome": outcome_label(t)} for t in tasks_for_case(case=case)
+            if t.status not in OPEN_TASK_STATUSES]
+
+
+def open_decision_task(case: Case) -> WorkTask | None:
+    """The case's open decide task, if its process has reached one."""
+    return WorkTask.objects.filter(case=case, task_key__startswith=engine.DECIDE_PREFIX,
+                                   status__in=OPEN_TASK_STATUSES).first()
+
+
+def task_outcomes(task: WorkTask) -> list[tuple[str, str]]:
+    """The outcomes an officer may choose: approve/deny for a decision task; otherwise "pass" plus
+    any outcome the process's gateway conditions test for (process_engine.tested_outcomes)."""
+    if engine.is_decision_task(task.task_key):
+        return [("approve", "准予"), ("deny", "不予准予")]
+    found = ["pass"]
+    for code in engine.tested_outcomes(task.process.definition.bpmn_xml) if task.process_id else ():
+        if code not in found:
+            found.append(code)
+    return [(code, OUTCOME_LABELS.get(code, code)) for code in found]
+
+
+def outcome_label(task: WorkTask) -> str:
+    """A finished task's outcome as officers read it (the history table), not the process code."""
+    if task.status == TaskStatus.CANCELLED:
+        return "已取消"
+    if task.outcome == RETURNED:
+        return "退回"
+    return OUTCOME_LABELS.get(task.outcome, task.outcome)
+
+
+def role_label(role: str) -> str:
+    return Role(role).label if role in Role.values else role
+
+
+def colleagues_for(task: WorkTask) -> list:
+    """Staff who hold the task's role at its organisation or above it: whom task_reassign accepts."""
+    return role_holders_over(task.organisation, task.role)
 
 
 def locker_by_id(locker_id) -> Locker | None:

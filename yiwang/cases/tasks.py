@@ -1,16 +1,16 @@
 """Thin Celery tasks: ids in, one service call."""
 
+import datetime as dt
+
 from celery import shared_task
 from django.utils import timezone
+
+from yiwang.cases.services.monitoring import run_monitoring
 
 
 @shared_task
 def run_monitoring_task(day: str | None = None) -> dict:
     """Daily (Celery beat) — and on demand for a given day."""
-    import datetime as dt
-
-    from yiwang.cases.services.monitoring import run_monitoring
-
     report = run_monitoring(today=dt.date.fromisoformat(day) if day else timezone.localdate())
     return {"day": str(report.day), "deemed_accepted": len(report.deemed_accepted),
             "deferrals_lapsed": len(report.deferrals_lapsed), "colours_changed": report.colours_changed,

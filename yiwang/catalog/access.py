@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from yiwang.catalog.constants import EDITABLE_STATUSES, VersionStatus
 from yiwang.catalog.models import ImplementationVersion, ItemImplementation
 from yiwang.catalog.version_input import is_id
 from yiwang.core.errors import NotFound, PermissionDenied
 from yiwang.orgs.constants import Role
-from yiwang.orgs.selectors import has_role, role_grants_for, scope_filter
+from yiwang.orgs.selectors import has_role, organisations_where, role_grants_for, scope_filter
 
 CATALOG_ROLES = (Role.CATALOG_EDITOR, Role.CATALOG_REVIEWER)
 
@@ -120,3 +121,48 @@ def access_version_for_staff(*, actor, version_id) -> ImplementationVersion:
 def editable_agencies_filter(actor) -> Q:
     """Organisations where the actor may create implementations."""
     return scope_filter(actor, Role.CATALOG_EDITOR)
+
+
+def editable_agencies(actor) -> QuerySet:
+    """The organisations where the actor may create implementations, top of the tree first."""
+    return organisations_where(editable_agencies_filter(actor)).order_by("path")
+
+
+def is_own_version(actor, version: ImplementationVersion) -> bool:
+    """The actor wrote or submitted this version (and so may not review it: four eyes)."""
+    return actor.pk in {version.created_by_id, version.submitted_by_id}
+
+
+def version_is_editable(version: ImplementationVersion) -> bool:
+    """A draft or a returned version: it may be edited, checked and submitted (lifecycle)."""
+    return version.status in EDITABLE_STATUSES
+
+
+def _has_open_version(implementation: ItemImplementation) -> bool:
+    # A draft, submitted, returned or approved version exists: no second draft may be started.
+    return implementation.versions.exclude(status__in=[VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED]).exists()
+
+
+def version_actions_for(*, actor, version: ImplementationVersion) -> dict[str, bool]:
+    """What the actor may do with this version now (the editor pages' buttons). `review` needs a
+    reviewer over the agency who is not its author; `may_review_status` is the same without the
+    four-eyes part (the review page explains that case itself)."""
+    agency = version.implementation.agency
+    editable = version_is_editable(version) and can_edit(actor, agency)
+    may_review_status = version.status == VersionStatus.SUBMITTED and can_review(actor, agency)
+    return {
+        "edit": editable,
+        "submit": editable,
+        "review": may_review_status and not is_own_version(actor, version),
+        "may_review_status": may_review_status,
+        "publish": version.status == VersionStatus.APPROVED and can_publish(actor, agency),
+        "start_draft": version.status == VersionStatus.PUBLISHED and can_edit(actor, agency)
+        and not _has_open_version(version.implementation),
+    }
+
+
+def can_start_draft(actor, implementation: ItemImplementation, versions: list[ImplementationVersion]) -> bool:
+    """From the history page (all versions at hand): a published version, no open one, an editor."""
+    published = any(v.status == VersionStatus.PUBLISHED for v in versions)
+    has_open = any(v.status not in (VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED) for v in versions)
+    return published and not has_open and can_edit(actor, implementation.agency)

@@ -18,11 +18,12 @@ from yiwang.accounts.auth import session_or_token
 from yiwang.catalog import access, lifecycle, selectors, services
 from yiwang.catalog.application_form import form_schema
 from yiwang.catalog.constants import CATALOG_FLAGS, EDITABLE_STATUSES, ErrorCode, VersionStatus
-from yiwang.catalog.models import BaseItem, ImplementationVersion
+from yiwang.catalog.models import ImplementationVersion
 from yiwang.catalog.rules import version_problems
+from yiwang.catalog.selectors.editing import base_item_by_id, comparison_version_id
 from yiwang.catalog.version_input import VERSION_ELEMENTS, is_id
 from yiwang.core.errors import DomainError, FieldError, ValidationFailed
-from yiwang.orgs.models import Organisation
+from yiwang.orgs.selectors import organisation_by_id
 
 router = Router(tags=["catalog"])
 
@@ -339,8 +340,8 @@ def item_detail(request, implementation_id: int):
 @router.post("/implementations", response={201: VersionOut, **ERRORS}, auth=session_or_token,
              summary="新建实施清单事项（草稿 v1）")
 def create_implementation(request, payload: ImplementationIn):
-    base_item = BaseItem.objects.filter(pk=payload.base_item_id).first() if is_id(payload.base_item_id) else None
-    agency = Organisation.objects.filter(pk=payload.agency_id).first() if is_id(payload.agency_id) else None
+    base_item = base_item_by_id(payload.base_item_id) if is_id(payload.base_item_id) else None
+    agency = organisation_by_id(payload.agency_id) if is_id(payload.agency_id) else None
     errors = []
     if base_item is None:
         errors.append(FieldError("base_item_id", ErrorCode.FIELD_INVALID,
@@ -414,13 +415,7 @@ def publish_version(request, version_id: int):
 def diff_version(request, version_id: int, against: int | None = None):
     version = access.access_version_for_staff(actor=request.auth, version_id=version_id)
     if against is None:
-        old_id = (ImplementationVersion.objects.filter(implementation_id=version.implementation_id,
-                                                       status=VersionStatus.PUBLISHED)
-                  .exclude(pk=version.pk).values_list("pk", flat=True).first())
-        if old_id is None:  # the published version itself, or a first draft: compare with the previous one
-            old_id = (ImplementationVersion.objects.filter(implementation_id=version.implementation_id,
-                                                           number__lt=version.number)
-                      .order_by("-number").values_list("pk", flat=True).first())
+        old_id = comparison_version_id(version)
     else:
         other = access.access_version_for_staff(actor=request.auth, version_id=against)
         if other.implementation_id != version.implementation_id:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django import forms
+from django.db.models import Q
 
 from yiwang.catalog import element_text
 from yiwang.catalog.constants import (
@@ -29,6 +30,7 @@ from yiwang.catalog.constants import (
 from yiwang.catalog.models import DataElement, ImplementationVersion
 from yiwang.catalog.rules import limit_number
 from yiwang.orgs.constants import ExerciseLevel
+from yiwang.orgs.selectors import organisations_where
 
 CHILD_PREFIXES = ("materials", "fee_items", "faqs", "places", "form_fields")
 
@@ -137,9 +139,7 @@ class VersionForm(forms.Form):
 
     def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from yiwang.orgs.models import Organisation
-
-        self.fields["co_agencies"].queryset = organisations if organisations is not None else Organisation.objects.all()
+        self.fields["co_agencies"].queryset = organisations if organisations is not None else organisations_where(Q())
         self.fields["result_sample"].widget.attrs["accept"] = ".pdf,.ofd,.jpg,.jpeg,.png,.doc,.docx"
 
     @staticmethod

@@ -34,8 +34,8 @@ from yiwang.catalog.constants import (
     ResultType,
     VersionStatus,
 )
+from yiwang.core.base_model import BaseModel
 from yiwang.core.errors import DomainError
-from yiwang.core.models import BaseModel
 from yiwang.orgs.constants import ExerciseLevel
 
 # --- The immutability guard -------------------------------------------------------------------

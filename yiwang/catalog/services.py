@@ -14,6 +14,7 @@ Signatures here are used by other apps (cases, bundles, the seed loaders): keep 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.db.models import FileField
@@ -30,6 +31,7 @@ from yiwang.catalog.models import (
     VersionReview,
 )
 from yiwang.catalog.rules import version_problems
+from yiwang.catalog.selectors.editing import base_item_by_code
 from yiwang.catalog.version_input import (
     CHILD_MODELS,
     ChildRow,
@@ -41,8 +43,10 @@ from yiwang.catalog.version_input import (
 from yiwang.core.audit import record_event
 from yiwang.core.errors import Conflict, DomainError, FieldError, PermissionDenied, ValidationFailed
 from yiwang.orgs.constants import ExerciseLevel, Role
-from yiwang.orgs.models import Organisation
-from yiwang.orgs.selectors import has_role
+from yiwang.orgs.selectors import has_role, organisations_by_id
+
+if TYPE_CHECKING:
+    from yiwang.orgs.models import Organisation
 
 CHILD_KINDS = ("materials", "fee_items", "faqs", "places", "form_fields")
 
@@ -332,14 +336,14 @@ def _resolve_references(cleaned: dict, checked: dict[str, list[ChildRow]]) -> li
     errors: list[FieldError] = []
     if "co_agencies" in cleaned:
         ids = cleaned["co_agencies"]
-        found = {o.pk: o for o in Organisation.objects.filter(pk__in=ids)}
+        found = organisations_by_id(ids)
         missing = [str(i) for i in ids if i not in found]
         if missing:
             errors.append(FieldError("co_agencies", ErrorCode.FIELD_INVALID,
                                      f"联办机构编号 {'、'.join(missing)} 不存在，请重新选择。"))
         cleaned["co_agencies"] = [found[i] for i in ids if i in found]
     outlet_ids = {row.values["outlet"] for row in checked.get("places", []) if row.values.get("outlet")}
-    outlets = {o.pk: o for o in Organisation.objects.filter(pk__in=outlet_ids)} if outlet_ids else {}
+    outlets = organisations_by_id(outlet_ids)
     for index, row in enumerate(checked.get("places", [])):
         outlet = row.values.get("outlet")
         if outlet is not None:
@@ -420,3 +424,28 @@ def element_name(key: str) -> str:
     """The Chinese name of a version element, for messages and the editor."""
     return element_label(ImplementationVersion, key)
 
+
+
+@transaction.atomic
+def implementation_create_with_base_item(
+    *, actor, basic_code: str, base_name: str, item_type: str, agency: Organisation | None, exercise_level: str,
+    implementation_code: str, handling_item_kind: str, handling_item_code: str, name: str,
+) -> ItemImplementation:
+    """The editor's "new item": the base item (found by its code, or added), then the
+    implementation; one transaction, so a refused implementation leaves no new base item behind."""
+    problems: list[FieldError] = []
+    basic_code = basic_code.strip()
+    base_item = base_item_by_code(basic_code)
+    if not basic_code:
+        problems.append(FieldError("basic_code", "required", "请填写基本编码。"))
+    if agency is None:
+        problems.append(FieldError("agency", "required", "请选择实施主体。"))
+    if problems:
+        raise ValidationFailed(problems)
+    if base_item is None:
+        base_item = base_item_create(actor=actor, basic_code=basic_code, name=base_name or name, item_type=item_type)
+    payload = {"name": name} if name.strip() else {}
+    return implementation_create(
+        actor=actor, base_item=base_item, agency=agency, exercise_level=exercise_level,
+        implementation_code=implementation_code, handling_item_kind=handling_item_kind or "new",
+        handling_item_code=handling_item_code, data=payload)

@@ -21,7 +21,7 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from django.db import transaction
 from openpyxl import Workbook, load_workbook
@@ -53,7 +53,10 @@ from yiwang.catalog.rules import limit_number
 from yiwang.core.audit import record_event
 from yiwang.core.errors import FieldError, ValidationFailed
 from yiwang.orgs.constants import ExerciseLevel
-from yiwang.orgs.models import Organisation
+from yiwang.orgs.selectors import organisations_by_uscc_or_name
+
+if TYPE_CHECKING:
+    from yiwang.orgs.models import Organisation
 
 ITEMS_SHEET = "事项"
 MATERIALS_SHEET = "材料"
@@ -523,17 +526,10 @@ def _create_from_row(actor, row: _Row, code: str, data: dict, problems: list[Imp
 def _agency_for(row: _Row, problems: list[ImportProblem]) -> Organisation | None:
     uscc = _text(row.values.get("agency:uscc")).upper()
     name = _text(row.values.get("agency:name"))
-    candidates = Organisation.objects.all()
-    if uscc:
-        candidates = candidates.filter(uscc=uscc)
-        if name and candidates.count() > 1:
-            candidates = candidates.filter(name=name)
-    elif name:
-        candidates = candidates.filter(name=name)
-    else:
+    if not (uscc or name):
         problems.append(ImportProblem(ITEMS_SHEET, row.number, "实施主体", "新事项须填写实施主体名称或其统一社会信用代码。"))
         return None
-    found = list(candidates[:2])
+    found = organisations_by_uscc_or_name(uscc=uscc, name=name)
     if len(found) != 1:
         what = f"统一社会信用代码 {uscc}" if uscc else f"名称「{name}」"
         problem = "找不到" if not found else "对应多个机构，请同时填写准确的名称"

@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.db import models
 
-from yiwang.core.models import BaseModel
+from yiwang.core.base_model import BaseModel
+from yiwang.core.fields import EncryptedTextField
 
 
 class NotificationChannel(models.TextChoices):
@@ -12,7 +13,8 @@ class NotificationChannel(models.TextChoices):
 
 class DeliveryState(models.TextChoices):
     PENDING = "pending", "待发送"
-    SENT = "sent", "已发送"
+    SENT = "sent", "已发送"  # a delivering backend (the gateway) accepted it
+    LOGGED = "logged", "仅记录，未发送"  # demo/development: no gateway configured, nothing delivered
     FAILED = "failed", "发送失败"
     SKIPPED = "skipped", "无联系方式，未发送"
 
@@ -25,7 +27,9 @@ class Notification(BaseModel):
     channel = models.CharField(max_length=10, choices=NotificationChannel.choices)
     topic = models.CharField(max_length=60, help_text="e.g. case.accepted")
     title = models.CharField(max_length=200)
-    body = models.TextField()
+    # Encrypted at rest (SM4): bodies carry pickup codes, case numbers and names (issue: a dump of
+    # the table must not show a pickup code).
+    body = EncryptedTextField()
     link = models.CharField(max_length=300, blank=True)
     object_type = models.CharField(max_length=60, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
@@ -34,6 +38,11 @@ class Notification(BaseModel):
     sent_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=300, blank=True)
+
+    @property
+    def message_id(self) -> str:
+        """Stable across retries, unique across restored backups: what the SMS gateway dedupes on."""
+        return f"yw-{self.pk}-{self.created_at:%Y%m%d%H%M%S%f}"
 
     class Meta:
         ordering = ["-created_at", "-id"]

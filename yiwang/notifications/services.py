@@ -14,7 +14,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from yiwang.notifications.backends import email_backend, sms_backend
+from yiwang.core.background import enqueue_on_commit
+from yiwang.notifications.backends import SmsRejected, email_backend, sms_backend
 from yiwang.notifications.models import DeliveryState, Notification, NotificationChannel
 
 
@@ -36,9 +37,7 @@ def build_notifications(*, recipient, topic: str, title: str, body: str, link: s
 def after_outbound_saved(rows: list[Notification]) -> None:
     """Kick the sender once the transaction commits (if configured; else the sweeper sends)."""
     if any(n.channel != NotificationChannel.IN_APP for n in rows) and getattr(settings, "YIWANG_NOTIFY_KICK_ON_COMMIT", True):
-        from yiwang.notifications.tasks import send_pending_notifications
-
-        transaction.on_commit(send_pending_notifications.delay)
+        enqueue_on_commit("yiwang.notifications.tasks.send_pending_notifications")
 
 
 def save_notifications(rows: list[Notification]) -> list[Notification]:
@@ -60,8 +59,13 @@ def pending_notification_ids(*, limit: int = 500) -> list[int]:
 
 
 def notification_send(*, notification_id: int) -> Notification:
-    """Send one SMS/e-mail copy. Idempotent: a row already sent is not sent again. A gateway error
-    is recorded on the row (which stays pending until its attempts run out) and then re-raised."""
+    """Send one SMS/e-mail copy. Idempotent: a row already sent is not sent again, and the gateway
+    gets the row's stable message id, so if this process dies after the gateway accepted and
+    before the commit, the retry is recognised by the gateway and not delivered twice.
+
+    The row is `sent` only when a delivering backend accepted it; a log-only backend (demo,
+    development) leaves it `logged`. A temporary gateway error is recorded on the row (it stays
+    pending until its attempts run out) and re-raised; a permanent refusal fails it at once."""
     failure = None
     with transaction.atomic():
         n = Notification.objects.select_for_update().select_related("recipient").get(pk=notification_id)
@@ -70,10 +74,17 @@ def notification_send(*, notification_id: int) -> Notification:
         n.attempts += 1
         try:
             if n.channel == NotificationChannel.SMS:
-                sms_backend().send(phone=n.recipient.phone, text=f"【一网通办】{n.title}：{n.body}")
-            elif n.channel == NotificationChannel.EMAIL:
-                email_backend().send(address=n.recipient.email, subject=n.title, text=n.body)
-            n.state, n.sent_at, n.error = DeliveryState.SENT, timezone.now(), ""
+                backend = sms_backend()
+                backend.send(message_id=n.message_id, phone=n.recipient.phone, text=f"【一网通办】{n.title}：{n.body}")
+            else:
+                backend = email_backend()
+                backend.send(address=n.recipient.email, subject=n.title, text=n.body)
+            delivered = getattr(backend, "delivers", False) and not (
+                n.channel == NotificationChannel.EMAIL and email_is_log_only())
+            n.state = DeliveryState.SENT if delivered else DeliveryState.LOGGED
+            n.sent_at, n.error = timezone.now(), ""
+        except SmsRejected as exc:
+            n.state, n.error = DeliveryState.FAILED, str(exc)[:300]
         except Exception as exc:  # the gateway is outside the project: record, keep, retry later
             failure = exc
             n.error = str(exc)[:300]
@@ -83,6 +94,11 @@ def notification_send(*, notification_id: int) -> Notification:
     if failure is not None:
         raise failure
     return n
+
+
+def email_is_log_only() -> bool:
+    """Django's console/dummy e-mail backends deliver nothing."""
+    return settings.EMAIL_BACKEND.rsplit(".", 2)[-2:][0] in {"console", "dummy"}
 
 
 def notification_mark_read(*, recipient, notification_ids: list[int]) -> int:

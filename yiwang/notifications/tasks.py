@@ -2,7 +2,7 @@ import logging
 
 from celery import shared_task
 
-from yiwang.notifications.services import notification_send
+from yiwang.notifications.services import notification_send, pending_notification_ids
 
 logger = logging.getLogger(__name__)
 
@@ -11,8 +11,6 @@ logger = logging.getLogger(__name__)
 def send_pending_notifications() -> int:
     """The outbox sweeper (Celery beat): send whatever is still pending. A row that fails stays
     pending for the next sweep until its attempts run out."""
-    from yiwang.notifications.services import pending_notification_ids
-
     sent = 0
     for pk in pending_notification_ids():
         try:

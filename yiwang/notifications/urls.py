@@ -1,10 +1,10 @@
 from django.urls import path
 
-from yiwang.notifications import views
+from yiwang.notifications.pages import inbox
 
 app_name = "notifications"
 urlpatterns = [
-    path("", views.inbox, name="inbox"),
-    path("read/", views.mark_read, name="mark_read"),
-    path("<int:notification_id>/open/", views.open_message, name="open"),
+    path("", inbox.inbox, name="inbox"),
+    path("read/", inbox.mark_read, name="mark_read"),
+    path("<int:notification_id>/open/", inbox.open_message, name="open"),
 ]

@@ -48,3 +48,9 @@ def access_organisation_by_id(*, actor, organisation_id: int, roles: Iterable[st
     if organisation is None:
         raise NotFound("未找到该机构，或它不在您的管辖范围内。", code="organisation_not_found")
     return organisation
+
+
+def may_manage_calendar(*, user) -> bool:
+    """The answer to workdays' hook `workdays.may_manage_calendar`: the working-day calendar is
+    national, so its keepers are administrators (at any organisation)."""
+    return has_role(user, Role.ADMINISTRATOR)

@@ -5,18 +5,70 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
 
 from yiwang.core.audit import record_event
 from yiwang.orgs import services
 from yiwang.orgs.access import can_administer, is_system_or_superuser
 from yiwang.orgs.constants import Role
-from yiwang.orgs.models import Division, Organisation
+from yiwang.orgs.models import Division, Organisation, RoleGrant
 from yiwang.orgs.selectors import has_role, scope_filter
 
 
 def is_administrator(user) -> bool:
     return bool(user.is_active and (user.is_superuser or has_role(user, Role.ADMINISTRATOR)))
+
+
+class RoleGrantFormSet(BaseInlineFormSet):
+    actor = None  # set per request by RoleGrantInline.get_formset
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data"):
+                continue
+            organisations = []
+            if form in self.deleted_forms or (form.instance.pk and form.has_changed()):
+                organisations.append(RoleGrant.objects.get(pk=form.instance.pk).organisation
+                                     if form.instance.pk else None)
+            if form not in self.deleted_forms and form.has_changed():
+                organisations.append(form.cleaned_data.get("organisation"))
+            for organisation in organisations:
+                if organisation is not None and not can_administer(self.actor, organisation):
+                    form.add_error("organisation" if "organisation" in form.fields else None,
+                                   f"无权在“{organisation.name}”授予或撤销角色：需要该机构或其上级机构的“系统管理员”角色。")
+
+
+class RoleGrantInline(admin.TabularInline):
+    """Role grants on the staff account page (accounts.admin.UserAdmin); writes go through
+    orgs.services.role_grant / role_revoke there."""
+
+    model = RoleGrant
+    fk_name = "user"
+    formset = RoleGrantFormSet
+    fields = ("organisation", "role", "granted_by", "created_at")
+    readonly_fields = ("granted_by", "created_at")
+    autocomplete_fields = ("organisation",)
+    extra = 0
+    verbose_name = "角色授权"
+    verbose_name_plural = "角色授权（数据范围为该机构及其下级机构）"
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (formset,), {"actor": request.user})
+
+    def has_view_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_administrator(request.user)
 
 
 class RoleScopedAdmin(admin.ModelAdmin):

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 
-from yiwang.core.models import BaseModel
+from yiwang.core.base_model import BaseModel
 from yiwang.orgs.constants import DivisionLevel, ExerciseLevel, OrganisationKind, Role
 
 

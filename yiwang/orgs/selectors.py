@@ -31,6 +31,49 @@ def has_role(user, roles: Iterable[str] | str, organisation: Organisation | None
                for grant in role_grants_for(user, roles))
 
 
+def organisation_by_id(organisation_id) -> Organisation | None:
+    """One organisation by id (None for a missing one or a value that is no id)."""
+    try:
+        pk = int(organisation_id)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return Organisation.objects.filter(pk=pk).first() if 1 <= pk <= 2**63 - 1 else None
+
+
+def organisations_of_kind(kind: str, *, excluding: int | None = None) -> QuerySet[Organisation]:
+    """Every organisation of `kind`, in tree order (e.g. the departments a refusal may name)."""
+    qs = Organisation.objects.filter(kind=kind).order_by("path")
+    return qs.exclude(pk=excluding) if excluding else qs
+
+
+def nearest_of_kind(organisation_id: int, kind: str) -> tuple[int, str] | None:
+    """(id, path) of the first organisation of `kind` in the organisation's division, else in the
+    nearest ancestor division (e.g. the service center where an agency's items are accepted)."""
+    division = Organisation.objects.select_related("division").get(pk=organisation_id).division
+    while division is not None:
+        found = (Organisation.objects.filter(kind=kind, division=division).order_by("path")
+                 .values_list("pk", "path").first())
+        if found:
+            return found
+        division = division.parent
+    return None
+
+
+def role_holders_over(organisation: Organisation, role: str) -> list:
+    """Active users holding `role` at `organisation` or above it (whom a role there covers),
+    ordered by name, each once."""
+    path = organisation.path
+    prefixes = {path[: i + 1] for i, ch in enumerate(path) if ch == "/" and i > 0}
+    grants = (RoleGrant.objects.filter(role=role, organisation__path__in=prefixes)
+              .select_related("user").order_by("user__real_name", "user__username"))
+    seen, people = set(), []
+    for grant in grants:
+        if grant.user_id not in seen and grant.user.is_active:
+            seen.add(grant.user_id)
+            people.append(grant.user)
+    return people
+
+
 def scope_filter(user, roles: Iterable[str] | str, *, path_field: str = "path") -> Q:
     """A Q that keeps rows whose organisation path lies in a subtree where the user holds a role.
     Matches nothing when the user holds none of the roles."""
@@ -57,6 +100,66 @@ def workbench_links_for(user) -> list[dict]:
             except NoReverseMatch:
                 continue
     return links
+
+
+def grants_of(user) -> list[RoleGrant]:
+    """Every role grant of `user`, read fresh (not the per-instance cache of role_grants_for):
+    for deciding about another person's account."""
+    return list(RoleGrant.objects.filter(user=user).select_related("organisation"))
+
+
+def holders_of_grants_outside(actor, roles: Iterable[str] | str) -> QuerySet:
+    """Ids of the users holding any grant outside the subtrees where `actor` holds one of `roles`
+    (a subquery: `users.exclude(pk__in=…)`)."""
+    return RoleGrant.objects.exclude(scope_filter(actor, roles, path_field="organisation__path")).values("user_id")
+
+
+def role_grant_by_id(grant_id: int) -> RoleGrant:
+    return RoleGrant.objects.select_related("organisation").get(pk=grant_id)
+
+
+def division_by_code(code: str) -> Division | None:
+    return Division.objects.filter(code=code).first()
+
+
+def organisation_by_short_name(short_name: str, *, exact: bool = True) -> Organisation | None:
+    """The organisation with this short name (or whose short name contains it), real ones before
+    demo ones, higher in the tree first."""
+    match = Organisation.objects.filter(short_name=short_name) if exact else Organisation.objects.filter(short_name__contains=short_name)
+    return match.order_by("is_demo", "path").first()
+
+
+def organisation_named(*, parent: Organisation | None, name: str) -> Organisation | None:
+    return Organisation.objects.filter(parent=parent, name=name).first()
+
+
+def organisations_where(condition: Q) -> QuerySet[Organisation]:
+    """Organisations matching a condition another app composes (a scope filter, kinds …)."""
+    return Organisation.objects.filter(condition)
+
+
+def organisations_by_id(ids: Iterable[int]) -> dict[int, Organisation]:
+    ids = list(ids)
+    return {o.pk: o for o in Organisation.objects.filter(pk__in=ids)} if ids else {}
+
+
+def organisation_path(organisation_id) -> str | None:
+    return Organisation.objects.filter(pk=organisation_id).values_list("path", flat=True).first()
+
+
+def organisations_by_uscc_or_name(*, uscc: str = "", name: str = "", limit: int = 2) -> list[Organisation]:
+    """Organisations with this USCC (narrowed by name when several share it), else with this name;
+    at most `limit` (callers want "exactly one")."""
+    candidates = Organisation.objects.all()
+    if uscc:
+        candidates = candidates.filter(uscc=uscc)
+        if name and candidates.count() > 1:
+            candidates = candidates.filter(name=name)
+    elif name:
+        candidates = candidates.filter(name=name)
+    else:
+        return []
+    return list(candidates[:limit])
 
 
 # --- For the service map: organisations that are or run outlets, and the district they lie in ---

@@ -173,6 +173,12 @@ def organisation_move(*, actor, organisation: Organisation, new_parent: Organisa
     return organisation
 
 
+def division_create(*, code: str, name: str, level: str, parent: Division | None = None, is_demo: bool = False) -> Division:
+    """A division missing from the seed (demo fallbacks). Divisions are reference data written by
+    loaders, as orgs.seed.loader does: not audited."""
+    return Division.objects.create(code=code, name=name, level=level, parent=parent, is_demo=is_demo)
+
+
 def _forget_cached_grants(user) -> None:
     # orgs.selectors.role_grants_for caches on the instance; a grant changes what it must say.
     if hasattr(user, "_role_grant_cache"):
@@ -183,14 +189,14 @@ def _forget_cached_grants(user) -> None:
 def role_grant(*, actor, user, organisation: Organisation, role: str) -> RoleGrant:
     """Give `user` a staff role at `organisation` (data scope: its subtree). Idempotent: granting a
     role the user already holds there returns the existing grant and records nothing."""
-    from yiwang.accounts.constants import UserKind
-
     require_administrator(actor, organisation, doing="授予角色")
     errors = []
     if role not in Role.values:
         allowed = "、".join(f"{v}（{label}）" for v, label in Role.choices)
         errors.append(FieldError("role", "invalid_choice", f"角色“{role}”无效，应为：{allowed}。"))
-    if user.kind != UserKind.STAFF:
+    # Asked of the user (accounts' User.is_staff_member), not of accounts' constants: orgs sits
+    # below accounts and imports nothing of it.
+    if not user.is_staff_member:
         errors.append(FieldError("user", "not_staff",
                                  f"“{user.username}”不是工作人员账户（类型：{user.get_kind_display()}），不能授予工作人员角色。"))
     if not user.is_active:

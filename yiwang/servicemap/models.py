@@ -8,7 +8,7 @@ exceptions; minutes since midnight, so a period may end at 24:00 (1440).
 
 from django.db import models
 
-from yiwang.core.models import BaseModel
+from yiwang.core.base_model import BaseModel
 from yiwang.servicemap.constants import (
     ADDRESS_MAX,
     DIRECTIONS_MAX,

@@ -1,19 +1,8 @@
 from django.conf import settings
 from django.db import models
 
-from yiwang.core.models import BaseModel
-
-
-class CreditRecordKind(models.TextChoices):
-    SERIOUS_DISHONESTY = "serious_dishonesty", "严重失信主体"
-    FALSE_COMMITMENT = "false_commitment", "虚假承诺"
-    ABNORMAL_OPERATION = "abnormal_operation", "经营异常名录"
-    ADMINISTRATIVE_PENALTY = "administrative_penalty", "行政处罚"
-
-
-# Kinds that exclude an applicant from commitment (告知承诺) and deferred-material (容缺) acceptance
-# (国办发〔2020〕42号: serious bad credit or an earlier false promise).
-EXCLUDING_KINDS = frozenset({CreditRecordKind.SERIOUS_DISHONESTY, CreditRecordKind.FALSE_COMMITMENT})
+from yiwang.core.base_model import BaseModel
+from yiwang.supervision.constants import EXCLUDING_KINDS, CreditRecordKind  # noqa: F401 (re-exported)
 
 
 class CreditRecord(BaseModel):

@@ -2,7 +2,8 @@ import datetime as dt
 
 from django.db.models import Q
 
-from yiwang.supervision.models import EXCLUDING_KINDS, CreditRecord
+from yiwang.supervision.constants import EXCLUDING_KINDS
+from yiwang.supervision.models import CreditRecord
 
 
 def excluding_credit_records(subject, *, on: dt.date) -> list[CreditRecord]:

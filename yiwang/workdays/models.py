@@ -8,7 +8,7 @@ reads for due dates go through the in-memory index of yiwang.workdays.time_limit
 from django.conf import settings
 from django.db import models
 
-from yiwang.core.models import BaseModel
+from yiwang.core.base_model import BaseModel
 from yiwang.workdays.constants import MAX_BASIS_LENGTH, MAX_NAME_LENGTH, DayKind, YearSource
 
 

@@ -2,7 +2,7 @@
 
     calendar_year_detail(year) -> YearCalendar     holidays, make-up days, status of one year
     calendar_year_list(*, today=None) -> list[YearSummary]   official years + the next ones to enter
-    calendar_year_history(year) -> list[AuditEvent]         entries and corrections of a year
+    calendar_year_history(year) -> list[AuditEvent]        entries and corrections of a year
     holiday_periods(days) -> list[HolidayPeriod]    consecutive holiday rows with one name, grouped
     next_year_to_enter() -> int
     day_type(d) -> DayType                        workday, weekend, statutory holiday or make-up workday
@@ -17,8 +17,8 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
+from yiwang.core.audit import events_about
 from yiwang.core.errors import NotFound
-from yiwang.core.models import AuditEvent
 from yiwang.workdays.constants import MAX_YEAR, MIN_YEAR, PROVISIONAL_HOLIDAYS, DayKind, DayType, YearStatus
 from yiwang.workdays.models import CalendarDay, CalendarYear
 from yiwang.workdays.time_limits import is_working_day, official_years, working_days_in_year
@@ -149,12 +149,11 @@ def calendar_year_list(*, today: date | None = None) -> list[YearSummary]:
     return summaries
 
 
-def calendar_year_history(year: int) -> list[AuditEvent]:
+def calendar_year_history(year: int) -> list:
     calendar_year = CalendarYear.objects.filter(year=year).first()
     if calendar_year is None:
         return []
-    return list(AuditEvent.objects.filter(object_type=CalendarYear._meta.label_lower, object_id=str(calendar_year.pk))
-                .order_by("-occurred_at", "-id"))
+    return events_about(object_type=CalendarYear._meta.label_lower, object_id=calendar_year.pk)
 
 
 def day_type(d: date) -> DayType:

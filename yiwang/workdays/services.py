@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from yiwang.core.audit import record_event
+from yiwang.core.background import enqueue_on_commit
 from yiwang.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from yiwang.workdays.access import can_manage_calendar
 from yiwang.workdays.constants import DayKind, YearSource
@@ -131,14 +132,8 @@ def _enter_year(
     transaction.on_commit(invalidate_calendar_index, robust=True)
     transaction.on_commit(lambda: calendar_year_published.send(sender=CalendarYear, year=year, correction=previous is not None),
                           robust=True)
-    transaction.on_commit(lambda: _schedule_recompute(year), robust=True)
+    enqueue_on_commit("yiwang.workdays.tasks.recompute_provisional", robust=True, year=year)
     return calendar_year
-
-
-def _schedule_recompute(year: int) -> None:
-    from yiwang.workdays.tasks import recompute_provisional
-
-    recompute_provisional.delay(year)
 
 
 def calendar_year_enter(

@@ -4,7 +4,9 @@ from django.db import migrations
 
 
 def load_standard_processes(apps, schema_editor):
-    from yiwang.cases.worklist import ensure_standard_processes
+    # Imported when the migration runs, not when migrations are loaded: the app code of today
+    # (with the historical model passed in) would otherwise be imported by every migrate.
+    from yiwang.cases.back_office import ensure_standard_processes
 
     ensure_standard_processes(definition_model=apps.get_model("cases", "ProcessDefinition"))
 

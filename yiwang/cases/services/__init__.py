@@ -1,4 +1,8 @@
-"""Case services (writes). One module per stage of the law's lifecycle; import from here."""
+"""Case services: the writes pages, the API and tasks call. One module per stage of the law's
+lifecycle, re-exported here. They sit above yiwang.cases.actions (what follows each event) and the
+building blocks it uses (transitions, documents, back_office, handover), none of which import this
+package — so importing it from anywhere closes no circle.
+"""
 
 from yiwang.cases.services.acceptance import (
     case_accept,
@@ -10,7 +14,6 @@ from yiwang.cases.services.acceptance import (
 )
 from yiwang.cases.services.clock import case_extend, case_pause, case_resume, recompute_provisional_due_dates
 from yiwang.cases.services.decisions import (
-    case_conclude,
     case_decide,
     case_deferral_lapse,
     case_supplement_deferred,
@@ -30,6 +33,8 @@ from yiwang.cases.services.intake import (
     application_discard_draft,
     application_save_draft,
     application_submit,
+    application_submit_at_window,
+    application_submit_draft,
     delivery_problems,
     material_problems,
     outlet_accepts,
@@ -37,13 +42,15 @@ from yiwang.cases.services.intake import (
     stored_file_create,
 )
 from yiwang.cases.services.monitoring import run_monitoring
+from yiwang.cases.services.work_tasks import decision_submit, task_claim, task_complete, task_reassign, task_return
 
 __all__ = [
     "application_discard_draft",
     "application_save_draft",
     "application_submit",
+    "application_submit_at_window",
+    "application_submit_draft",
     "case_accept",
-    "case_conclude",
     "case_decide",
     "case_deem_accept",
     "case_deferral_lapse",
@@ -58,6 +65,7 @@ __all__ = [
     "case_terminate",
     "case_withdraw",
     "commitment_verify",
+    "decision_submit",
     "delivery_change",
     "delivery_problems",
     "eligibility",
@@ -71,4 +79,8 @@ __all__ = [
     "recompute_provisional_due_dates",
     "run_monitoring",
     "stored_file_create",
+    "task_claim",
+    "task_complete",
+    "task_reassign",
+    "task_return",
 ]

@@ -11,7 +11,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from yiwang.cases.access import ACCEPTANCE_ROLES, require_case_role
+from yiwang.cases import actions
+from yiwang.cases.access import require_acceptance_role
 from yiwang.cases.constants import (
     AcceptanceMode,
     CaseAction,
@@ -23,21 +24,21 @@ from yiwang.cases.constants import (
     MaterialSatisfaction,
     WarningKind,
 )
+from yiwang.cases.deadlines import (
+    ACCEPTANCE_PERIOD_WORKING_DAYS,
+    acceptance_date,
+    acceptance_due_on,
+    start_clock,
+)
 from yiwang.cases.locks import lock_case
 from yiwang.cases.models import ApplicationMaterial, Case, Commitment, CorrectionNotice, Deferral, Refusal
-from yiwang.cases.services.clock import start_clock
-from yiwang.cases.services.intake import (
-    ACCEPTANCE_PERIOD_WORKING_DAYS,
-    as_db_id,
-    resolve_given_materials,
-    validate_form,
-    version_facts,
-)
-from yiwang.cases.services.transitions import case_transition
+from yiwang.cases.selectors import eligibility
+from yiwang.cases.services.intake import as_db_id, resolve_given_materials, validate_form
+from yiwang.cases.services.warnings import raise_warning
+from yiwang.cases.transitions import case_transition
 from yiwang.catalog.constants import MaterialNecessity
+from yiwang.catalog.selectors import version_facts
 from yiwang.core.errors import DomainError, FieldError, ValidationFailed
-from yiwang.orgs.models import Organisation
-from yiwang.supervision.selectors import excluding_credit_records
 from yiwang.workdays.time_limits import add_working_days
 
 # 告知承诺: the verification after a decision on commitment has its own deadline (working days
@@ -49,27 +50,6 @@ DEFAULT_LIABILITY = (
 )
 
 
-def eligibility(case: Case, *, on: date | None = None) -> dict:
-    """Whether this case may be accepted with deferred materials / on commitment, and why not.
-
-    From the catalog lists (the version's flags) and the applicant's credit records: serious
-    bad credit or an earlier false promise excludes both (国办发〔2020〕42号; local 容缺 rules).
-    """
-    on = on or timezone.localdate()
-    bad = excluding_credit_records(case.applicant, on=on)
-    reasons_bad = "；".join(r.get_kind_display() for r in bad)
-    result = {"deferred": True, "commitment": True, "deferred_reason": "", "commitment_reason": ""}
-    if not case.version.deferred_material_eligible:
-        result.update(deferred=False, deferred_reason="该事项未列入容缺受理清单。")
-    elif bad:
-        result.update(deferred=False, deferred_reason=f"申请人存在信用记录（{reasons_bad}），不适用容缺受理。")
-    if not case.version.commitment_eligible:
-        result.update(commitment=False, commitment_reason="该事项未列入告知承诺制清单。")
-    elif bad:
-        result.update(commitment=False, commitment_reason=f"申请人存在信用记录（{reasons_bad}），不适用告知承诺。")
-    return result
-
-
 @transaction.atomic
 def case_accept(*, actor, case: Case, mode: str = AcceptanceMode.NORMAL, deferral: dict | None = None,
                 commitment: dict | None = None, today: date | None = None) -> Case:
@@ -79,7 +59,7 @@ def case_accept(*, actor, case: Case, mode: str = AcceptanceMode.NORMAL, deferra
                  "commitment_text": str}
     commitment: {"conditions": [str], "commitment_text": str, "liability_text": str (optional)}
     """
-    require_case_role(actor=actor, case=case, roles=ACCEPTANCE_ROLES)
+    require_acceptance_role(actor=actor, case=case)
     lock_case(case)
     today = today or timezone.localdate()
     if mode not in (AcceptanceMode.NORMAL, AcceptanceMode.DEFERRED, AcceptanceMode.COMMITMENT):
@@ -88,20 +68,19 @@ def case_accept(*, actor, case: Case, mode: str = AcceptanceMode.NORMAL, deferra
     if case.status != CaseStatus.SUBMITTED:
         # Let the transition table produce the precise error.
         case_transition(case=case, action=CaseAction.ACCEPT, actor=actor)
-    # Past the §32 period the law already deems it accepted on the receipt day; the acceptance
-    # (and so the clock) is dated then, whatever day someone gets round to clicking.
-    accepted_on = case.received_on if today > case.acceptance_due_on else today
+    # Past the §32 period the law already deems it accepted on the receipt day (deadlines.py).
+    accepted_on = acceptance_date(case, today)
     start_clock(case, accepted_on=accepted_on)
     check = eligibility(case, on=today)
-    extra_docs = []
+    records = []
     if mode == AcceptanceMode.DEFERRED:
         if not check["deferred"]:
             raise DomainError(check["deferred_reason"], code=ErrorCode.NOT_ELIGIBLE_DEFERRED, field="mode")
-        extra_docs.append((DocumentKind.DEFERRED_ACCEPTANCE_NOTICE, _create_deferral(case, deferral or {}, today)))
+        records.append((DocumentKind.DEFERRED_ACCEPTANCE_NOTICE, _create_deferral(case, deferral or {}, today)))
     elif mode == AcceptanceMode.COMMITMENT:
         if not check["commitment"]:
             raise DomainError(check["commitment_reason"], code=ErrorCode.NOT_ELIGIBLE_COMMITMENT, field="mode")
-        extra_docs.append((DocumentKind.COMMITMENT_LETTER, _create_commitment(case, commitment or {}, today)))
+        records.append((DocumentKind.COMMITMENT_LETTER, _create_commitment(case, commitment or {}, today)))
     case.acceptance_mode = mode
     case.accepted_by = actor
     note = "" if accepted_on == today else f"已超过 {ACCEPTANCE_PERIOD_WORKING_DAYS} 个工作日受理期限，依法自材料接收日 {accepted_on} 起计算。"
@@ -115,25 +94,8 @@ def case_accept(*, actor, case: Case, mode: str = AcceptanceMode.NORMAL, deferra
         review__in=(MaterialReview.PENDING, MaterialReview.NEEDS_CORRECTION),
     ).exclude(satisfaction__in=(MaterialSatisfaction.DEFERRED, MaterialSatisfaction.COMMITMENT)).update(
         review=MaterialReview.OK)
-    _issue_acceptance_documents(case=case, actor=actor, extra_docs=extra_docs)
-    _start_review(case=case, actor=actor)
+    actions.case_accepted(case=case, actor=actor, records=tuple(records))
     return case
-
-
-def _issue_acceptance_documents(*, case, actor, extra_docs) -> None:
-    from yiwang.cases.documents import document_issue
-
-    document_issue(case=case, kind=DocumentKind.ACCEPTANCE_NOTICE, actor=actor, context={})
-    for kind, obj in extra_docs:
-        document_issue(case=case, kind=kind, actor=actor, context={"record": obj})
-
-
-def _start_review(*, case: Case, actor) -> None:
-    """Hand the case to the back office: start its BPMN process, then 'under review'."""
-    from yiwang.cases.worklist import process_start
-
-    process_start(actor=actor, case=case)
-    case_transition(case=case, action=CaseAction.START_REVIEW, actor=actor, notify=False)
 
 
 def _create_deferral(case: Case, spec: dict, today: date) -> Deferral:
@@ -203,7 +165,7 @@ def _within_acceptance_period(case: Case, today: date, what: str) -> None:
 @transaction.atomic
 def case_request_corrections(*, actor, case: Case, items: list[dict], today: date | None = None) -> CorrectionNotice:
     """One-time notice (一次性告知, §32): every problem at once, each with what to do."""
-    require_case_role(actor=actor, case=case, roles=ACCEPTANCE_ROLES)
+    require_acceptance_role(actor=actor, case=case)
     lock_case(case)
     today = today or timezone.localdate()
     errors = []
@@ -226,9 +188,7 @@ def case_request_corrections(*, actor, case: Case, items: list[dict], today: dat
                                            requirement_id__in=[i for i in map(as_db_id, targets) if i]).update(
             review="needs_correction")
     case_transition(case=case, action=CaseAction.REQUEST_CORRECTIONS, actor=actor, details={"items": len(clean)})
-    from yiwang.cases.documents import document_issue
-
-    document_issue(case=case, kind=DocumentKind.CORRECTION_NOTICE, actor=actor, context={"notice": notice})
+    actions.case_corrections_requested(case=case, actor=actor, notice=notice)
     return notice
 
 
@@ -239,7 +199,7 @@ def case_resubmit(*, actor, case: Case, form_data: dict | None = None, materials
     if actor.pk != case.applicant_id and not actor.is_staff_member:
         raise DomainError("只有申请人本人可以补正。", code="not_applicant")
     if actor.is_staff_member:
-        require_case_role(actor=actor, case=case, roles=ACCEPTANCE_ROLES)
+        require_acceptance_role(actor=actor, case=case)
     lock_case(case)
     today = today or timezone.localdate()
     application = case.application
@@ -260,17 +220,17 @@ def case_resubmit(*, actor, case: Case, form_data: dict | None = None, materials
             defaults={"satisfaction": row.satisfaction, "stored_file": row.stored_file, "review": "pending"})
     case.correction_notices.filter(responded_at__isnull=True).update(responded_at=timezone.now())
     case.received_on = today
-    case.acceptance_due_on = add_working_days(today, ACCEPTANCE_PERIOD_WORKING_DAYS).due_date
+    case.acceptance_due_on = acceptance_due_on(today)
     case_transition(case=case, action=CaseAction.RESUBMIT, actor=actor,
                     extra_fields=("received_on", "acceptance_due_on"))
     return case
 
 
 @transaction.atomic
-def case_refuse(*, actor, case: Case, reason: str, legal_basis: str = "", competent_agency: Organisation | None = None,
+def case_refuse(*, actor, case: Case, reason: str, legal_basis: str = "", competent_agency=None,
                 competent_agency_note: str = "", today: date | None = None) -> Refusal:
     """不予受理: with the reason; outside the agency's powers → which agency to go to (§32)."""
-    require_case_role(actor=actor, case=case, roles=ACCEPTANCE_ROLES)
+    require_acceptance_role(actor=actor, case=case)
     lock_case(case)
     today = today or timezone.localdate()
     errors = []
@@ -287,9 +247,7 @@ def case_refuse(*, actor, case: Case, reason: str, legal_basis: str = "", compet
     case_transition(case=case, action=CaseAction.REFUSE, actor=actor, note=reason.strip(),
                     details={"competent_agency": competent_agency.pk if competent_agency else None},
                     extra_fields=("closed_reason",))
-    from yiwang.cases.documents import document_issue
-
-    document_issue(case=case, kind=DocumentKind.REFUSAL_DECISION, actor=actor, context={"refusal": refusal})
+    actions.case_refused(case=case, actor=actor, refusal=refusal)
     return refusal
 
 
@@ -308,10 +266,7 @@ def case_deem_accept(*, case: Case, today: date) -> Case | None:
                     details={"received_on": str(case.received_on), "acceptance_due_on": str(case.acceptance_due_on)},
                     extra_fields=("acceptance_mode", "accepted_on", "limit_days", "limit_unit", "due_on",
                                   "due_provisional"))
-    from yiwang.cases.services.monitoring import raise_warning
-
     raise_warning(case=case, kind=WarningKind.ACCEPTANCE_LATE, today=today,
                   message=f"受理超过 {ACCEPTANCE_PERIOD_WORKING_DAYS} 个工作日未作决定，已依法视为受理。")
-    _issue_acceptance_documents(case=case, actor="monitoring", extra_docs=[])
-    _start_review(case=case, actor="monitoring")
+    actions.case_accepted(case=case, actor="monitoring")
     return case

@@ -1,5 +1,7 @@
-"""Deciding, concluding, and the ways a case ends early: withdrawal, termination, revocation;
-deferred materials supplied (or not) and commitments verified (or found false)."""
+"""Deciding, and the ways a case ends early: withdrawal, termination; deferred materials supplied
+(or not) and commitments verified (or found false). What follows each of these — conclusion,
+delivery, documents, the credit record of a false promise, the hooks — is in yiwang.cases.actions.
+"""
 
 from __future__ import annotations
 
@@ -8,39 +10,40 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from yiwang.cases.access import DEPARTMENT_ROLES, require_case_role
-from yiwang.cases.constants import (
-    CaseAction,
-    CaseStatus,
-    Channel,
-    Decision,
-    DocumentKind,
-    ErrorCode,
-)
+from yiwang.cases import actions
+from yiwang.cases.access import require_approver_role, require_deferred_receipt_role, require_department_role
+from yiwang.cases.constants import CaseAction, Channel, Decision, ErrorCode
+from yiwang.cases.deadlines import delivery_due_on
+from yiwang.cases.lifecycle import AWAITING_DEFERRED
 from yiwang.cases.locks import lock_case
 from yiwang.cases.models import ApplicationMaterial, Case
 from yiwang.cases.selectors import outstanding_deferred_ids
-from yiwang.cases.services.intake import as_db_id, resolve_given_materials, version_facts
-from yiwang.cases.services.transitions import case_transition, notify_applicant
+from yiwang.cases.services.intake import as_db_id, resolve_given_materials
+from yiwang.cases.transitions import case_transition
+from yiwang.catalog.selectors import version_facts
 from yiwang.core.audit import record_event
 from yiwang.core.errors import Conflict, FieldError, NotFound, ValidationFailed
-from yiwang.orgs.constants import Role
-from yiwang.supervision.models import CreditRecord, CreditRecordKind
-from yiwang.workdays.time_limits import add_working_days
 
-# §44: the licence is issued and delivered within 10 (working) days of the decision (§82).
-DELIVERY_PERIOD_WORKING_DAYS = 10
-# What a false commitment means for the applicant from now on (eligibility() applies it).
-FALSE_COMMITMENT_CONSEQUENCE = "已记入信用记录，今后申请不适用告知承诺和容缺受理。"
+# Kept here for callers that read it from the services (the consequence itself is in actions).
+FALSE_COMMITMENT_CONSEQUENCE = actions.FALSE_COMMITMENT_CONSEQUENCE
 
 
 @transaction.atomic
 def case_decide(*, actor, case: Case, decision: str, reasons: str, legal_basis: str = "",
                 today: date | None = None) -> Case:
-    """Record the decision with its reasons and legal basis; conclude at once unless the result is
-    withheld (deferred materials still missing)."""
-    require_case_role(actor=actor, case=case, roles=[Role.DEPT_APPROVER])
+    """Record the decision with its reasons and legal basis (an approver over the case's agency);
+    what follows — the decision document, conclusion unless the result is withheld — is
+    actions.case_decided."""
+    require_approver_role(actor=actor, case=case)
     lock_case(case)
+    return record_decision(actor=actor, case=case, decision=decision, reasons=reasons, legal_basis=legal_basis,
+                           today=today)
+
+
+def record_decision(*, actor, case: Case, decision: str, reasons: str, legal_basis: str = "",
+                    today: date | None = None) -> Case:
+    """The decision on a case the caller has locked and checked the actor for (case_decide, or the
+    end of the back-office process: services/work_tasks.task_complete)."""
     errors = []
     if decision not in Decision.values:
         errors.append(FieldError("decision", "invalid_choice", "决定应为 approved（准予）或 denied（不予准予）。"))
@@ -56,46 +59,22 @@ def case_decide(*, actor, case: Case, decision: str, reasons: str, legal_basis: 
     case.decided_by = actor
     case.decision_reasons = reasons.strip()
     case.decision_legal_basis = (legal_basis or "").strip()
-    case.delivery_due_on = add_working_days(today, DELIVERY_PERIOD_WORKING_DAYS).due_date
+    case.delivery_due_on = delivery_due_on(today)
     action = CaseAction.APPROVE if decision == Decision.APPROVED else CaseAction.DENY
     case_transition(case=case, action=action, actor=actor, note=case.decision_reasons,
                     details={"legal_basis": case.decision_legal_basis},
                     extra_fields=("decision", "decided_on", "decided_by", "decision_reasons", "decision_legal_basis",
                                   "delivery_due_on"))
-    # Decided outside the process (e.g. straight through the API): its open tasks are moot.
-    _cancel_tasks(case, "已作出决定")
-    from yiwang.cases.documents import document_issue
-
-    document_issue(case=case, kind=DocumentKind.DECISION, actor=actor, context={})
-    if not _result_withheld(case):
-        case_conclude(actor=actor, case=case, today=today)
-    return case
-
-
-def _result_withheld(case: Case) -> bool:
-    """容缺: the result is issued only after the deferred materials are complete."""
-    deferral = getattr(case, "deferral", None)  # a missing one-to-one raises AttributeError's subclass
-    return case.decision == Decision.APPROVED and deferral is not None and deferral.completed_at is None
-
-
-def case_conclude(*, actor, case: Case, today: date | None = None) -> Case:
-    """办结: the result exists (the e-licence issue will issue the licence here); delivery follows."""
-    today = today or timezone.localdate()
-    case.concluded_on = today
-    if case.decision == Decision.APPROVED and not case.result_reference:
-        case.result_reference = f"{case.version.result_name or '审批结果'}（{case.number}）"
-    case_transition(case=case, action=CaseAction.CONCLUDE, actor=actor, extra_fields=("concluded_on", "result_reference"))
-    from yiwang.cases.services.delivery import prepare_delivery
-
-    prepare_delivery(case=case, actor=actor)
+    actions.case_decided(case=case, actor=actor, today=today)
     return case
 
 
 @transaction.atomic
 def case_supplement_deferred(*, actor, case: Case, materials: dict, today: date | None = None) -> Case:
-    """The applicant supplies deferred materials; when all are in, a withheld result is released."""
+    """The applicant supplies deferred materials; when all are in, a withheld result is released
+    (actions.deferred_materials_completed)."""
     if actor.pk != case.applicant_id:
-        require_case_role(actor=actor, case=case, roles=[Role.WINDOW_CLERK, *DEPARTMENT_ROLES])
+        require_deferred_receipt_role(actor=actor, case=case)
     lock_case(case)
     deferral = getattr(case, "deferral", None)
     if deferral is None or deferral.completed_at or deferral.lapsed_at:
@@ -121,8 +100,7 @@ def case_supplement_deferred(*, actor, case: Case, materials: dict, today: date 
     deferral.completed_at = timezone.now()
     deferral.save(update_fields=["completed_at", "updated_at"])
     record_event(actor=actor, action="case.deferred_materials_completed", obj=case)
-    if case.status == CaseStatus.APPROVED:
-        case_conclude(actor=actor, case=case, today=today)
+    actions.deferred_materials_completed(case=case, actor=actor, today=today)
     return case
 
 
@@ -133,20 +111,19 @@ def case_deferral_lapse(*, case: Case, today: date) -> Case | None:
     deferral = getattr(case, "deferral", None)
     if deferral is None or deferral.completed_at or deferral.lapsed_at or today <= deferral.deadline:
         return None
-    if case.status not in (CaseStatus.UNDER_REVIEW, CaseStatus.SUSPENDED, CaseStatus.APPROVED):
+    if case.status not in AWAITING_DEFERRED:
         return None
     deferral.lapsed_at = timezone.now()
     deferral.save(update_fields=["lapsed_at", "updated_at"])
-    reason = f"容缺材料未在 {deferral.deadline} 前补齐：{deferral.consequence}"
-    _terminate(case=case, actor="monitoring", reason=reason)
+    _terminate(case=case, actor="monitoring", reason=f"容缺材料未在 {deferral.deadline} 前补齐：{deferral.consequence}")
     return case
 
 
 @transaction.atomic
 def commitment_verify(*, actor, case: Case, truthful: bool, note: str, today: date | None = None) -> Case:
     """Post-decision verification of a commitment. A false promise revokes the decision (or ends
-    the case) and is recorded against the applicant's credit."""
-    require_case_role(actor=actor, case=case, roles=DEPARTMENT_ROLES)
+    the case) and is recorded against the applicant's credit (actions.commitment_found_false)."""
+    require_department_role(actor=actor, case=case)
     lock_case(case)
     commitment = getattr(case, "commitment", None)
     if commitment is None:
@@ -160,22 +137,8 @@ def commitment_verify(*, actor, case: Case, truthful: bool, note: str, today: da
     commitment.is_truthful, commitment.verification_note = bool(truthful), note.strip()
     commitment.save(update_fields=["verified_on", "verified_by", "is_truthful", "verification_note", "updated_at"])
     record_event(actor=actor, action="case.commitment_verified", obj=case, details={"truthful": bool(truthful)})
-    if truthful:
-        return case
-    reason = f"经核查承诺不实：{note.strip()}"
-    CreditRecord.objects.create(subject=case.applicant, kind=CreditRecordKind.FALSE_COMMITMENT, description=reason,
-                                source_case=case, recorded_by=actor, effective_from=today)
-    record_event(actor=actor, action="credit.recorded", obj=case,
-                 details={"kind": CreditRecordKind.FALSE_COMMITMENT, "subject": case.applicant_id})
-    case.closed_reason = reason
-    if case.status in (CaseStatus.APPROVED, CaseStatus.CONCLUDED, CaseStatus.DELIVERED):
-        case_transition(case=case, action=CaseAction.REVOKE, actor=actor, note=reason, extra_fields=("closed_reason",),
-                        notify=False)
-    else:
-        _terminate(case=case, actor=actor, reason=reason, notify=False)
-    # The applicant is told of the credit record with the news itself, not left to find out at the
-    # next window visit that commitment and deferred acceptance are no longer offered.
-    notify_applicant(case=case, status=case.status, reason=f"{reason.rstrip('。.')}。{FALSE_COMMITMENT_CONSEQUENCE}")
+    if not truthful:
+        actions.commitment_found_false(case=case, actor=actor, note=note.strip(), today=today)
     return case
 
 
@@ -188,28 +151,22 @@ def case_withdraw(*, actor, case: Case, reason: str = "") -> Case:
     case.closed_reason = (reason or "申请人主动撤回").strip()
     case_transition(case=case, action=CaseAction.WITHDRAW, actor=actor, note=case.closed_reason,
                     extra_fields=("closed_reason",))
-    _cancel_tasks(case, case.closed_reason)
+    actions.case_withdrawn(case=case, actor=actor)
     return case
 
 
 @transaction.atomic
 def case_terminate(*, actor, case: Case, reason: str) -> Case:
-    require_case_role(actor=actor, case=case, roles=[Role.DEPT_APPROVER])
+    require_approver_role(actor=actor, case=case)
     if not (reason or "").strip():
         raise ValidationFailed([FieldError("reason", ErrorCode.REASON_REQUIRED, "请填写终止办理的理由。")])
     lock_case(case)
     return _terminate(case=case, actor=actor, reason=reason.strip())
 
 
-def _terminate(*, case: Case, actor, reason: str, notify: bool = True) -> Case:
+def _terminate(*, case: Case, actor, reason: str) -> Case:
     case.closed_reason = reason
-    case_transition(case=case, action=CaseAction.TERMINATE, actor=actor, note=reason, extra_fields=("closed_reason",),
-                    notify=notify)
-    _cancel_tasks(case, reason)
+    case_transition(case=case, action=CaseAction.TERMINATE, actor=actor, note=reason, extra_fields=("closed_reason",))
+    actions.case_terminated(case=case, actor=actor)
     return case
 
-
-def _cancel_tasks(case: Case, reason: str) -> None:
-    from yiwang.cases.worklist import tasks_cancel_for_case
-
-    tasks_cancel_for_case(case=case, reason=reason)

@@ -11,13 +11,13 @@ import json
 import secrets
 import time
 import zipfile
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from yiwang.cases.constants import (
@@ -28,48 +28,29 @@ from yiwang.cases.constants import (
     ErrorCode,
     MaterialSatisfaction,
 )
+from yiwang.cases.deadlines import acceptance_due_on
+from yiwang.cases.locks import lock_application
 from yiwang.cases.models import Application, ApplicationMaterial, Case, Delivery, Locker, StoredFile
 from yiwang.cases.services.submission_write import SubmissionRows, persist_submission
-from yiwang.cases.services.transitions import applicant_notifications, initial_status_change
-from yiwang.catalog.constants import MaterialNecessity, VersionStatus
-from yiwang.catalog.models import FormField, ImplementationVersion, Material
+from yiwang.cases.transitions import applicant_notifications, initial_status_change
+from yiwang.catalog import selectors as catalog_selectors
+from yiwang.catalog.application_form import validate_form_data
+from yiwang.catalog.constants import MaterialNecessity
+from yiwang.catalog.selectors import VersionFacts, version_facts
 from yiwang.core.audit import record_event
 from yiwang.core.crypto import sm3_hex, sm3_hex_chunks
 from yiwang.core.errors import MAX_DB_ID, Conflict, DomainError, FieldError, NotFound, ValidationFailed
-from yiwang.notifications.models import Notification
+from yiwang.notifications.services import save_notifications
 from yiwang.orgs.constants import OrganisationKind
-from yiwang.orgs.models import Organisation
-from yiwang.workdays.time_limits import add_working_days
+from yiwang.orgs.selectors import nearest_of_kind
 
-# §32: acceptance, correction notice or refusal within 5 working days of receiving the materials.
-ACCEPTANCE_PERIOD_WORKING_DAYS = 5
 MAX_UPLOAD_BYTES = getattr(settings, "YIWANG_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 # Materials that may be missing at submission: the window decides (容缺 / 信息免交 / optional).
 _NOT_REQUIRED_AT_SUBMISSION = {MaterialNecessity.OPTIONAL, MaterialNecessity.DEFERRABLE, MaterialNecessity.EXEMPT}
 
 
 # ---------------------------------------------------------------------------------------------
-# Published-version facts, cached (a published version never changes; see catalog immutability)
-
-@dataclass(frozen=True)
-class VersionFacts:
-    version_id: int
-    implementation_id: int
-    agency_id: int
-    agency_path: str
-    city_wide: bool
-    form_fields: tuple[FormField, ...]
-    materials: tuple[Material, ...]
-
-
-@lru_cache(maxsize=2048)
-def version_facts(version_id: int) -> VersionFacts:
-    version = ImplementationVersion.objects.select_related("implementation__agency").get(pk=version_id)
-    fields = tuple(FormField.objects.filter(version_id=version_id).select_related("data_element").order_by("order", "id"))
-    materials = tuple(Material.objects.filter(version_id=version_id).order_by("order", "id"))
-    agency = version.implementation.agency
-    return VersionFacts(version_id, version.implementation_id, agency.id, agency.path, version.city_wide, fields, materials)
-
+# Which version a filing is pinned to
 
 # implementation id -> (version id, monotonic time read). A publication reaches intake within this
 # many seconds in every process; a filing in that window pins the version that was current when
@@ -87,9 +68,7 @@ def current_published_version_id(implementation_id) -> int:
     now = time.monotonic()
     if cached and now - cached[1] < CURRENT_VERSION_TTL_SECONDS:
         return cached[0]
-    version_id = impl_id and (ImplementationVersion.objects.filter(
-        implementation_id=impl_id, status=VersionStatus.PUBLISHED, implementation__current_version=models.F("pk"))
-        .values_list("pk", flat=True).first())
+    version_id = impl_id and catalog_selectors.current_published_version_id(impl_id)
     if not version_id:
         raise NotFound("该事项不存在或尚未发布，暂不能申请。", code=ErrorCode.NOT_PUBLISHED, field="implementation")
     if len(_current_versions) > 10_000:
@@ -98,8 +77,9 @@ def current_published_version_id(implementation_id) -> int:
     return version_id
 
 
-def published_version_for(implementation_id) -> ImplementationVersion:
-    return ImplementationVersion.objects.get(pk=current_published_version_id(implementation_id))
+def published_version_for(implementation_id):
+    """The catalog version an application filed now is pinned to (catalog.ImplementationVersion)."""
+    return catalog_selectors.version_by_id(current_published_version_id(implementation_id))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -155,21 +135,14 @@ def stored_file_create(*, actor, owner, upload: UploadedFile, field: str = "file
     return stored
 
 
-def reusable_files_for(applicant) -> list[StoredFile]:
-    """Files the applicant submitted before, newest first: reusable instead of uploading again."""
-    return list(StoredFile.objects.filter(owner=applicant).order_by("-created_at")[:200])
-
-
 # ---------------------------------------------------------------------------------------------
 # Form data and materials
 
 def validate_form(facts: VersionFacts, form_data: dict) -> tuple[dict, list[FieldError]]:
-    from yiwang.catalog.application_form import validate_form_data
-
     return validate_form_data(list(facts.form_fields), form_data or {})
 
 
-def prefill_from_profile(*, version: ImplementationVersion, applicant) -> dict:
+def prefill_from_profile(*, version, applicant) -> dict:
     """Initial form values from the applicant's profile (data elements with a profile source)."""
     facts = version_facts(version.pk)
     values = {}
@@ -204,7 +177,7 @@ def resolve_materials(*, facts: VersionFacts, applicant, materials: dict, channe
                 continue
             row.stored_file = stored
             row.satisfaction = MaterialSatisfaction.REUSE if spec.get("reuse") else MaterialSatisfaction.UPLOAD
-        elif isinstance(spec, dict) and spec.get("paper") and channel in (Channel.WINDOW, Channel.POST):
+        elif isinstance(spec, dict) and spec.get("paper") and accepts_paper(channel):
             row.satisfaction = MaterialSatisfaction.PAPER
         elif requirement.necessity in _NOT_REQUIRED_AT_SUBMISSION:
             row.satisfaction = MaterialSatisfaction.MISSING
@@ -230,6 +203,11 @@ def resolve_given_materials(*, version_id: int, applicant, materials: dict, chan
             errors.append(FieldError(f"materials.{row.requirement_id}", "material_missing",
                                      f"请上传「{row.requirement.name}」，或到窗口提交纸质原件。"))
     return [row for row in rows if row.satisfaction != MaterialSatisfaction.MISSING]
+
+
+def accepts_paper(channel: str) -> bool:
+    """Paper originals count as provided when handed in at a window or sent by post."""
+    return channel in (Channel.WINDOW, Channel.POST)
 
 
 def as_db_id(value) -> int | None:
@@ -270,15 +248,7 @@ def _delivery_row(spec: dict | None, applicant, errors: list[FieldError]) -> Del
 def agency_hall(agency_id: int) -> tuple[int, str] | None:
     """The service center where an agency's items are accepted by default (the hall at the same
     division, else the nearest ancestor's)."""
-    agency = Organisation.objects.select_related("division").get(pk=agency_id)
-    division = agency.division
-    while division is not None:
-        hall = (Organisation.objects.filter(kind=OrganisationKind.SERVICE_CENTER, division=division)
-                .order_by("path").values_list("pk", "path").first())
-        if hall:
-            return hall
-        division = division.parent
-    return None
+    return nearest_of_kind(agency_id, OrganisationKind.SERVICE_CENTER)
 
 
 def clear_process_caches() -> None:
@@ -293,7 +263,7 @@ def agency_hall_id(agency_id: int) -> int | None:
     return hall[0] if hall else None
 
 
-def _outlet_for(*, facts: VersionFacts, outlet: Organisation | None) -> tuple[int | None, str]:
+def _outlet_for(*, facts: VersionFacts, outlet) -> tuple[int | None, str]:
     if outlet is None:
         return agency_hall(facts.agency_id) or (None, "")
     if not facts.city_wide and outlet.pk != agency_hall_id(facts.agency_id) and not outlet.path.startswith(facts.agency_path):
@@ -305,7 +275,7 @@ def _outlet_for(*, facts: VersionFacts, outlet: Organisation | None) -> tuple[in
 # ---------------------------------------------------------------------------------------------
 # Checks without writing (the wizard tells people at each step what submission would refuse)
 
-def material_problems(*, version: ImplementationVersion, applicant, materials: dict,
+def material_problems(*, version, applicant, materials: dict,
                       channel: str = Channel.WEB) -> list[FieldError]:
     errors: list[FieldError] = []
     resolve_materials(facts=version_facts(version.pk), applicant=applicant, materials=materials or {},
@@ -313,7 +283,7 @@ def material_problems(*, version: ImplementationVersion, applicant, materials: d
     return errors
 
 
-def outlet_accepts(*, version_id: int, outlet: Organisation) -> bool:
+def outlet_accepts(*, version_id: int, outlet) -> bool:
     """Whether a window at `outlet` may file this item: the rule submission applies (_outlet_for),
     asked before the clerk types the whole form rather than after."""
     try:
@@ -372,7 +342,7 @@ def application_discard_draft(*, actor, application: Application) -> Application
 # Submission
 
 def application_submit(*, actor, applicant, implementation_id: int, form_data: dict, materials: dict | None = None,
-                       channel: str = Channel.WEB, outlet: Organisation | None = None, delivery: dict | None = None,
+                       channel: str = Channel.WEB, outlet=None, delivery: dict | None = None,
                        idempotency_key: str | None = None, draft: Application | None = None,
                        today: date | None = None) -> Application:
     """File an application: validate, create the case, record receipt (the §32 clock starts).
@@ -404,6 +374,44 @@ def application_submit(*, actor, applicant, implementation_id: int, form_data: d
             if attempt == 2:  # a case-number collision three times in a row is not chance
                 raise
     raise AssertionError("unreachable")
+
+
+@transaction.atomic
+def application_submit_draft(*, actor, draft: Application, idempotency_key: str) -> Application:
+    """Submit a saved draft (the wizard's last step). Two clicks on 提交 arrive as two requests:
+    the draft is locked and read again, so the second waits for the first and then finds it
+    submitted — and gets the application filed under the same key (`replayed` True)."""
+    lock_application(draft)
+    draft.refresh_from_db()
+    if draft.status != ApplicationStatus.DRAFT:
+        done = Application.objects.filter(applicant=draft.applicant_id, idempotency_key=idempotency_key).first()
+        if done is None:
+            raise NotFound("草稿不存在或已提交。已提交的申请请在“我的办件”中查看。", code="draft_not_found")
+        done.replayed = True
+        return done
+    stash = dict((draft.form_data or {}).get("_draft") or {})
+    form_data = {k: v for k, v in (draft.form_data or {}).items() if k != "_draft"}
+    return application_submit(actor=actor, applicant=draft.applicant, implementation_id=draft.implementation_id,
+                              form_data=form_data, materials=stash.get("materials") or {},
+                              delivery=stash.get("delivery") or None, channel=draft.channel,
+                              idempotency_key=idempotency_key, draft=draft)
+
+
+def application_submit_at_window(*, actor, applicant, implementation_id: int, form_data: dict, materials: dict,
+                                 outlet, delivery: dict | None, idempotency_key: str) -> Application:
+    """A window clerk files for the applicant (channel window). The page carries one key per
+    rendering; the same page sent twice re-uploads its files, so the second payload differs from
+    the first: under the same key it is the same filing (`repeated_page` True), not a conflict."""
+    try:
+        return application_submit(actor=actor, applicant=applicant, implementation_id=implementation_id,
+                                  form_data=form_data, materials=materials, channel=Channel.WINDOW, outlet=outlet,
+                                  delivery=delivery, idempotency_key=idempotency_key)
+    except Conflict as exc:
+        existing = Application.objects.filter(applicant=applicant, idempotency_key=idempotency_key).first()
+        if exc.code != ErrorCode.IDEMPOTENCY_CONFLICT or existing is None:
+            raise
+        existing.replayed = existing.repeated_page = True
+        return existing
 
 
 def _payload_digest(*parts) -> str:
@@ -456,7 +464,7 @@ def _submit(*, actor, applicant, implementation_id, form_data, materials, channe
         channel=channel, status=CaseStatus.SUBMITTED, applicant_name=applicant.display_name,
         applicant_id_number=applicant.id_number or "", applicant_phone=applicant.phone or "",
         received_on=today,
-        acceptance_due_on=add_working_days(today, ACCEPTANCE_PERIOD_WORKING_DAYS).due_date,
+        acceptance_due_on=acceptance_due_on(today),
     )
     rows = SubmissionRows(
         application=application, materials=material_rows, delivery=delivery_row, case=case,
@@ -495,4 +503,4 @@ def _persist_draft_submission(draft: Application, rows: SubmissionRows) -> None:
                  details={"case": rows.case.number, **rows.audit_details})
     for n in rows.notifications:
         n.object_id = str(rows.case.pk)
-    Notification.objects.bulk_create(rows.notifications)
+    save_notifications(rows.notifications)

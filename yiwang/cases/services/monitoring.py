@@ -1,4 +1,6 @@
-"""Monitoring (电子监察): the periodic work that keeps the law's clocks honest.
+"""Monitoring (电子监察): the periodic sweep that keeps the law's clocks honest. It sits above the
+services it runs (deemed acceptance, deferral lapses, warnings) and is called by the Celery beat
+task and `manage.py run_monitoring`; nothing below calls it.
 
 `run_monitoring(today=...)` does, for one day: §32 deemed acceptance, deferred-material lapses,
 yellow/red colours on running cases, and warnings (acceptance late, delivery late, commitment
@@ -12,19 +14,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from yiwang.cases.constants import CaseStatus, WarningColour, WarningKind
+from yiwang.cases.deadlines import yellow_days, yellow_until
 from yiwang.cases.models import Case, CaseWarning, Commitment, Deferral
-from yiwang.core.audit import record_event
-from yiwang.workdays.time_limits import add_working_days
+from yiwang.cases.services.acceptance import case_deem_accept
+from yiwang.cases.services.decisions import case_deferral_lapse
+from yiwang.cases.services.warnings import raise_warning
 
 RUNNING = (CaseStatus.ACCEPTED, CaseStatus.UNDER_REVIEW)  # a suspended case's clock is stopped
-
-
-def yellow_days() -> int:
-    return int(getattr(settings, "YIWANG_YELLOW_WORKING_DAYS", 2))
 
 
 @dataclass
@@ -40,25 +39,7 @@ class MonitoringReport:
         return bool(self.deemed_accepted or self.deferrals_lapsed or self.colours_changed or self.warnings_raised)
 
 
-def raise_warning(*, case: Case, kind: str, today: date, message: str, report: MonitoringReport | None = None) -> bool:
-    """Create the warning once; later runs find it and do nothing."""
-    if CaseWarning.objects.filter(case=case, kind=kind).exists():
-        return False
-    try:
-        with transaction.atomic():
-            CaseWarning.objects.create(case=case, kind=kind, raised_on=today, message=message)
-    except IntegrityError:  # a concurrent run raised it first
-        return False
-    record_event(actor="monitoring", action="case.warning_raised", obj=case, details={"kind": kind, "day": str(today)})
-    if report is not None:
-        report.warnings_raised.append((case.number, kind))
-    return True
-
-
 def run_monitoring(*, today: date) -> MonitoringReport:
-    from yiwang.cases.services.acceptance import case_deem_accept
-    from yiwang.cases.services.decisions import case_deferral_lapse
-
     report = MonitoringReport(day=today)
 
     # 1. §32 deemed acceptance: receipt + 5 working days passed without any decision.
@@ -71,8 +52,9 @@ def run_monitoring(*, today: date) -> MonitoringReport:
         if case_deferral_lapse(case=deferral.case, today=today):
             report.deferrals_lapsed.append(deferral.case.number)
 
-    # 3. Colours of running clocks: red past the due date, yellow within N working days of it.
-    yellow_from = add_working_days(today, yellow_days()).due_date
+    # 3. Colours of running clocks (deadlines.warning_colour_on, applied as three updates):
+    # red past the due date, yellow within N working days of it, none otherwise.
+    yellow_from = yellow_until(today)
     running = Case.objects.filter(status__in=RUNNING, due_on__isnull=False)
     with transaction.atomic():
         report.colours_changed += running.filter(due_on__lt=today).exclude(warning=WarningColour.RED).update(

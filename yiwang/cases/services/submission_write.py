@@ -4,8 +4,7 @@ row, the audit event and the applicant's notifications.
 This is the intake hot path (benchmarks/intake.py). On PostgreSQL the rows go in ONE statement —
 data-modifying CTEs, ids taken from the sequences first so every row can be written with its
 foreign keys and the audit event hashed over its object id — instead of seven ORM inserts with
-seven round trips and seven passes through the query compiler. A single statement is atomic by
-itself, so outside a transaction no BEGIN/COMMIT is needed either. Values are prepared by each
+seven round trips and seven passes through the query compiler. Values are prepared by each
 model field (`get_db_prep_save`: encryption, JSON, dates), so the two paths store exactly the same
 thing; elsewhere (SQLite: the demo, local tests) the ORM writes the rows one by one.
 """
@@ -18,15 +17,26 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
+from django.apps import apps
 from django.db import connection, transaction
 from django.db.models import Model
 from psycopg.types.json import Jsonb
 
 from yiwang.cases.models import Application, ApplicationMaterial, Case, CaseStatusChange, Delivery
 from yiwang.core.audit import build_event
-from yiwang.core.models import AuditEvent
-from yiwang.notifications.models import Notification
-from yiwang.notifications.services import after_outbound_saved
+from yiwang.notifications.services import after_outbound_saved, save_notifications
+
+
+# The one statement also inserts the audit event and the notifications' outbox rows (ADR 0007).
+# Those rows are built by their owners (core.audit.build_event, notifications.services
+# build_notifications); this module only needs the two models' table names and columns, so it
+# names them through the app registry instead of importing another app's models module.
+def _audit_event_model():
+    return apps.get_model("core", "AuditEvent")
+
+
+def _notification_model():
+    return apps.get_model("notifications", "Notification")
 
 
 @dataclass
@@ -36,7 +46,7 @@ class SubmissionRows:
     delivery: Delivery
     case: Case
     status_change: CaseStatusChange
-    notifications: list[Notification]
+    notifications: list  # notifications.Notification rows, unsaved
     actor: object
     audit_details: dict = field(default_factory=dict)
 
@@ -44,15 +54,15 @@ class SubmissionRows:
 def persist_submission(rows: SubmissionRows) -> None:
     """Write a new submission's rows (all or nothing); set their ids on the objects."""
     if connection.vendor == "postgresql":
-        if connection.in_atomic_block:  # a savepoint, so a unique violation leaves the caller usable
-            with transaction.atomic():
-                _persist_in_one_statement(rows)
-        else:
+        # In a transaction (a savepoint inside the caller's, so a unique violation leaves the caller
+        # usable): the audit event's number is taken from this writer's stream and must roll back
+        # with the rows if the statement fails (yiwang/core/audit.py).
+        with transaction.atomic():
             _persist_in_one_statement(rows)
+        after_outbound_saved(rows.notifications)
     else:
         with transaction.atomic():
             _persist_with_the_orm(rows)
-    after_outbound_saved(rows.notifications)
 
 
 def _link(rows: SubmissionRows) -> None:
@@ -66,7 +76,7 @@ def _link(rows: SubmissionRows) -> None:
         n.object_id = str(case.pk)
 
 
-def _audit(rows: SubmissionRows) -> AuditEvent:
+def _audit(rows: SubmissionRows):
     return build_event(actor=rows.actor, action="application.submitted", obj=rows.application,
                        details={"case": rows.case.number, **rows.audit_details})
 
@@ -80,7 +90,7 @@ def _persist_with_the_orm(rows: SubmissionRows) -> None:
     _link(rows)
     rows.status_change.save(force_insert=True)
     _audit(rows).save(force_insert=True)
-    Notification.objects.bulk_create(rows.notifications)
+    save_notifications(rows.notifications)
 
 
 @lru_cache(maxsize=1)
@@ -89,10 +99,10 @@ def _next_ids_sql() -> str:
     def seq(model):
         return f"pg_get_serial_sequence('{model._meta.db_table}', 'id')"
 
-    sequences = [seq(m) for m in (Application, Case, Delivery, CaseStatusChange, AuditEvent)]
+    sequences = [seq(m) for m in (Application, Case, Delivery, CaseStatusChange, _audit_event_model())]
     single = ", ".join(f"nextval({name})" for name in sequences)
     many = ", ".join(f"ARRAY(SELECT nextval({seq(m)}) FROM generate_series(1, %s))"  # noqa: S608 (as below)
-                     for m in (ApplicationMaterial, Notification))
+                     for m in (ApplicationMaterial, _notification_model()))
     return f"SELECT {single}, {many}"  # noqa: S608 (table names from the models; the counts are parameters)
 
 

@@ -1,14 +1,20 @@
 """Small display helpers for the case pages: the tone (colour tag) of a status and of a clock,
-file sizes, and the errors of one input from a page's ErrorList.
+what a status means for the page (`facts`), file sizes, the errors of one input from a page's
+ErrorList, and the panels higher apps add to a case page. No rules: the clock's colour is computed
+by yiwang.cases.deadlines (selectors.case_clock), who may act by access.case_actions_for.
 
     {% load case_pages %}
     <span class="tag tag--{{ case.status|status_tone }}">{{ case.get_status_display }}</span>
     <span class="tag tag--{{ clock|clock_tone }}">{{ clock.label }}</span>
+    {% with state=case.status|facts %}{% if state.revoked %}…{% endif %}{% endwith %}
+    {% for panel in panels %}{% case_panel panel %}{% endfor %}
 """
 
-from django import template
+from django import forms, template
+from django.template.loader import get_template
 
-from yiwang.cases.constants import CaseStatus
+from yiwang.cases.constants import CaseStatus, TaskStatus, WarningKind
+from yiwang.cases.lifecycle import status_facts
 
 register = template.Library()
 
@@ -27,20 +33,37 @@ def status_tone(status: str) -> str:
 
 @register.filter
 def clock_tone(clock) -> str:
-    """red: overdue; yellow: within the warning window (monitoring's rule) or flagged by monitoring;
-    green: running with time left; blue: paused; none: not running."""
-    from yiwang.cases.services.monitoring import yellow_days
+    """The clock's tag colour, as deadlines.clock_tone computed it for the clock's day."""
+    return getattr(clock, "tone", "") if clock is not None else ""
 
-    if clock is None or clock.stopped or clock.due_on is None:
-        return ""
-    if clock.paused:
-        return "blue"
-    remaining = clock.remaining_working_days
-    if clock.colour == "red" or (remaining is not None and remaining < 0):
-        return "red"
-    if clock.colour == "yellow" or (remaining is not None and remaining <= yellow_days()):
-        return "yellow"
-    return "green"
+
+@register.filter
+def facts(status: str):
+    """What a status means for the page (lifecycle.status_facts)."""
+    return status_facts(status)
+
+
+_WARNING_TONE = {WarningKind.OVERDUE: "red", WarningKind.DUE_SOON: "yellow", WarningKind.ACCEPTANCE_LATE: "red",
+                 WarningKind.DELIVERY_LATE: "red", WarningKind.DEFERRED_MATERIALS_OVERDUE: "red",
+                 WarningKind.COMMITMENT_VERIFICATION_DUE: "yellow"}
+
+
+@register.filter
+def task_status_tone(status: str) -> str:
+    return "blue" if status == TaskStatus.CLAIMED else ""
+
+
+@register.filter
+def warning_tone(kind: str) -> str:
+    return _WARNING_TONE.get(kind, "")
+
+
+@register.simple_tag(takes_context=True)
+def case_panel(context, panel) -> str:
+    """A panel a higher app answered to the cases.case_page_panels hook: (template, context)."""
+    template_name, panel_context = panel
+    request = context.get("request")
+    return get_template(template_name).render({**panel_context}, request)
 
 
 @register.filter
@@ -82,6 +105,4 @@ def days_tone(days) -> str:
 @register.filter
 def is_choice_group(bound_field) -> bool:
     """Radio buttons and checkbox lists are a group: a fieldset with a legend, not a label."""
-    from django import forms
-
     return isinstance(bound_field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple)

@@ -223,3 +223,18 @@ def test_due_dates_in_the_api_are_iso_dates(world):
                            content_type="application/json").json()["case_ids"][0]
     detail = citizen.get(f"/api/v1/cases/{case_id}").json()
     dt.date.fromisoformat(detail["clock"]["acceptance_due_on"])
+
+
+def test_case_detail_says_what_the_caller_may_do_now(world):
+    citizen = client_for(world.citizen)
+    case_id = citizen.post("/api/v1/applications", payload(world, upload(citizen)),
+                           content_type="application/json").json()["case_ids"][0]
+    mine = citizen.get(f"/api/v1/cases/{case_id}").json()["actions"]
+    assert mine["may_withdraw"] and not mine["may_accept"] and mine["handover"] == ""
+    clerk = client_for(world.clerk)
+    theirs = clerk.get(f"/api/v1/cases/{case_id}").json()["actions"]
+    assert theirs["may_accept"] and theirs["may_refuse"] and not theirs["may_withdraw"]
+    accepted = clerk.post(f"/api/v1/cases/{case_id}/accept", {"mode": "normal"}, content_type="application/json").json()
+    assert not accepted["actions"]["may_accept"]  # the detail after the change, for the clerk
+    approver = client_for(world.approver).get(f"/api/v1/cases/{case_id}").json()["actions"]
+    assert approver["may_extend"] and approver["may_pause"] and not approver["may_resume"]

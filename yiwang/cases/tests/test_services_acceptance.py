@@ -27,9 +27,11 @@ from yiwang.supervision.models import CreditRecord, CreditRecordKind
 pytestmark = pytest.mark.django_db
 
 
-def test_normal_acceptance_starts_the_clock_issues_the_notice_and_starts_review(world, submit):
+def test_normal_acceptance_starts_the_clock_issues_the_notice_and_starts_review(world, submit,
+                                                                               django_capture_on_commit_callbacks):
     case = submit()
-    case_accept(actor=world.clerk, case=case, today=MONDAY)
+    with django_capture_on_commit_callbacks(execute=True):  # the PDF is rendered after commit
+        case_accept(actor=world.clerk, case=case, today=MONDAY)
     case.refresh_from_db()
     assert case.status == CaseStatus.UNDER_REVIEW
     assert case.acceptance_mode == AcceptanceMode.NORMAL and case.accepted_on == MONDAY
@@ -175,11 +177,13 @@ def test_false_commitment_tells_the_applicant_of_the_credit_record(world, submit
     assert "现场核查面积仅 8 平方米。已记入信用记录" in body and "不适用告知承诺和容缺受理" in body
 
 
-def test_correction_notice_lists_everything_and_resubmission_restarts_receipt(world, submit):
+def test_correction_notice_lists_everything_and_resubmission_restarts_receipt(world, submit,
+                                                                              django_capture_on_commit_callbacks):
     case = submit()
     items = [{"target": f"materials/{world.required_material.pk}", "problem": "申请书未签字", "fix": "请法定代表人签字后重新上传"},
              {"target": "form/enterprise.address", "problem": "经营场所地址不完整", "fix": "请填写门牌号"}]
-    notice = case_request_corrections(actor=world.clerk, case=case, items=items, today=dt.date(2026, 11, 18))
+    with django_capture_on_commit_callbacks(execute=True):  # the PDF is rendered after commit
+        notice = case_request_corrections(actor=world.clerk, case=case, items=items, today=dt.date(2026, 11, 18))
     case.refresh_from_db()
     assert case.status == CaseStatus.CORRECTION_REQUESTED and len(notice.items) == 2
     document = case.documents.get(kind=DocumentKind.CORRECTION_NOTICE)

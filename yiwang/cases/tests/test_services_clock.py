@@ -216,11 +216,11 @@ def test_locker_pickup_with_the_one_time_code(world, accepted, django_capture_on
 
 def test_locker_compartments_are_never_shared_and_a_full_locker_falls_back_to_the_window(
         world, submit, monkeypatch, django_capture_on_commit_callbacks):
+    from yiwang.cases import handover
     from yiwang.cases.models import Locker
-    from yiwang.cases.services import delivery as delivery_service
     from yiwang.notifications.models import Notification
 
-    monkeypatch.setattr(delivery_service, "LOCKER_COMPARTMENTS", 2)
+    monkeypatch.setattr(handover, "LOCKER_COMPARTMENTS", 2)
     box = Locker.objects.create(outlet=world.hall, code="XA-0010", location="市政务服务中心西门")
     deliveries = []
     for _ in range(3):

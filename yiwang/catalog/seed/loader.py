@@ -14,6 +14,7 @@ Published versions are written directly (status "published", number 1) inside
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -43,9 +44,11 @@ from yiwang.catalog.seed import standard as st
 from yiwang.catalog.seed.data_elements import ELEMENTS
 from yiwang.catalog.seed.result_samples import cached_sample_pdf, sample_storage_name
 from yiwang.core.audit import record_event
-from yiwang.orgs.models import Organisation
 from yiwang.orgs.seed import xian_organisations as og
 from yiwang.orgs.seed.loader import ACTOR, load_organisations
+
+if TYPE_CHECKING:
+    from yiwang.orgs.models import Organisation
 
 CHANGE_NOTE = "西安市种子数据首次发布（manage.py load_xian）"
 SUBJECTS = {life_tree.PERSON: LifeSubject.PERSON, life_tree.ENTERPRISE: LifeSubject.ENTERPRISE}

@@ -17,7 +17,7 @@ PUBLIC = {
     "catalog:home", "catalog:search", "catalog:browse_tree", "catalog:life_event", "catalog:browse_agencies",
     "catalog:agency", "catalog:guide", "catalog:guide_pdf", "cases:progress", "cases:progress_qr",
     "accounts:login", "accounts:logout", "accounts:register", "accounts:register_citizen",
-    "accounts:register_enterprise", "core:toggle_elder", "core:healthz", "core:ping",
+    "accounts:register_enterprise", "core:toggle_elder", "core:healthz", "core:ping", "core:public_media",
     "servicemap:map", "servicemap:outlet",
 }
 # Pages only staff with a role may see.
@@ -34,7 +34,7 @@ def _routes(patterns=None, prefix="", namespace=None):
 
 def _concrete(route: str) -> str:
     path = re.sub(r"<int:[^>]+>", "1", route)
-    path = re.sub(r"<(?:str|slug):[^>]+>", "x", path)
+    path = re.sub(r"<(?:str|slug|path):[^>]+>", "x", path)
     return "/" + path
 
 

@@ -40,7 +40,7 @@ def test_sweeper_sends_what_was_not_kicked_and_retries_failures(settings, monkey
     sms = Notification.objects.get(recipient=person, channel="sms")
     assert sms.state == DeliveryState.PENDING
 
-    def broken(self, *, phone, text):
+    def broken(self, *, message_id, phone, text):
         raise ConnectionError("gateway down")
 
     monkeypatch.setattr(backends.MemorySmsBackend, "send", broken)

@@ -12,7 +12,7 @@ from yiwang.accounts.models import User
 from yiwang.core.identifiers import with_id_check_digit, with_uscc_check_digit
 from yiwang.orgs import services as org_services
 from yiwang.orgs.constants import DivisionLevel, ExerciseLevel, OrganisationKind, Role
-from yiwang.orgs.models import Division, Organisation
+from yiwang.orgs.selectors import division_by_code, organisation_by_short_name, organisation_named
 
 # Public on purpose: printed by this command and documented in docs/accounts.md.
 DEMO_PASSWORD = "Demo-2026-xian"  # noqa: S105
@@ -73,12 +73,12 @@ ENTERPRISE = {"username": "enterprise", "org_name": "西安示例餐饮管理有
               "legal_rep_id_number": with_id_check_digit("61011319720612001"), "phone": "13909110002"}
 
 
-def _division(code: str) -> Division:
-    division = Division.objects.filter(code=code).first()
+def _division(code: str):
+    division = division_by_code(code)
     if division is None:
         name, level, parent = FALLBACK_DIVISIONS[code]
-        division = Division.objects.create(code=code, name=name, level=level, is_demo=True,
-                                           parent=_division(parent) if parent else None)
+        division = org_services.division_create(code=code, name=name, level=level, is_demo=True,
+                                                parent=_division(parent) if parent else None)
     return division
 
 
@@ -106,20 +106,18 @@ class Command(BaseCommand):
                 "未找到以下机构（load_xian 未运行？），已创建最小演示机构（is_demo）：" + "、".join(self.created_orgs)))
         self._print_table(rows)
 
-    def _organisation(self, short_names: str | tuple[str, ...]) -> Organisation:
+    def _organisation(self, short_names: str | tuple[str, ...]):
         names = (short_names,) if isinstance(short_names, str) else short_names
         for name in names:
-            match = (Organisation.objects.filter(short_name=name) if name in FALLBACK_ORGS
-                     else Organisation.objects.filter(short_name__contains=name))
-            found = match.order_by("is_demo", "path").first()
+            found = organisation_by_short_name(name, exact=name in FALLBACK_ORGS)
             if found:
                 return found
         return self._create_fallback(names[-1])
 
-    def _create_fallback(self, short_name: str) -> Organisation:
+    def _create_fallback(self, short_name: str):
         name, kind, level, parent_short, division_code = FALLBACK_ORGS[short_name]
         parent = self._organisation(parent_short) if parent_short else None
-        existing = Organisation.objects.filter(parent=parent, name=name).first()
+        existing = organisation_named(parent=parent, name=name)
         if existing:  # same full name already there under another short name
             return existing
         self.created_orgs.append(short_name)

@@ -1,10 +1,11 @@
 """Export the published catalog (or one agency's part of it) as an .xlsx workbook."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Q
 
 from yiwang.catalog.selectors import published_versions
 from yiwang.catalog.workbook import export_workbook
-from yiwang.orgs.models import Organisation
+from yiwang.orgs.selectors import organisations_where
 
 
 class Command(BaseCommand):
@@ -18,7 +19,7 @@ class Command(BaseCommand):
         versions = published_versions().prefetch_related("materials", "fee_items").order_by(
             "implementation__implementation_code")
         if agency:
-            org = Organisation.objects.filter(uscc=agency.upper()).first() or Organisation.objects.filter(name=agency).first()
+            org = organisations_where(Q(uscc=agency.upper())).first() or organisations_where(Q(name=agency)).first()
             if org is None:
                 raise CommandError(f"找不到实施主体「{agency}」。")
             versions = versions.filter(implementation__agency__path__startswith=org.path)

@@ -11,6 +11,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 import jieba
@@ -30,6 +31,7 @@ from yiwang.catalog.models import (
     FormField,
     ImplementationVersion,
     ItemImplementation,
+    Material,
     VersionReview,
 )
 from yiwang.catalog.rules import limit_number
@@ -43,7 +45,7 @@ from yiwang.catalog.version_input import (
 )
 from yiwang.core.errors import FieldError, NotFound, ValidationFailed
 from yiwang.orgs.constants import Role
-from yiwang.orgs.models import Organisation
+from yiwang.orgs.selectors import organisation_path
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -166,7 +168,7 @@ def catalog_search(*, q: str = "", agency_id: int | None = None, item_type: str 
             | Q(implementation__agency__short_name__icontains=token)
         )
     if agency_id is not None:
-        agency_path = Organisation.objects.filter(pk=agency_id).values_list("path", flat=True).first()
+        agency_path = organisation_path(agency_id)
         if agency_path is None:
             return CatalogPage(items=[], total=0, page=page, page_size=page_size)
         qs = qs.filter(implementation__agency__path__startswith=agency_path)
@@ -412,6 +414,46 @@ def _child_changes(kind: str, identity: str, old_rows, new_rows) -> list[Change]
         if key not in after:
             changes.append(Change(kind, kind_label, key, "", "removed"))
     return changes
+
+
+# --- For intake (cases): the facts of a published version ---------------------------------------
+
+
+@dataclass(frozen=True)
+class VersionFacts:
+    """What filing under a version needs: its owner and the form fields and material requirements,
+    in order. A published version never changes (models guard it), so this is cached per process."""
+
+    version_id: int
+    implementation_id: int
+    agency_id: int
+    agency_path: str
+    city_wide: bool
+    form_fields: tuple[FormField, ...]
+    materials: tuple[Material, ...]
+
+
+@lru_cache(maxsize=2048)
+def version_facts(version_id: int) -> VersionFacts:
+    """The facts of one version (cached; `version_facts.cache_clear()` forgets them — tests only)."""
+    version = ImplementationVersion.objects.select_related("implementation__agency").get(pk=version_id)
+    fields = tuple(FormField.objects.filter(version_id=version_id).select_related("data_element").order_by("order", "id"))
+    materials = tuple(Material.objects.filter(version_id=version_id).order_by("order", "id"))
+    agency = version.implementation.agency
+    return VersionFacts(version_id, version.implementation_id, agency.id, agency.path, version.city_wide, fields, materials)
+
+
+def current_published_version_id(implementation_id: int) -> int | None:
+    """The id of the implementation's current published version (what a filing now is pinned to),
+    or None when it has none."""
+    return (ImplementationVersion.objects.filter(
+        implementation_id=implementation_id, status=VersionStatus.PUBLISHED, implementation__current_version=F("pk"))
+        .values_list("pk", flat=True).first())
+
+
+def version_by_id(version_id: int) -> ImplementationVersion:
+    """One version row (no content prefetched; `version_detail` loads everything)."""
+    return ImplementationVersion.objects.get(pk=version_id)
 
 
 # --- For the service map: the facts of every guide in force that decide where it can be done ---

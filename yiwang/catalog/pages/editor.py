@@ -1,26 +1,21 @@
-"""Pages for catalog staff: the editor's list, a new implementation, editing a draft, submitting,
-reviewing (with the difference from the published guide), publishing, version history and
-differences, and the Excel import/export.
+"""Pages for catalog editors: the list, a new implementation, a version, editing and submitting a
+draft, the version history and a new draft from the published guide, the Excel import/export.
 
-Views obtain implementations and versions only through access.py (out of scope = 404) and change
-them only through services.py; what the services refuse is shown next to the inputs it concerns.
+Pages obtain implementations and versions only through access.py (out of scope = 404), ask it what
+the actor may do now (access.version_actions_for), and change them only through services.py; what
+the services refuse is shown next to the inputs it concerns. Reviewing and publishing: review.py.
 """
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from yiwang.catalog import access, selectors, services
-from yiwang.catalog.constants import EDITABLE_STATUSES, VersionStatus
 from yiwang.catalog.editor_forms import (
     CHILD_PREFIXES,
     CHILD_TITLES,
@@ -31,59 +26,13 @@ from yiwang.catalog.editor_forms import (
     child_initial,
     formset_rows,
 )
-from yiwang.catalog.models import BaseItem, ImplementationVersion, VersionReview
+from yiwang.catalog.pages.staff import catalog_staff_required, version_url
 from yiwang.catalog.rules import version_problems
+from yiwang.catalog.selectors.editing import versions_to_export
 from yiwang.catalog.workbook import WorkbookImportFailed, export_workbook, import_workbook
-from yiwang.core.errors import DomainError, FieldError, NotFound, ValidationFailed
-from yiwang.orgs.models import Organisation
+from yiwang.core.errors import DomainError, ValidationFailed
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-
-
-def catalog_staff_required(view):
-    """Logged in (else to the login page) and holding a catalog role (else 403); access.py's
-    NotFound becomes the 404 page."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not access.is_catalog_staff(request.user):
-            return render(request, "catalog/editor/forbidden.html", status=403)
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.message) from None
-
-    return wrapper
-
-
-def _version_url(version) -> str:
-    return reverse("catalog:editor_version", args=[version.pk])
-
-
-def _actions(actor, version: ImplementationVersion) -> dict:
-    agency = version.implementation.agency
-    own = actor.pk in {version.created_by_id, version.submitted_by_id}
-    return {
-        "edit": version.status in EDITABLE_STATUSES and access.can_edit(actor, agency),
-        "submit": version.status in EDITABLE_STATUSES and access.can_edit(actor, agency),
-        "review": version.status == VersionStatus.SUBMITTED and access.can_review(actor, agency) and not own,
-        "publish": version.status == VersionStatus.APPROVED and access.can_publish(actor, agency),
-        "start_draft": version.status == VersionStatus.PUBLISHED and access.can_edit(actor, agency)
-        and not version.implementation.versions.exclude(
-            status__in=[VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED]).exists(),
-    }
-
-
-def _published_counterpart(version: ImplementationVersion) -> ImplementationVersion | None:
-    """The version to compare with: the published one, or (for the published one itself and for
-    first drafts) the previous number."""
-    other = (ImplementationVersion.objects.filter(implementation_id=version.implementation_id,
-                                                  status=VersionStatus.PUBLISHED).exclude(pk=version.pk).first())
-    if other is None:
-        other = (ImplementationVersion.objects.filter(implementation_id=version.implementation_id,
-                                                      number__lt=version.number).order_by("-number").first())
-    return selectors.version_detail(other.pk) if other else None
 
 
 # --- List, new ---------------------------------------------------------------------------------
@@ -101,14 +50,14 @@ def editor_list(request):
         "dashboard": selectors.editor_dashboard(request.user),
         "q": q,
         "results": selectors.implementations_for_staff(request.user, q=q, page=page_number),
-        "can_create": Organisation.objects.filter(access.editable_agencies_filter(request.user)).exists(),
+        "can_create": access.editable_agencies(request.user).exists(),
     })
 
 
 @require_http_methods(["GET", "POST"])
 @catalog_staff_required
 def editor_new(request):
-    agencies = list(Organisation.objects.filter(access.editable_agencies_filter(request.user)).order_by("path")[:500])
+    agencies = list(access.editable_agencies(request.user)[:500])
     if not agencies:
         return render(request, "catalog/editor/forbidden.html", {"reason": "您没有任何部门的事项编辑角色，不能新建事项。"},
                       status=403)
@@ -117,7 +66,12 @@ def editor_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            implementation = _create_implementation(request.user, data, agencies)
+            implementation = services.implementation_create_with_base_item(
+                actor=request.user, basic_code=data["basic_code"], base_name=data["base_name"], item_type=data["item_type"],
+                agency=next((a for a in agencies if str(a.pk) == data["agency"]), None),
+                exercise_level=data["exercise_level"], implementation_code=data["implementation_code"],
+                handling_item_kind=data["handling_item_kind"], handling_item_code=data["handling_item_code"],
+                name=data["name"])
         except ValidationFailed as exc:
             for error in exc.errors:
                 errors.add(error.field, error.message)
@@ -132,30 +86,6 @@ def editor_new(request):
                   status=400 if errors else 200)
 
 
-@transaction.atomic
-def _create_implementation(actor, data: dict, agencies: list[Organisation]):
-    """The base item (found by code, or added), then the implementation; one transaction, so a
-    refused implementation does not leave a new base item behind."""
-    problems: list[FieldError] = []
-    basic_code = data["basic_code"].strip()
-    base_item = BaseItem.objects.filter(basic_code=basic_code).first() if basic_code else None
-    agency = next((a for a in agencies if str(a.pk) == data["agency"]), None)
-    if not basic_code:
-        problems.append(FieldError("basic_code", "required", "请填写基本编码。"))
-    if agency is None:
-        problems.append(FieldError("agency", "required", "请选择实施主体。"))
-    if problems:
-        raise ValidationFailed(problems)
-    if base_item is None:
-        base_item = services.base_item_create(actor=actor, basic_code=basic_code, name=data["base_name"] or data["name"],
-                                              item_type=data["item_type"])
-    payload = {"name": data["name"]} if data["name"].strip() else {}
-    return services.implementation_create(
-        actor=actor, base_item=base_item, agency=agency, exercise_level=data["exercise_level"],
-        implementation_code=data["implementation_code"], handling_item_kind=data["handling_item_kind"] or "new",
-        handling_item_code=data["handling_item_code"], data=payload)
-
-
 # --- One version -------------------------------------------------------------------------------
 
 
@@ -164,7 +94,7 @@ def _create_implementation(actor, data: dict, agencies: list[Organisation]):
 def editor_version(request, version_id: int):
     version = access.access_version_for_staff(actor=request.user, version_id=version_id)
     version = selectors.version_detail(version.pk)
-    problems = version_problems(version) if version.status in EDITABLE_STATUSES else []
+    problems = version_problems(version) if access.version_is_editable(version) else []
     return _render_version(request, version, problems=problems, submitted_problems=[])
 
 
@@ -174,7 +104,7 @@ def _render_version(request, version, *, problems, submitted_problems, status=20
     for problem in submitted_problems:
         errors.add(problem.field, problem.message, anchor_base=edit_url + "?check=1")
     return render(request, "catalog/editor/version.html", {
-        "version": version, "implementation": version.implementation, "actions": _actions(request.user, version),
+        "version": version, "implementation": version.implementation, "actions": access.version_actions_for(actor=request.user, version=version),
         "problems": problems, "errors": errors, "edit_url": edit_url,
     }, status=status)
 
@@ -183,9 +113,9 @@ def _render_version(request, version, *, problems, submitted_problems, status=20
 @catalog_staff_required
 def editor_edit(request, version_id: int):
     version = access.access_version_for_editing(actor=request.user, version_id=version_id)
-    if version.status not in EDITABLE_STATUSES:
+    if not access.version_is_editable(version):
         messages.warning(request, f"版本 v{version.number} 当前为「{version.get_status_display()}」，不能编辑。")
-        return redirect(_version_url(version))
+        return redirect(version_url(version))
     version = selectors.version_detail(version.pk)
     errors = ErrorMap()
     if request.method == "POST":
@@ -202,7 +132,7 @@ def editor_edit(request, version_id: int):
                     errors.add(error.field, error.message, positions=positions)
             except DomainError as exc:
                 messages.error(request, exc.message)
-                return redirect(_version_url(version))
+                return redirect(version_url(version))
             else:
                 if "submit" not in request.POST:
                     messages.success(request, "已保存草稿。")
@@ -253,9 +183,9 @@ def _submit(request, version):
         return _render_version(request, fresh, problems=[], submitted_problems=exc.errors, status=400)
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect(_version_url(version))
+        return redirect(version_url(version))
     messages.success(request, f"版本 v{version.number} 已提交审核，等待另一位事项审核人员审核。")
-    return redirect(_version_url(version))
+    return redirect(version_url(version))
 
 
 @require_POST
@@ -263,49 +193,6 @@ def _submit(request, version):
 def editor_submit(request, version_id: int):
     version = access.access_version_for_editing(actor=request.user, version_id=version_id)
     return _submit(request, version)
-
-
-@require_http_methods(["GET", "POST"])
-@catalog_staff_required
-def editor_review(request, version_id: int):
-    version = access.access_version_for_staff(actor=request.user, version_id=version_id)
-    version = selectors.version_detail(version.pk)
-    errors = ErrorMap()
-    decision = request.POST.get("decision", "")
-    comment = request.POST.get("comment", "")
-    if request.method == "POST":
-        try:
-            services.version_review(actor=request.user, version=version, decision=decision, comment=comment)
-        except ValidationFailed as exc:
-            for error in exc.errors:
-                errors.add(error.field, error.message)
-        except DomainError as exc:
-            errors.add("decision", exc.message)
-        else:
-            text = "审核通过，可以发布。" if decision == VersionReview.Decision.APPROVE else "已退回修改，编辑人员会看到您的意见。"
-            messages.success(request, text)
-            return redirect(_version_url(version))
-    old = _published_counterpart(version)
-    own = request.user.pk in {version.created_by_id, version.submitted_by_id}
-    return render(request, "catalog/editor/review.html", {
-        "version": version, "implementation": version.implementation, "old": old,
-        "changes": selectors.version_diff(old, version), "errors": errors, "decision": decision, "comment": comment,
-        "can_review": version.status == VersionStatus.SUBMITTED and access.can_review(request.user, version.implementation.agency),
-        "own": own, "decisions": VersionReview.Decision.choices,
-    }, status=400 if errors else 200)
-
-
-@require_POST
-@catalog_staff_required
-def editor_publish(request, version_id: int):
-    version = access.access_version_for_staff(actor=request.user, version_id=version_id)
-    try:
-        services.version_publish(actor=request.user, version=version)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"版本 v{version.number} 已发布，原发布版本已标记为被替代（保留备查）。")
-    return redirect(_version_url(version))
 
 
 @require_POST
@@ -328,31 +215,9 @@ def editor_history(request, implementation_id: int):
     versions = selectors.versions_of(implementation)
     for newer, older in zip(versions, [*versions[1:], None], strict=True):
         newer.previous_version = older
-    published = next((v for v in versions if v.status == VersionStatus.PUBLISHED), None)
-    has_open = any(v.status not in (VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED) for v in versions)
     return render(request, "catalog/editor/history.html", {
         "implementation": implementation, "versions": versions,
-        "can_start_draft": published is not None and not has_open and access.can_edit(request.user, implementation.agency),
-    })
-
-
-@require_safe
-@catalog_staff_required
-def editor_diff(request, version_id: int):
-    version = access.access_version_for_staff(actor=request.user, version_id=version_id)
-    against = request.GET.get("against", "").strip()
-    if against:
-        other = access.access_version_for_staff(actor=request.user, version_id=against)
-        if other.implementation_id != version.implementation_id:
-            raise Http404("只能比较同一事项的两个版本。")
-        old = selectors.version_detail(other.pk)
-    else:
-        old = _published_counterpart(version)
-    new = selectors.version_detail(version.pk)
-    others = [v for v in selectors.versions_of(version.implementation) if v.pk != version.pk]
-    return render(request, "catalog/editor/diff.html", {
-        "version": new, "old": old, "implementation": new.implementation, "changes": selectors.version_diff(old, new),
-        "others": others,
+        "can_start_draft": access.can_start_draft(request.user, implementation, versions),
     })
 
 
@@ -387,10 +252,8 @@ def editor_import(request):
 @require_safe
 @catalog_staff_required
 def editor_export(request):
-    versions = selectors.published_versions().prefetch_related("materials", "fee_items")
-    if request.GET.get("scope") != "all":
-        versions = versions.filter(pk__in=access.versions_in_scope(request.user).values("pk"))
-    data = export_workbook(versions.order_by("implementation__implementation_code"))
+    versions = versions_to_export(actor=request.user, everything=request.GET.get("scope") == "all")
+    data = export_workbook(versions)
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     filename = f"catalog-{timezone.localdate():%Y%m%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -1,7 +1,7 @@
 """我的消息: the in-app copies of everything the platform told a person (case status changes,
 pickup codes …), newest first, with read marks.
 
-Mounted by config/urls.py as `path("messages/", include("yiwang.notifications.urls"))`.
+Audience: the signed-in person the messages are for. Mounted by config/urls.py as `path("messages/", include("yiwang.notifications.urls"))`.
 """
 
 from __future__ import annotations
@@ -10,20 +10,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from yiwang.notifications.selectors import inbox_of, unread_count
+from yiwang.core.redirects import is_local_link
+from yiwang.notifications.selectors import inbox_message, inbox_of, unread_count, unread_ids_of
 from yiwang.notifications.services import notification_mark_read
 
 
 @login_required
 def inbox(request):
     show = request.GET.get("show", "")
-    qs = inbox_of(request.user)
-    if show == "unread":
-        qs = qs.filter(read_at__isnull=True)
-    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    page = Paginator(inbox_of(request.user, unread_only=show == "unread"), 20).get_page(request.GET.get("page"))
     return render(request, "notifications/inbox.html", {
         "page": page, "notifications": page.object_list, "unread_count": unread_count(request.user), "show": show,
         "query": "show=unread" if show == "unread" else ""})
@@ -34,7 +31,7 @@ def inbox(request):
 def mark_read(request):
     """Mark the chosen messages (or all) as read."""
     if request.POST.get("all"):
-        ids = list(inbox_of(request.user).filter(read_at__isnull=True).values_list("pk", flat=True))
+        ids = unread_ids_of(request.user)
     else:
         ids = [int(i) for i in request.POST.getlist("ids") if str(i).isdigit()]
     changed = notification_mark_read(recipient=request.user, notification_ids=ids)
@@ -46,13 +43,13 @@ def mark_read(request):
 @require_POST
 def open_message(request, notification_id: int):
     """Open a message's link (its case, usually), marking it read on the way."""
-    notification = inbox_of(request.user).filter(pk=notification_id).first()
+    notification = inbox_message(request.user, notification_id)
     if notification is None:
         messages.error(request, "未找到该消息。")
         return redirect("notifications:inbox")
     notification_mark_read(recipient=request.user, notification_ids=[notification.pk])
     link = notification.link or ""
     # Only links inside this site: a message must never become an open redirect.
-    if link and link.startswith("/") and url_has_allowed_host_and_scheme(link, allowed_hosts={request.get_host()}):
+    if is_local_link(request, link):
         return redirect(link)
     return redirect("notifications:inbox")

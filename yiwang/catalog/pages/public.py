@@ -17,11 +17,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
-from yiwang.catalog import browse
 from yiwang.catalog.constants import ON_APPLICATION_TYPES, ItemType, LifeSubject
 from yiwang.catalog.guide import Guide, build_guide
 from yiwang.catalog.guide_pdf import guide_pdf as render_guide_pdf
-from yiwang.catalog.selectors import catalog_search, implementation_detail
+from yiwang.catalog.selectors import browse, catalog_search, implementation_detail
 from yiwang.core.errors import NotFound, ValidationFailed
 
 PAGE_SIZE = 20

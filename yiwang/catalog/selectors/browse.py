@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
@@ -17,7 +18,10 @@ from yiwang.catalog.constants import CATALOG_FLAGS, LifeSubject, VersionStatus
 from yiwang.catalog.models import ImplementationVersion, LifeEvent, LifeStage, LifeTheme
 from yiwang.catalog.selectors import published_versions
 from yiwang.orgs.constants import ExerciseLevel, OrganisationKind
-from yiwang.orgs.models import Organisation
+from yiwang.orgs.selectors import organisations_where
+
+if TYPE_CHECKING:
+    from yiwang.orgs.models import Organisation
 
 # Organisations that decide (实施主体) and appear in "按部门办事"; halls and governments do not.
 AGENCY_KINDS = (OrganisationKind.DEPARTMENT, OrganisationKind.OTHER)
@@ -104,13 +108,12 @@ def agencies_with_items() -> list[AgencyGroup]:
 
 def agency_filter_options() -> list[Organisation]:
     """Departments offered in the search filter: those with at least one public item."""
-    return list(Organisation.objects.filter(kind__in=AGENCY_KINDS,
-                                            implementations__versions__status=VersionStatus.PUBLISHED)
+    return list(organisations_where(Q(kind__in=AGENCY_KINDS, implementations__versions__status=VersionStatus.PUBLISHED))
                 .distinct().order_by("level", "name").only("id", "name", "level"))
 
 
 def agency_with_items(org_id: int) -> tuple[Organisation, list[ImplementationVersion]] | None:
-    agency = Organisation.objects.filter(pk=org_id, kind__in=AGENCY_KINDS).first()
+    agency = organisations_where(Q(pk=org_id, kind__in=AGENCY_KINDS)).first()
     if agency is None:
         return None
     return agency, list(published_versions().filter(implementation__agency=agency).order_by("name", "pk"))

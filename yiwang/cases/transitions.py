@@ -1,6 +1,7 @@
 """The one way a case changes status: check the transition table, write the history row, record
-the audit event, and tell the applicant — all in the caller's transaction (notifications are an
-outbox; their SMS/e-mail copies are sent after commit)."""
+the audit event, and tell the applicant — all in the caller's transaction, on a case the caller has
+locked (yiwang.cases.locks). Notifications are an outbox: the rows commit with the change, their
+SMS/e-mail copies are sent after commit."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from yiwang.cases.constants import CaseStatus
 from yiwang.cases.lifecycle import next_status
 from yiwang.cases.models import Case, CaseStatusChange
 from yiwang.core.audit import actor_fields, record_event
+from yiwang.notifications.services import build_notifications, save_notifications
 
 # What the applicant is told on each new status (in-app + SMS/e-mail). Kept short: an SMS.
 _NOTICE = {
@@ -58,8 +60,6 @@ def initial_status_change(*, case: Case, actor, channel: str) -> CaseStatusChang
 
 def applicant_notifications(*, case: Case, status: str, reason: str = "") -> list:
     """What the applicant is told about `status` (unsaved notification rows)."""
-    from yiwang.notifications.services import build_notifications
-
     title, body = _NOTICE.get(status, ("办件状态更新", "办件 {number} 状态：{status}"))
     text = body.format(number=case.number, due_on=case.due_on or "—", reason=reason or "详见办件详情",
                        status=CaseStatus(status).label)
@@ -69,6 +69,4 @@ def applicant_notifications(*, case: Case, status: str, reason: str = "") -> lis
 
 def notify_applicant(*, case: Case, status: str, reason: str = "") -> None:
     """Tell the applicant, in the same transaction as the change (notifications' outbox)."""
-    from yiwang.notifications.services import save_notifications
-
     save_notifications(applicant_notifications(case=case, status=status, reason=reason))

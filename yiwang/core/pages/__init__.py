@@ -1,0 +1,1 @@
+"""Core's few pages: display preferences (everyone) and health probes (operations)."""

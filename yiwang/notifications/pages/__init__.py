@@ -1,0 +1,1 @@
+"""Pages of notifications, one module per audience (inbox: the person the messages are for)."""
