@@ -279,7 +279,7 @@ def bench_coverage(db_load: bool) -> bool:
     if db_load:
         from yiwang.servicemap.models import PopulationPoint
         from yiwang.servicemap.outlet_index import forget_index, get_index
-        from yiwang.servicemap.selectors import _population_arrays
+        from yiwang.servicemap.selectors import population_arrays
 
         with transaction.atomic():
             PopulationPoint.objects.all().delete()
@@ -289,7 +289,7 @@ def bench_coverage(db_load: bool) -> bool:
         forget_index()
         index = get_index()
         t = time.perf_counter()
-        _population_arrays(index)
+        population_arrays(index)
         print(f"  loading {COVERAGE_POINTS:,} points from the table into the index: {time.perf_counter() - t:.1f} s "
               "(once per revision per process; not part of the target)")
     ok = best_cpu < TARGET_COVERAGE_S and mismatches == 0

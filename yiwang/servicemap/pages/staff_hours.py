@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from yiwang.core.errors import NotFound, PermissionDenied, ValidationFailed
 from yiwang.servicemap import access, selectors, services
 from yiwang.servicemap.forms import ExceptionForm, parse_schedule, schedule_initial, schedule_rows
-from yiwang.servicemap.pages.staff_outlets import manager_required
+from yiwang.servicemap.pages.staff import manager_required
 
 
 def _render(request, outlet, *, rows=None, summary=(), exception_form=None, status=200):

@@ -1,4 +1,4 @@
-"""Staff pages: the items an outlet accepts (and how), its windows; the service-circle coverage."""
+"""Staff pages: the items an outlet accepts (and how), and its windows."""
 
 from __future__ import annotations
 
@@ -7,11 +7,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from yiwang.core.errors import NotFound, PermissionDenied, ValidationFailed
-from yiwang.servicemap import access, selectors, services, svg_map
+from yiwang.servicemap import access, selectors, services
 from yiwang.servicemap.constants import OutletKind
-from yiwang.servicemap.districts import DISTRICTS
 from yiwang.servicemap.forms import ItemAddForm, ItemSearchForm, windows_rows
-from yiwang.servicemap.pages.staff_outlets import manager_required
+from yiwang.servicemap.pages.staff import manager_required
 
 
 def _render_items(request, outlet, *, summary=(), status=200):
@@ -79,20 +78,3 @@ def windows(request, outlet_id: int):
                       status=400)
     messages.success(request, "窗口设置已保存。")
     return redirect("servicemap:staff_outlet_windows", outlet_id=outlet.pk)
-
-
-def _coverage_view(request):
-    report = selectors.coverage_report()
-    district = request.GET.get("district", "")[:12]
-    view = svg_map.district_view(district) if district in DISTRICTS else svg_map.urban_view() \
-        if request.GET.get("area") == "urban" else svg_map.city_view()
-    squares = svg_map.gap_squares(view, report.gaps)
-    figure = svg_map.figure(view, title="服务圈覆盖空白分布图", gaps=squares,
-                            description=f"红色方块为步行时间内没有可办理社区事项网点的居住区，共 {len(squares)} 块。")
-    return render(request, "servicemap/staff/coverage.html", {
-        "report": report, "map": figure, "district": district if district in DISTRICTS else "",
-        "area": request.GET.get("area", "")[:10], "districts": [(c, d.name) for c, d in DISTRICTS.items()]})
-
-
-coverage = require_safe(manager_required(_coverage_view, check=access.can_read_coverage,
-                                         message="此页面仅向大厅管理人员、领导和电子监察人员开放。"))

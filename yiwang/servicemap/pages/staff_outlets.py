@@ -2,52 +2,18 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from yiwang.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from yiwang.core.errors import PermissionDenied, ValidationFailed
 from yiwang.servicemap import access, selectors, services
 from yiwang.servicemap.constants import CoordinateSystem, OutletKind
 from yiwang.servicemap.coordinates import wgs84_to_gcj02
 from yiwang.servicemap.forms import OutletForm
+from yiwang.servicemap.pages.staff import form_errors, manager_required
 
 FORM_FIELDS = ("name", "kind", "host", "address", "phone", "directions", "notes", "facilities", "is_active")
-
-
-def manager_required(view, *, check=access.is_outlet_manager, message: str | None = None):
-    """Logged in and holding a managing role somewhere (else 403); NotFound becomes 404."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not check(request.user):
-            return render(request, "servicemap/staff/forbidden.html", {
-                "message": message or "此页面仅向“大厅管理人员”或系统管理员开放。如需使用，请联系所在单位的系统管理员授予角色。"},
-                status=403)
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as missing:
-            return render(request, "servicemap/not_found.html", {"message": missing.message}, status=404)
-
-    return wrapper
-
-
-def form_errors(form, failed: DomainError) -> list:
-    """Put a service's field errors on the form; return the summary lines."""
-    lines = []
-    errors = failed.errors if isinstance(failed, ValidationFailed) else []
-    for e in errors:
-        field = e.field if e.field in form.fields else None
-        form.add_error(field, e.message)
-        lines.append((e.field, e.message))
-    if not errors:
-        form.add_error(None, failed.message)
-        lines.append(("", failed.message))
-    return lines
 
 
 @require_safe

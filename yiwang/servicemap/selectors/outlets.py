@@ -1,4 +1,4 @@
-"""Reads of the service map: where an item can be done near a point, outlets by district, one
+"""Reads of the public service map: where an item can be done near a point, outlets by district, one
 outlet's page, the places people start from, and the coverage of the service circle.
 
     outlets_nearest(*, lat, lng, crs="wgs84", item_id=None, kind=None, facility=None, limit=10,
@@ -24,18 +24,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import numpy as np
-from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 
-from yiwang.catalog.selectors import PublishedItem, catalog_search, search_tokens
+from yiwang.catalog.selectors import PublishedItem, catalog_search
 from yiwang.core import hooks
 from yiwang.core.errors import FieldError, NotFound, ValidationFailed
 from yiwang.servicemap.constants import (
-    DEFAULT_CIRCLE_MINUTES,
-    DEFAULT_DETOUR_FACTOR,
     DEFAULT_RESULTS,
-    DEFAULT_WALKING_SPEED_KMH,
     HALL_KINDS,
     KIND_ORDER,
     MAX_PAGE_SIZE,
@@ -51,16 +46,14 @@ from yiwang.servicemap.constants import (
     WindowKind,
 )
 from yiwang.servicemap.coordinates import distance_m, to_wgs84, wgs84_to_gcj02
-from yiwang.servicemap.coverage import DistrictShare, GapCell, circle_radius_m, covered_mask, gap_cells, shares_by_district
 from yiwang.servicemap.districts import DISTRICTS
-from yiwang.servicemap.models import OutletWindow, PopulationPoint
-from yiwang.servicemap.opening_hours import DayHours, OpenState, clock, describe_week, hours_on, open_state
+from yiwang.servicemap.models import OutletWindow
+from yiwang.servicemap.opening_hours import DayHours, OpenState, describe_week, hours_on, open_state
 from yiwang.servicemap.outlet_index import OutletRecord, ServiceMapIndex, get_index
 from yiwang.workdays.constants import DayType
 from yiwang.workdays.selectors import day_type
 
 OUTLET_STATUS_HOOK = "servicemap.outlet_status"
-
 
 # --- Calendar and clock ----------------------------------------------------------------------
 
@@ -469,117 +462,6 @@ def outlet_detail(outlet_id, *, now: datetime | None = None, lat=None, lng=None,
     )
 
 
-# --- Coverage of the service circle ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DistrictCoverage:
-    code: str
-    name: str
-    minutes: int
-    radius_m: float
-    population: int
-    covered: int
-    outlets: int
-
-    @property
-    def share(self) -> float:
-        return self.covered / self.population if self.population else 0.0
-
-    @property
-    def share_text(self) -> str:
-        return f"{self.share * 100:.1f}%" if self.population else "—"
-
-
-@dataclass(frozen=True)
-class CoverageReport:
-    districts: list[DistrictCoverage]
-    population: int
-    covered: int
-    gaps: list[GapCell]
-    speed_kmh: float
-    detour: float
-    outlets: int
-    points: int
-    seconds: float
-
-    @property
-    def share(self) -> float:
-        return self.covered / self.population if self.population else 0.0
-
-    @property
-    def share_text(self) -> str:
-        return f"{self.share * 100:.1f}%" if self.population else "—"
-
-
-def circle_minutes() -> dict[str, int]:
-    configured = getattr(settings, "SERVICEMAP_CIRCLE_MINUTES", None) or {}
-    return {**DEFAULT_CIRCLE_MINUTES, **configured}
-
-
-def walking_model() -> tuple[float, float]:
-    return (float(getattr(settings, "SERVICEMAP_WALKING_SPEED_KMH", DEFAULT_WALKING_SPEED_KMH)),
-            float(getattr(settings, "SERVICEMAP_DETOUR_FACTOR", DEFAULT_DETOUR_FACTOR)))
-
-
-def _population_arrays(index: ServiceMapIndex):
-    cached = getattr(index, "_population", None)
-    if cached is None:
-        rows = PopulationPoint.objects.values_list("district_code", "lat", "lng", "population")
-        codes = list(DISTRICTS)
-        position = {c: i for i, c in enumerate(codes)}
-        district_idx, lats, lngs, pops = [], [], [], []
-        for code, lat, lng, pop in rows.iterator(chunk_size=5000):
-            if code not in position:
-                position[code] = len(codes)
-                codes.append(code)
-            district_idx.append(position[code])
-            lats.append(lat)
-            lngs.append(lng)
-            pops.append(pop)
-        cached = (codes, np.array(district_idx, dtype=np.int64), np.array(lats, dtype=np.float64),
-                  np.array(lngs, dtype=np.float64), np.array(pops, dtype=np.float64))
-        index._population = cached
-    return cached
-
-
-def coverage_report(*, minutes: Mapping[str, int] | None = None, speed_kmh: float | None = None,
-                    detour: float | None = None, gap_cell_deg: float = 0.01) -> CoverageReport:
-    """The share of residents within walking time of an outlet handling community-level items,
-    per district: 15 minutes in the city, 10 in 雁塔区 (seed 000, seed 002) unless `minutes` says
-    otherwise; walking speed and detour factor from settings unless given."""
-    index = get_index()
-    started = time.perf_counter()
-    default_speed, default_detour = walking_model()
-    speed = float(speed_kmh or default_speed)
-    detour = float(detour or default_detour)
-    table = {**circle_minutes(), **(minutes or {})}
-    key = (speed, detour, tuple(sorted(table.items())), gap_cell_deg)
-    cache = index.__dict__.setdefault("_coverage", {})
-    if key in cache:
-        return cache[key]
-    codes, district_idx, p_lat, p_lng, pops = _population_arrays(index)
-    minutes_of = [int(table.get(c, table["default"])) for c in codes]
-    radii = np.array([circle_radius_m(minutes=m, speed_kmh=speed, detour=detour) for m in minutes_of])
-    qualifying = [r for r in index.records if index.serves_personal_items(r)]
-    o_lat = np.array([r.lat for r in qualifying], dtype=np.float64)
-    o_lng = np.array([r.lng for r in qualifying], dtype=np.float64)
-    covered = covered_mask(p_lat, p_lng, radii[district_idx] if len(district_idx) else 0.0, o_lat, o_lng)
-    shares: list[DistrictShare] = shares_by_district(codes, district_idx, pops, covered)
-    outlet_counts: dict[str, int] = {}
-    for r in qualifying:
-        outlet_counts[r.district_code] = outlet_counts.get(r.district_code, 0) + 1
-    districts = [DistrictCoverage(s.code, DISTRICTS[s.code].name if s.code in DISTRICTS else s.code, minutes_of[i],
-                                  float(radii[i]), s.population, s.covered, outlet_counts.get(s.code, 0))
-                 for i, s in enumerate(shares) if s.population]
-    report = CoverageReport(
-        districts=districts, population=sum(d.population for d in districts), covered=sum(d.covered for d in districts),
-        gaps=gap_cells(p_lat, p_lng, pops, covered, size_deg=gap_cell_deg), speed_kmh=speed, detour=detour,
-        outlets=len(qualifying), points=len(p_lat), seconds=time.perf_counter() - started,
-    )
-    cache[key] = report
-    return report
-
 
 # --- The public map page -------------------------------------------------------------------------
 
@@ -643,92 +525,3 @@ def service_map_search(*, q="", item_id=None, kind="", facility="", district="",
     return search
 
 
-# --- Staff pages ---------------------------------------------------------------------------------
-
-
-def outlets_for_staff(*, actor, q: str = "", kind: str = "", page=1, page_size: int = 30):
-    """Outlets the actor maintains (active or not), by district and kind; words match name or address."""
-    from django.core.paginator import Paginator
-
-    from yiwang.servicemap.access import outlets_in_scope
-
-    qs = outlets_in_scope(actor).order_by("district_code", "kind", "name")
-    for word in clean_query(q).split():
-        qs = qs.filter(Q(name__contains=word) | Q(address__contains=word))
-    if kind in OutletKind.values:
-        qs = qs.filter(kind=kind)
-    return Paginator(qs, page_size).get_page(page)
-
-
-@dataclass(frozen=True)
-class OutletFormChoices:
-    operators: list
-    organisations: list
-    halls: list
-    lockers: list
-
-
-def outlet_form_choices(*, actor, outlet=None) -> OutletFormChoices:
-    """What the outlet form offers the actor: operators and organisations in scope, halls in
-    scope, and the registered lockers no outlet uses yet (plus the outlet's own)."""
-    from yiwang.cases.selectors import lockers
-    from yiwang.orgs.constants import OrganisationKind
-    from yiwang.servicemap.access import operators_in_scope, outlets_in_scope
-    from yiwang.servicemap.models import Outlet
-
-    operators = list(operators_in_scope(actor))
-    hall_kinds = {OrganisationKind.SERVICE_CENTER, OrganisationKind.STREET_CENTER, OrganisationKind.COMMUNITY_STATION}
-    taken_orgs = set(Outlet.objects.exclude(organisation=None).values_list("organisation_id", flat=True))
-    own_org = outlet.organisation_id if outlet else None
-    organisations = [o for o in operators if o.kind in hall_kinds and (o.pk not in taken_orgs or o.pk == own_org)]
-    halls = [h for h in outlets_in_scope(actor).filter(kind__in=list(HALL_KINDS)).order_by("district_code", "name")
-             if outlet is None or h.pk != outlet.pk]
-    used = set(Outlet.objects.exclude(locker=None).values_list("locker_id", flat=True))
-    own_locker = outlet.locker_id if outlet else None
-    operator_ids = {o.pk for o in operators}
-    free = [lk for lk in lockers() if (lk.pk not in used or lk.pk == own_locker) and lk.outlet_id in operator_ids]
-    return OutletFormChoices(operators, organisations, halls, free)
-
-
-@dataclass(frozen=True)
-class OutletMaintenance:
-    """One outlet as its staff pages show it."""
-
-    outlet: object
-    periods: list
-    exceptions: list
-    windows: dict[str, tuple[int, str]]
-    items: list[tuple[PublishedItem | None, object]]  # (published facts or None when withdrawn, OutletItem)
-
-
-def outlet_maintenance(outlet) -> OutletMaintenance:
-    from yiwang.catalog.selectors import published_items
-    from yiwang.servicemap.models import OpeningException, OpeningPeriod, OutletItem
-
-    rows = list(OutletItem.objects.filter(outlet=outlet).order_by("mode", "id"))
-    facts = {i.id: i for i in published_items(ids=[r.implementation_id for r in rows])}
-    items = sorted(((facts.get(r.implementation_id), r) for r in rows),
-                   key=lambda pair: (pair[1].mode, pair[0].name if pair[0] else ""))
-    today = timezone.localdate()
-    by_day: dict[date, tuple[list, str]] = {}
-    for e in OpeningException.objects.filter(outlet=outlet, day__gte=today).order_by("day", "opens_minute"):
-        periods, _ = by_day.setdefault(e.day, ([], e.reason))
-        if e.opens_minute is not None:
-            periods.append(f"{clock(e.opens_minute)}—{clock(e.closes_minute)}")
-    return OutletMaintenance(
-        outlet=outlet, periods=list(OpeningPeriod.objects.filter(outlet=outlet)),
-        exceptions=[(d, "、".join(p) or "全天不开放", reason) for d, (p, reason) in by_day.items()],
-        windows={w.kind: (w.count, w.note) for w in OutletWindow.objects.filter(outlet=outlet)}, items=items)
-
-
-def items_for_staff(q: str = "", *, exclude=(), limit: int = 20) -> list[PublishedItem]:
-    """Published items whose names hold every word of `q` (for adding to an outlet)."""
-    from yiwang.catalog.selectors import published_items
-
-    text = clean_query(q)
-    if not text:
-        return []
-    words = search_tokens(text)
-    excluded = set(exclude)
-    found = [i for i in published_items() if i.id not in excluded and all(w in i.name or w in i.agency_name for w in words)]
-    return found[:limit]
