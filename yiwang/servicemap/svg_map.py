@@ -153,7 +153,8 @@ def dots(view: MapView, records, *, numbered: bool = False) -> list[Dot]:
 class Square:
     x: float
     y: float
-    size: float
+    width: float
+    height: float
     level: int  # 1 … 4: how many residents the square leaves out (for the shading)
     population: int
 
@@ -168,9 +169,11 @@ def gap_squares(view: MapView, gaps) -> list[Square]:
         if not view.contains(g.lng + g.size_deg / 2, g.lat + g.size_deg / 2):
             continue
         x, y = view.xy(g.lng, g.lat + g.size_deg)
-        size = round(g.size_deg * view.scale * math.cos(math.radians(view.lat0)), 2)
+        # A square of degrees is taller than wide on the map (a degree east is shorter than north).
+        width = round(g.size_deg * view.scale * math.cos(math.radians(view.lat0)), 2)
+        height = round(g.size_deg * view.scale, 2)
         level = min(4, 1 + int(4 * math.sqrt(g.population / top)))
-        out.append(Square(x, y, max(size, 0.5), level, g.population))
+        out.append(Square(x, y, max(width, 0.5), max(height, 0.5), level, g.population))
     return out
 
 
