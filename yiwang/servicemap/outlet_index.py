@@ -7,7 +7,7 @@ revision (number, changed_at) with the one their index was built from at most on
 `SERVICEMAP_REVISION_CHECK_SECONDS` (1 s) — one single-row query, never one per search. Items
 become visible or not with the catalog (a guide published or withdrawn elsewhere bumps nothing
 here), so an index is also rebuilt when older than `SERVICEMAP_INDEX_MAX_AGE_SECONDS` (300 s).
-Building takes four queries and ~0.4 s of CPU for 10,000 outlets (benchmarks/servicemap.py).
+Building takes a few queries and ~0.4 s of CPU for 10,000 outlets (benchmarks/servicemap.py).
 """
 
 from __future__ import annotations
