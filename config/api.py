@@ -44,12 +44,22 @@ _PYDANTIC_MESSAGES = {
 }
 
 
+def _bound_text(kind: str, ctx: dict) -> str:
+    """The limit a value broke, so the message says the allowed range (e.g. "数值过大，最大为 90")."""
+    for key, label in (("le", "最大为"), ("lt", "应小于"), ("ge", "最小为"), ("gt", "应大于"), ("max_length", "最多字符数为")):
+        if key in ctx and kind in ("less_than_equal", "less_than", "greater_than_equal", "greater_than",
+                                   "string_too_long"):
+            return f"，{label} {ctx[key]}"
+    return ""
+
+
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request, exc: NinjaValidationError):
     detail = []
     for err in exc.errors:
         field = _field_name(err.get("loc", ()))
         text = _PYDANTIC_MESSAGES.get(err.get("type", ""), err.get("msg", "格式不正确"))
+        text += _bound_text(err.get("type", ""), err.get("ctx") or {})
         detail.append({"field": field, "code": err.get("type", "invalid"), "message": text})
     message = "；".join(f"{d['field']}：{d['message']}" for d in detail) or "请求参数有误"
     return api.create_response(request, {"code": "invalid_input", "message": message, "detail": detail}, status=400)
@@ -86,6 +96,7 @@ def _mount() -> None:
     from yiwang.catalog.api import router as catalog_router
     from yiwang.hotline.api import router as hotline_router
     from yiwang.ratings.api import router as ratings_router
+    from yiwang.servicemap.api import router as servicemap_router
     from yiwang.workdays.api import router as calendar_router
 
     api.add_router("/calendar", calendar_router)
@@ -94,6 +105,7 @@ def _mount() -> None:
     api.add_router("/bundles", bundles_router)
     api.add_router("/ratings", ratings_router)
     api.add_router("/hotline", hotline_router)
+    api.add_router("/servicemap", servicemap_router)
     api.add_router("/", cases_router)
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("ratings/", include("yiwang.ratings.urls")),
     path("hotline/", include("yiwang.hotline.urls")),
     path("open311/v2/", include("yiwang.hotline.open311_urls")),
+    path("", include("yiwang.servicemap.urls")),
     path("", include("yiwang.core.urls")),
     path("", include("yiwang.orgs.urls")),
     path("", include("yiwang.catalog.urls")),

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "yiwang.supervision",
     "yiwang.notifications",
     "yiwang.ratings",
+    "yiwang.servicemap",  # after ratings, before appointments (docs/architecture.md: app order)
     "yiwang.hotline",
 ]
 

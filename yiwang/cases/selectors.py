@@ -578,3 +578,12 @@ def role_label(role: str) -> str:
 def colleagues_for(task: WorkTask) -> list:
     """Staff who hold the task's role at its organisation or above it: whom task_reassign accepts."""
     return role_holders_over(task.organisation, task.role)
+
+
+def locker_by_id(locker_id) -> Locker | None:
+    """One locker with its outlet (None for a missing one or a value that is no id)."""
+    try:
+        pk = int(locker_id)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return Locker.objects.select_related("outlet").filter(pk=pk).first() if 1 <= pk <= 2**63 - 1 else None

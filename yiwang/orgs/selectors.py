@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 
 from yiwang.core.workbench import registered_links
+from yiwang.orgs.constants import DivisionLevel
 from yiwang.orgs.models import Division, Organisation, RoleGrant
 
 
@@ -162,8 +163,12 @@ def organisations_by_uscc_or_name(*, uscc: str = "", name: str = "", limit: int 
 
 
 def organisations_by_short_name(names: Iterable[str]) -> dict[str, Organisation]:
-    """Organisations by their short name (how the seed tables name them), for seed loaders."""
-    return {org.short_name: org for org in Organisation.objects.filter(short_name__in=list(names))}
+    """Organisations by their short name (how the seed tables name them; the loaders look agencies
+    up by it); the one highest in the tree where two share a name."""
+    found: dict[str, Organisation] = {}
+    for org in Organisation.objects.filter(short_name__in=list(names)).select_related("division").order_by("path"):
+        found.setdefault(org.short_name, org)
+    return found
 
 
 # Reads for the apps above (hotline routing and demo data), so they never import orgs.models.
@@ -190,3 +195,22 @@ def users_with_role(role: str, organisation: Organisation | None = None) -> list
     if organisation is not None:
         grants = grants.filter(organisation=organisation)
     return [g.user for g in grants.order_by("user_id")]
+
+
+# --- For the service map: organisations that are or run outlets, and the district they lie in ---
+
+
+def organisations_with_kinds(kinds: Iterable[str]) -> QuerySet[Organisation]:
+    """Every organisation of one of `kinds`, in tree order, with its division loaded."""
+    return Organisation.objects.filter(kind__in=list(kinds)).select_related("division").order_by("path")
+
+
+def district_code_of(organisation: Organisation) -> str | None:
+    """The GB/T 2260 code of the district or county the organisation's division lies in (walking up
+    from a street or community), or None for city-wide, provincial and zone organisations."""
+    division = Division.objects.filter(pk=organisation.division_id).first()
+    while division is not None:
+        if division.level == DivisionLevel.DISTRICT:
+            return division.code
+        division = Division.objects.filter(pk=division.parent_id).first() if division.parent_id else None
+    return None

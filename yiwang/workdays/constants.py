@@ -12,6 +12,15 @@ class DayKind(models.TextChoices):
     MAKEUP_WORKDAY = "makeup_workday", "调休上班"  # a Saturday or Sunday worked to make up for a holiday
 
 
+class DayType(models.TextChoices):
+    """What kind of day a date is for people who keep opening hours (selectors.day_type)."""
+
+    WORKDAY = "workday", "工作日"  # Monday to Friday, not a holiday
+    WEEKEND = "weekend", "周末"  # Saturday or Sunday outside any holiday period
+    HOLIDAY = "holiday", "法定节假日"  # a day off of a statutory holiday period (its weekends included)
+    MAKEUP_WORKDAY = "makeup_workday", "调休上班日"  # a Saturday or Sunday worked to make up for a holiday
+
+
 class YearSource(models.TextChoices):
     """Where an official year came from."""
 

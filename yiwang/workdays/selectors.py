@@ -5,6 +5,7 @@
     calendar_year_history(year) -> list[AuditEvent]        entries and corrections of a year
     holiday_periods(days) -> list[HolidayPeriod]    consecutive holiday rows with one name, grouped
     next_year_to_enter() -> int
+    day_type(d) -> DayType                        workday, weekend, statutory holiday or make-up workday
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ from django.utils import timezone
 
 from yiwang.core.audit import events_about
 from yiwang.core.errors import NotFound
-from yiwang.workdays.constants import MAX_YEAR, MIN_YEAR, PROVISIONAL_HOLIDAYS, DayKind, YearStatus
+from yiwang.workdays.constants import MAX_YEAR, MIN_YEAR, PROVISIONAL_HOLIDAYS, DayKind, DayType, YearStatus
 from yiwang.workdays.models import CalendarDay, CalendarYear
-from yiwang.workdays.time_limits import working_days_in_year
+from yiwang.workdays.time_limits import is_working_day, official_years, working_days_in_year
 from yiwang.workdays.year_entry import HolidayPeriod, MakeupDay
 
 
@@ -153,3 +154,22 @@ def calendar_year_history(year: int) -> list:
     if calendar_year is None:
         return []
     return events_about(object_type=CalendarYear._meta.label_lower, object_id=calendar_year.pk)
+
+
+def day_type(d: date) -> DayType:
+    """The kind of day `d` is on the calendar: opening hours differ between a weekday, an ordinary
+    weekend, a statutory holiday (法定节假日除外: weekend services close too) and a make-up Saturday
+    or Sunday (调休上班). Weekdays need no query (the working-day index says it all); a weekend day
+    off is a holiday only inside a holiday period, which the calendar rows say (one indexed query),
+    or — in a year not entered yet — the fixed-date holidays counted provisionally."""
+    working = is_working_day(d)
+    weekend = d.weekday() >= 5
+    if working:
+        return DayType.MAKEUP_WORKDAY if weekend else DayType.WORKDAY
+    if not weekend:
+        return DayType.HOLIDAY
+    if d.year in official_years():
+        inside = CalendarDay.objects.filter(day=d, kind=DayKind.HOLIDAY).exists()
+    else:
+        inside = (d.month, d.day) in PROVISIONAL_HOLIDAYS
+    return DayType.HOLIDAY if inside else DayType.WEEKEND

@@ -18,7 +18,15 @@ import jieba
 from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from yiwang.catalog import access, element_text
-from yiwang.catalog.constants import CATALOG_FLAGS, EDITABLE_STATUSES, ErrorCode, ItemType, LifeSubject, VersionStatus
+from yiwang.catalog.constants import (
+    CATALOG_FLAGS,
+    EDITABLE_STATUSES,
+    ErrorCode,
+    ItemType,
+    LifeSubject,
+    ServiceObject,
+    VersionStatus,
+)
 from yiwang.catalog.models import (
     FormField,
     ImplementationVersion,
@@ -538,3 +546,48 @@ def current_published_version_id(implementation_id: int) -> int | None:
 def version_by_id(version_id: int) -> ImplementationVersion:
     """One version row (no content prefetched; `version_detail` loads everything)."""
     return ImplementationVersion.objects.get(pk=version_id)
+
+
+# --- For the service map: the facts of every guide in force that decide where it can be done ---
+
+
+@dataclass(frozen=True)
+class PublishedItem:
+    """One implementation with a published guide, as the service map needs it (no content)."""
+
+    id: int  # the implementation's id (stable across versions; the guide page's key)
+    version_id: int
+    name: str
+    agency_id: int
+    agency_name: str
+    exercise_level: str
+    for_persons: bool  # 服务对象 includes 自然人: a 公民个人事项
+    for_enterprises: bool
+    high_frequency: bool
+    city_wide: bool  # 全市通办
+    weekend_service: bool
+    supports_express_delivery: bool  # materials and results may travel (post, lockers)
+    supports_online_handling: bool
+    place_outlet_ids: tuple[int, ...]  # organisations the guide names as 办理地点
+
+
+def published_items(ids=None) -> list[PublishedItem]:
+    """Every implementation whose current version is published (or those among `ids`), by name."""
+    versions = (ImplementationVersion.objects.filter(status=VersionStatus.PUBLISHED,
+                                                      implementation__current_version=F("pk"))
+                .select_related("implementation__agency").prefetch_related("places").order_by("name", "pk"))
+    if ids is not None:
+        versions = versions.filter(implementation_id__in=list(ids))
+    items = []
+    for v in versions:
+        objects = set(v.service_objects or [])
+        items.append(PublishedItem(
+            id=v.implementation_id, version_id=v.pk, name=v.name, agency_id=v.implementation.agency_id,
+            agency_name=v.implementation.agency.name, exercise_level=v.implementation.exercise_level,
+            for_persons=ServiceObject.NATURAL_PERSON in objects, for_enterprises=ServiceObject.ENTERPRISE in objects,
+            high_frequency=v.high_frequency, city_wide=v.city_wide, weekend_service=v.weekend_service,
+            supports_express_delivery=v.supports_express_delivery,
+            supports_online_handling=v.supports_online_handling,
+            place_outlet_ids=tuple(p.outlet_id for p in v.places.all() if p.outlet_id),
+        ))
+    return items

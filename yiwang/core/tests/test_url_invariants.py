@@ -23,10 +23,11 @@ PUBLIC = {
     "ratings:public", "ratings:rate_by_token", "ratings:tablet", "ratings:tablet_rate",
     "hotline:follow", "open311:discovery", "open311:services", "open311:service", "open311:requests", "open311:request",
     "open311:token", "open311:not_found",
+    "servicemap:map", "servicemap:outlet",
 }
 # Pages only staff with a role may see.
 STAFF_ONLY_PREFIXES = ("calendar/admin/", "cases/window/", "cases/work/", "cases/monitoring/", "editor/", "bundles/editor/",
-                       "ratings/work/", "ratings/supervision/", "ratings/indicators/", "ratings/window/", "hotline/work/")
+                       "ratings/work/", "ratings/supervision/", "ratings/indicators/", "ratings/window/", "hotline/work/", "map/staff/")
 
 
 def _routes(patterns=None, prefix="", namespace=None):
