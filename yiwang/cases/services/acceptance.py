@@ -35,6 +35,7 @@ from yiwang.cases.services.intake import (
 )
 from yiwang.cases.services.transitions import case_transition
 from yiwang.catalog.constants import MaterialNecessity
+from yiwang.core import hooks
 from yiwang.core.errors import DomainError, FieldError, ValidationFailed
 from yiwang.orgs.models import Organisation
 from yiwang.supervision.selectors import excluding_credit_records
@@ -117,6 +118,7 @@ def case_accept(*, actor, case: Case, mode: str = AcceptanceMode.NORMAL, deferra
         review=MaterialReview.OK)
     _issue_acceptance_documents(case=case, actor=actor, extra_docs=extra_docs)
     _start_review(case=case, actor=actor)
+    hooks.call("case.accepted", case=case, actor=actor)
     return case
 
 
@@ -290,6 +292,7 @@ def case_refuse(*, actor, case: Case, reason: str, legal_basis: str = "", compet
     from yiwang.cases.documents import document_issue
 
     document_issue(case=case, kind=DocumentKind.REFUSAL_DECISION, actor=actor, context={"refusal": refusal})
+    hooks.call("case.refused", case=case, actor=actor)
     return refusal
 
 
