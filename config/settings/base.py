@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "yiwang.cases",
     "yiwang.supervision",
     "yiwang.notifications",
+    "yiwang.appointments",  # after servicemap: it answers servicemap.outlet_status
 ]
 
 MIDDLEWARE = [
@@ -151,6 +152,11 @@ CELERY_BEAT_SCHEDULE = {
     "case-monitoring": {"task": "yiwang.cases.tasks.run_monitoring_task", "schedule": 3600.0},
     "prune-login-attempts": {"task": "yiwang.accounts.tasks.prune_login_attempts", "schedule": 86400.0},
     "send-pending-notifications": {"task": "yiwang.notifications.tasks.send_pending_notifications", "schedule": 5.0},
+    # Appointments: slots ahead (daily), no-shows after the check-in window, day-before reminders.
+    # All three are idempotent, so running them more often or twice changes nothing.
+    "appointment-slots": {"task": "yiwang.appointments.tasks.generate_slots_task", "schedule": 6 * 3600.0},
+    "appointment-no-shows": {"task": "yiwang.appointments.tasks.mark_no_shows_task", "schedule": 300.0},
+    "appointment-reminders": {"task": "yiwang.appointments.tasks.send_reminders_task", "schedule": 3600.0},
 }
 # Kick an SMS/e-mail send right after each notifying transaction commits (one broker message each).
 # Off in production by default: the outbox sweeper above sends within ~5 s and intake stays lean.
