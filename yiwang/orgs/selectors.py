@@ -44,6 +44,19 @@ def organisations_in_scope(user, roles: Iterable[str] | str) -> QuerySet[Organis
     return Organisation.objects.filter(scope_filter(user, roles))
 
 
+def users_holding_role(role: str, organisation: Organisation) -> list:
+    """Active staff whose grant of `role` covers `organisation` (granted there or at an ancestor),
+    by name: whom a task at that organisation may be assigned to."""
+    ancestors = [p for p in organisation.path.split("/") if p]
+    paths = ["/" + "/".join(ancestors[:i]) + "/" for i in range(1, len(ancestors) + 1)]
+    grants = (RoleGrant.objects.filter(role=role, organisation__path__in=paths, user__is_active=True)
+              .select_related("user").order_by("user__real_name", "user__username"))
+    users = {}
+    for grant in grants:
+        users.setdefault(grant.user_id, grant.user)
+    return list(users.values())
+
+
 def workbench_links_for(user) -> list[dict]:
     """The registered workbench links (yiwang.core.workbench) of the roles the user holds. A URL
     name that does not resolve (an app switched off) is skipped rather than failing the page."""
