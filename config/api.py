@@ -81,6 +81,7 @@ def on_http_error(request, exc: HttpError):
 
 def _mount() -> None:
     from yiwang.accounts.api import router as accounts_router
+    from yiwang.appointments.api import router as appointments_router
     from yiwang.cases.api import router as cases_router
     from yiwang.catalog.api import router as catalog_router
     from yiwang.workdays.api import router as calendar_router
@@ -88,6 +89,7 @@ def _mount() -> None:
     api.add_router("/calendar", calendar_router)
     api.add_router("/catalog", catalog_router)
     api.add_router("/accounts", accounts_router)
+    api.add_router("/appointments", appointments_router)
     api.add_router("/", cases_router)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import time
 
 from yiwang.appointments.constants import ErrorCode
@@ -22,9 +23,9 @@ def parse_periods(text: str | list, *, field: str) -> tuple[list[tuple[time, tim
     """"09:00-12:00, 13:00-17:00" (or a list of such strings) → sorted, non-overlapping periods
     within 07:00–22:00, with every problem reported at once."""
     if isinstance(text, list | tuple):
-        parts = [str(p) for p in text]
+        parts = [unicodedata.normalize("NFKC", str(p)) for p in text]
     else:
-        parts = [p for p in re.split(r"[,，;；、\s]+(?=\d)", (text or "").strip()) if p.strip()]
+        parts = [p for p in re.split(r"[,;、\n]+", unicodedata.normalize("NFKC", text or "").strip()) if p.strip()]
     periods, errors = [], []
     if len(parts) > MAX_PERIODS:
         errors.append(FieldError(field, ErrorCode.PERIODS_INVALID, f"时段最多 {MAX_PERIODS} 个，当前为 {len(parts)} 个。"))
