@@ -3,33 +3,12 @@ with stable codes naming the field; nothing half-written on bad input."""
 
 import datetime as dt
 
-import pytest
 from django.test import Client
 from django.utils import timezone
 
 from yiwang.accounts.services import api_token_create
 from yiwang.appointments import services
-from yiwang.appointments.constants import SlotKind
-from yiwang.appointments.models import Booking, Slot
-
-
-@pytest.fixture
-def live(world):
-    """Slots from today on (the world's schedules start in the past), and API clients."""
-    today = timezone.localdate()
-    for schedule in (world.schedule, world.general_schedule, world.home_schedule):
-        services.slots_generate(schedule=schedule, start=today, days=15)
-    world.future = list(Slot.objects.filter(schedule=world.schedule, kind=SlotKind.REGULAR,
-                                            starts_at__gte=timezone.now() + dt.timedelta(days=1)).order_by("starts_at")[:6])
-
-    def client_for(user):
-        token = api_token_create(actor=None, user=user, name="test")[1]
-        return Client(HTTP_AUTHORIZATION=f"Bearer {token}")
-
-    world.api = client_for(world.citizen)
-    world.other_api = client_for(world.other)
-    world.clerk_api = client_for(world.clerk)
-    return world
+from yiwang.appointments.models import Booking
 
 
 def post(client, url, data):

@@ -18,9 +18,14 @@ PUBLIC = {
     "catalog:agency", "catalog:guide", "catalog:guide_pdf", "cases:progress", "cases:progress_qr",
     "accounts:login", "accounts:logout", "accounts:register", "accounts:register_citizen",
     "accounts:register_enterprise", "core:toggle_elder", "core:healthz", "core:ping",
+    # Hall kiosks and display boards: no login until a person must be identified (ID number + SMS code).
+    "appointments:kiosk", "appointments:kiosk_ticket", "appointments:kiosk_ticket_done", "appointments:kiosk_check_in",
+    "appointments:kiosk_identify", "appointments:kiosk_print", "appointments:kiosk_print_file", "appointments:kiosk_end",
+    "appointments:kiosk_board", "appointments:kiosk_board_rows",
 }
 # Pages only staff with a role may see.
-STAFF_ONLY_PREFIXES = ("calendar/admin/", "cases/window/", "cases/work/", "cases/monitoring/", "editor/")
+STAFF_ONLY_PREFIXES = ("calendar/admin/", "cases/window/", "cases/work/", "cases/monitoring/", "editor/",
+                       "appointments/staff/")
 
 
 def _routes(patterns=None, prefix="", namespace=None):
