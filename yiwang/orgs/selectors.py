@@ -44,6 +44,16 @@ def organisations_in_scope(user, roles: Iterable[str] | str) -> QuerySet[Organis
     return Organisation.objects.filter(scope_filter(user, roles))
 
 
+def organisation_by_name(name: str) -> Organisation | None:
+    """The organisation with this short name (else full name); real rows before demo rows, the
+    shallowest first. For seed and demo loaders that know organisations by name."""
+    for field in ("short_name", "name"):
+        found = Organisation.objects.filter(**{field: name}).order_by("is_demo", "path").first()
+        if found is not None:
+            return found
+    return None
+
+
 def users_holding_role(role: str, organisation: Organisation) -> list:
     """Active staff whose grant of `role` covers `organisation` (granted there or at an ancestor),
     by name: whom a task at that organisation may be assigned to."""
