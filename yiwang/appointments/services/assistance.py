@@ -151,7 +151,7 @@ def assistance_assign(*, actor, request: AssistanceRequest, assignee, note: str 
                body=f"{request.get_kind_display()}：{request.description[:60]}", link=_link(request, staff=True), obj=request)
     if request.applicant_id:
         notify(recipient=request.applicant, topic="appointments.assistance_assigned", title="已为您安排帮办代办人员",
-               body=f"{request.organisation.name}的 {assignee.display_name} 将为您提供{request.get_kind_display()}服务。",
+               body=f"{request.organisation.name}的 {assignee.display_name} 将为您提供帮办代办（{request.get_kind_display()}）。",
                link=_link(request), obj=request)
     return request
 
@@ -194,7 +194,7 @@ def assistance_complete(*, actor, request: AssistanceRequest, outcome: str, now:
     _event(request, actor=actor, action=AssistanceAction.COMPLETE, from_status=before, note=outcome)
     if request.applicant_id:
         notify(recipient=request.applicant, topic="appointments.assistance_completed", title="帮办代办已完成",
-               body=f"您的{request.get_kind_display()}申请已完成：{outcome[:80]}。欢迎对本次服务作出评价。",
+               body=f"您的{request.get_kind_display()}申请已完成：{outcome[:80].rstrip('。.')}。欢迎对本次服务作出评价。",
                link=_link(request), obj=request)
     return request
 

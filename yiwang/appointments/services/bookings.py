@@ -145,8 +145,8 @@ def booking_create(*, actor, slot_id: int, implementation_id: int, channel: str 
                  details={"slot": slot.pk, "implementation": implementation_id, "channel": channel})
     notify(recipient=applicant, topic="appointments.booked", title="预约成功",
            body=f"您已预约{slot.organisation.name}{_when(slot)}办理“{item_name}”。预约码 {code}，"
-                f"请提前到达并在自助终端或窗口签到，签到后优先叫号。如不能前往，请于开始前 "
-                f"{rules().CHANGE_CUTOFF_MINUTES} 分钟前取消。",
+                f"请提前到达并在自助终端或窗口签到，签到后优先叫号。如不能前往，最迟在开始前 "
+                f"{rules().CHANGE_CUTOFF_MINUTES} 分钟取消。",
            link=booking_link(booking), obj=booking)
     return booking
 
