@@ -88,6 +88,7 @@ def book(request):
             return redirect("appointments:booking", booking_id=booking.pk)
     if hall and item:
         context["days"] = _day_choices(hall, item.implementation_id)
+        context["day_query"] = f"hall={hall.code}&item={item.implementation_id}&"
         chosen = parse_date(request.POST.get("date") or request.GET.get("date"))
         if chosen:
             context["date"] = chosen

@@ -63,12 +63,15 @@ def hall(request, code: str):
     hall = access_hall_for_staff(actor=request.user, code=code, roles=MANAGER)
     today = timezone.localdate()
     day = parse_date(request.GET.get("date"), today)
+    groups = selectors.hall_groups(hall)
+    group = next((g for g in groups if str(g.pk) == request.GET.get("group")), None)
+    slots = [s for s in selectors.hall_slots_of_day(hall=hall, on=day) if group is None or s.window_group_id == group.pk]
     return render(request, "appointments/hall.html", {
         "hall": hall, "day": day, "today": today,
         "figures": selectors.wait_figures(organisation_id=hall.organisation_id, start=today - timedelta(days=FIGURE_DAYS - 1),
                                           end=today),
-        "groups": selectors.hall_groups(hall), "windows": selectors.hall_windows(hall),
-        "schedules": selectors.hall_schedules(hall), "slots": selectors.hall_slots_of_day(hall=hall, on=day),
+        "groups": groups, "group": group, "windows": selectors.hall_windows(hall),
+        "schedules": selectors.hall_schedules(hall), "slots": slots,
         "kinds": WindowGroupKind.choices, "items": selectors.hall_items(hall), "max_name": MAX_NAME,
         "max_reason": MAX_REASON, "prev_day": day - timedelta(days=1), "next_day": day + timedelta(days=1),
     })

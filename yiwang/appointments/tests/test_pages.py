@@ -36,7 +36,7 @@ def test_booking_steps(live):
     assert "社会保障卡申领" in text(r) and "食品经营许可" not in text(r)
     slot = live.future[0]
     r = c.get("/appointments/book/", {"hall": "city", "item": live.item.pk})
-    assert slot.service_date.strftime("date=%Y-%m-%d") in text(r)
+    assert f"?hall=city&amp;item={live.item.pk}&amp;date={slot.service_date:%Y-%m-%d}" in text(r)
     r = c.get("/appointments/book/", {"hall": "city", "item": live.item.pk, "date": slot.service_date.isoformat()})
     assert f'value="{slot.pk}"' in text(r)
     r = c.post("/appointments/book/", {"hall": "city", "item": live.item.pk, "date": slot.service_date.isoformat(),
