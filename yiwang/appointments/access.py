@@ -269,6 +269,23 @@ def assistance_actions_for(*, actor, request: AssistanceRequest) -> set[str]:
     return actions
 
 
+def assistance_contact_for(*, actor, request: AssistanceRequest) -> dict:
+    """The phone and address as this viewer may see them: in full for the applicant and the
+    assigned assistant (who must call and visit), masked for other staff in scope."""
+    from yiwang.core.crypto import mask_phone
+
+    full = getattr(actor, "pk", None) is not None and actor.pk in (request.applicant_id, request.assignee_id)
+    return {"phone": request.contact_phone if full else mask_phone(request.contact_phone),
+            "address": request.address if full else ("（指派后对承办人员可见）" if request.address else ""),
+            "full": full}
+
+
+def project_contact_for(*, actor, project: KeyProject) -> str:
+    from yiwang.core.crypto import mask_phone
+
+    return project.contact_phone if getattr(actor, "pk", None) == project.coordinator_id else mask_phone(project.contact_phone)
+
+
 def is_home_visit_group(group: WindowGroup) -> bool:
     return group.kind == WindowGroupKind.HOME_VISIT
 

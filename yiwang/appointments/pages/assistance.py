@@ -17,9 +17,11 @@ from yiwang.appointments.access import (
     access_project_by_id,
     as_id,
     assistance_actions_for,
+    assistance_contact_for,
     assistance_visible_to,
     halls_for_staff,
     project_actions_for,
+    project_contact_for,
     projects_visible_to,
 )
 from yiwang.appointments.constants import (
@@ -121,6 +123,7 @@ def case(request, request_id: int):
         return redirect(reverse("appointments:assistance_case", args=[item.pk]))
     return render(request, "appointments/assistance_case.html", {
         "item": item, "timeline": selectors.assistance_timeline(item), "Action": AssistanceAction,
+        "contact": assistance_contact_for(actor=request.user, request=item),
         "actions": assistance_actions_for(actor=request.user, request=item),
         "assistants": selectors.assistants_for(item.organisation), "max_note": MAX_NOTE, "max_text": MAX_TEXT,
         "max_reason": MAX_REASON, "show_actor": True,
@@ -197,6 +200,7 @@ def project(request, project_id: int):
     return render(request, "appointments/project.html", {
         "item": item, "timeline": selectors.project_timeline(item), "cases": selectors.project_cases(item),
         "items": selectors.project_item_names(item), "actions": project_actions_for(actor=request.user, project=item),
+        "contact_phone": project_contact_for(actor=request.user, project=item),
         "kinds": FollowUpKind.choices, "assistants": selectors.assistants_for(item.organisation), "max_text": MAX_TEXT,
         "max_note": MAX_NOTE, "ProjectAction": ProjectAction,
     })

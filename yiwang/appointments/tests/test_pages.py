@@ -304,3 +304,16 @@ def submit_case_document(live):
     case = CaseFactory(applicant=live.citizen, application__applicant=live.citizen,
                        application__version=live.item.current_version, agency=live.agency, agency_path=live.agency.path)
     return document_issue(case=case, kind="acceptance_notice", actor=None, context={})
+
+
+def test_contact_details_are_masked_until_assigned(live):
+    request = services.assistance_request_create(
+        actor=live.citizen, organisation=live.hall_org, kind=AssistanceKind.ACCOMPANY, ground="elderly",
+        description="想请人陪同", contact_phone="13909110001")
+    colleague = live.staff(live.hall_org, "service_assistant", name="colleague")
+    s = logged_in(live.assistant)
+    r = s.get(f"/appointments/staff/assistance/{request.pk}/")
+    assert "13909110001" not in text(r) and "139****0001" in text(r)
+    s.post(f"/appointments/staff/assistance/{request.pk}/", {"action": "assign", "assignee": "me"})
+    assert "13909110001" in text(s.get(f"/appointments/staff/assistance/{request.pk}/"))
+    assert "13909110001" not in text(logged_in(colleague).get(f"/appointments/staff/assistance/{request.pk}/"))
