@@ -20,6 +20,11 @@ class WindowGroupKind(models.TextChoices):
     HOME_VISIT = "home_visit", "上门服务"  # staff go to the applicant (seed 001 §25); slots, no tickets
 
 
+# Groups whose slots the public books. 帮办代办, 绿色通道 and 上门服务 are reached through an
+# assisted-service request or the key-project coordinator, not the booking page.
+BOOKABLE_GROUP_KINDS = (WindowGroupKind.GENERAL, WindowGroupKind.SECTOR)
+
+
 class SlotKind(models.TextChoices):
     REGULAR = "regular", "工作日"  # within the hall's ordinary hours on a working day
     EXTENDED = "extended", "延时服务"  # 延时办 at lunchtime or in the evening (seed 001 §26)

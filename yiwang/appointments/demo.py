@@ -146,7 +146,6 @@ def _setup_halls(today: date, start: date) -> dict:
         for sector in sectors:
             _schedule(hall, sector, f"{sector.name if sector else ''}号源", start, capacity=3,
                       workday_periods="09:00-12:00, 13:00-17:00", weekend_periods="09:00-12:00", weekend_days=[5, 6])
-        _schedule(hall, assisted, "帮办代办号源", start, capacity=2, workday_periods="09:00-12:00, 13:00-17:00")
         _schedule(hall, home, "上门服务", start, capacity=2, slot_minutes=180, workday_periods="09:00-12:00, 14:00-17:00")
     if yanta_org:
         hall = out["yanta"] = _hall(yanta_org, "yanta", "周六、周日上午开放（周末不打烊）。")

@@ -18,6 +18,7 @@ from yiwang.appointments import booking_rules
 from yiwang.appointments.access import as_id
 from yiwang.appointments.constants import (
     ACTIVE_BOOKING_STATUSES,
+    BOOKABLE_GROUP_KINDS,
     OPEN_TICKET_STATUSES,
     BookingStatus,
     DayType,
@@ -105,19 +106,20 @@ def _general_item_ids(organisation_id: int) -> set[int]:
                .values_list("implementation_id", flat=True))
 
 
-def groups_offering(organisation_id: int, implementation_id: int, *, include_home_visit: bool = False) -> list[WindowGroup]:
-    groups = WindowGroup.objects.filter(organisation_id=organisation_id, is_active=True).prefetch_related("items")
-    if not include_home_visit:
-        groups = groups.exclude(kind=WindowGroupKind.HOME_VISIT)
+def groups_offering(organisation_id: int, implementation_id: int, *, kinds=BOOKABLE_GROUP_KINDS) -> list[WindowGroup]:
+    """The active groups of `kinds` at the hall that serve the item: groups listing it, and groups
+    without a list (general windows) when the hall accepts it (_general_item_ids)."""
+    groups = WindowGroup.objects.filter(organisation_id=organisation_id, is_active=True, kind__in=kinds
+                                        ).prefetch_related("items")
     general = None
     out = []
     for group in groups:
-        if group.kind in (WindowGroupKind.GENERAL, WindowGroupKind.ASSISTED, WindowGroupKind.HOME_VISIT) \
-                and not group.items.all():
+        listed = group.items.all()
+        if not listed and group.kind != WindowGroupKind.SECTOR:
             general = _general_item_ids(organisation_id) if general is None else general
             if implementation_id in general:
                 out.append(group)
-        elif any(i.pk == implementation_id for i in group.items.all()):
+        elif any(i.pk == implementation_id for i in listed):
             out.append(group)
     return out
 
@@ -126,7 +128,7 @@ def hall_items(hall: Hall) -> list[dict]:
     """The bookable items of a hall (published, 支持预约办理, offered by one of its window groups
     that has an active schedule), by name."""
     groups = list(WindowGroup.objects.filter(organisation_id=hall.organisation_id, is_active=True,
-                                             schedules__is_active=True).exclude(kind=WindowGroupKind.HOME_VISIT)
+                                             schedules__is_active=True, kind__in=BOOKABLE_GROUP_KINDS)
                   .distinct().prefetch_related("items"))
     ids: set[int] = set()
     for group in groups:
@@ -146,15 +148,18 @@ def halls_active() -> list[Hall]:
 
 def halls_for_booking() -> list[Hall]:
     return list(Hall.objects.filter(is_active=True, organisation__isnull=False).select_related("organisation")
-                .filter(organisation_id__in=WindowGroup.objects.filter(schedules__is_active=True)
-                        .exclude(kind=WindowGroupKind.HOME_VISIT).values("organisation_id")))
+                .filter(organisation_id__in=WindowGroup.objects.filter(schedules__is_active=True,
+                                                                       kind__in=BOOKABLE_GROUP_KINDS)
+                        .values("organisation_id")))
 
 
 def slot_offers(slot: Slot, implementation_id: int) -> bool:
+    """Whether the item can be booked in the slot (a slot of a bookable group that serves it)."""
+    if slot.window_group.kind not in BOOKABLE_GROUP_KINDS:
+        return False
     if slot.implementation_id is not None:
         return slot.implementation_id == implementation_id
-    return any(g.pk == slot.window_group_id for g in groups_offering(slot.organisation_id, implementation_id,
-                                                                        include_home_visit=True))
+    return any(g.pk == slot.window_group_id for g in groups_offering(slot.organisation_id, implementation_id))
 
 
 def bookable_slots(*, hall: Hall, implementation_id: int, on: date, now: datetime | None = None) -> list[Slot]:

@@ -83,6 +83,11 @@ def test_item_and_slot_must_fit(world, slot_at):
     with pytest.raises(ValidationFailed) as err:
         book(world, slot_at(MONDAY, 10), item=world.no_appointment_item)
     assert ErrorCode.ITEM_NO_APPOINTMENT in codes(err.value)
+    # Home-visit slots are taken by assisted-service requests, never by the booking page.
+    home = Slot.objects.filter(schedule=world.home_schedule, service_date=MONDAY).first()
+    with pytest.raises(ValidationFailed) as err:
+        book(world, home, item=world.city_wide_item)
+    assert ErrorCode.ITEM_NOT_OFFERED in codes(err.value)
 
 
 def test_too_late_to_book(world, slot_at):
