@@ -278,3 +278,15 @@ def test_booking_is_linked_to_the_case_filed_for_it(world, slot_at):
     assert any(h.__name__ == "on_case_filed" for h in hooks.handlers("case.accepted"))
     assert services.booking_link_case(actor=world.clerk, case=case, now=at(MONDAY, 10, 6)) is None
     assert Booking.objects.filter(case=case).count() == 1
+
+
+def test_periodic_tasks_are_scheduled_and_idempotent(world, settings):
+    from yiwang.appointments import tasks
+
+    names = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {"yiwang.appointments.tasks.generate_slots_task", "yiwang.appointments.tasks.mark_no_shows_task",
+            "yiwang.appointments.tasks.send_reminders_task"} <= names
+    assert tasks.generate_slots_task.name in names
+    first = tasks.generate_slots_task.delay().get()
+    assert tasks.generate_slots_task.delay().get() == 0 and first >= 0
+    assert tasks.mark_no_shows_task.delay().get() == tasks.mark_no_shows_task.delay().get() == 0
