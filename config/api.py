@@ -91,6 +91,7 @@ def on_http_error(request, exc: HttpError):
 
 def _mount() -> None:
     from yiwang.accounts.api import router as accounts_router
+    from yiwang.appointments.api import router as appointments_router
     from yiwang.bundles.api import router as bundles_router
     from yiwang.cases.api import router as cases_router
     from yiwang.catalog.api import router as catalog_router
@@ -106,6 +107,7 @@ def _mount() -> None:
     api.add_router("/ratings", ratings_router)
     api.add_router("/hotline", hotline_router)
     api.add_router("/servicemap", servicemap_router)
+    api.add_router("/appointments", appointments_router)
     api.add_router("/", cases_router)
 
 

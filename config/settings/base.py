@@ -35,13 +35,15 @@ INSTALLED_APPS = [
     "yiwang.workdays",
     "yiwang.orgs",
     "yiwang.accounts",
+    # The app order of docs/architecture.md, lowest first (load_demo runs the demo modules in it).
+    "yiwang.notifications",
     "yiwang.catalog",
+    "yiwang.supervision",
     "yiwang.cases",
     "yiwang.bundles",
-    "yiwang.supervision",
-    "yiwang.notifications",
     "yiwang.ratings",
-    "yiwang.servicemap",  # after ratings, before appointments (docs/architecture.md: app order)
+    "yiwang.servicemap",
+    "yiwang.appointments",  # it answers servicemap.outlet_status
     "yiwang.hotline",
 ]
 
@@ -190,6 +192,11 @@ CELERY_BEAT_SCHEDULE = {
     # Ratings: flag late rectifications (idempotent) and send due records to the provincial system.
     "rating-rectifications-overdue": {"task": "yiwang.ratings.tasks.flag_overdue_rectifications", "schedule": 3600.0},
     "rating-provincial-upload": {"task": "yiwang.ratings.tasks.upload_to_province", "schedule": 300.0},
+    # Appointments: slots ahead (daily), no-shows after the check-in window, day-before reminders.
+    # All three are idempotent, so running them more often or twice changes nothing.
+    "appointment-slots": {"task": "yiwang.appointments.tasks.generate_slots_task", "schedule": 6 * 3600.0},
+    "appointment-no-shows": {"task": "yiwang.appointments.tasks.mark_no_shows_task", "schedule": 300.0},
+    "appointment-reminders": {"task": "yiwang.appointments.tasks.send_reminders_task", "schedule": 3600.0},
 }
 # 好差评 local practice (yiwang/ratings/policy.py; docs/ratings.md): STANDARDS §4 defaults.
 YIWANG_RATINGS_RECTIFY_DAYS = int(os.environ.get("YIWANG_RATINGS_RECTIFY_DAYS", "15"))

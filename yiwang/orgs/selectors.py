@@ -88,6 +88,16 @@ def organisations_in_scope(user, roles: Iterable[str] | str) -> QuerySet[Organis
     return Organisation.objects.filter(scope_filter(user, roles))
 
 
+def organisation_by_name(name: str) -> Organisation | None:
+    """The organisation with this short name (else full name); real rows before demo rows, the
+    shallowest first. For seed and demo loaders that know organisations by name."""
+    for field in ("short_name", "name"):
+        found = Organisation.objects.filter(**{field: name}).order_by("is_demo", "path").first()
+        if found is not None:
+            return found
+    return None
+
+
 def workbench_links_for(user) -> list[dict]:
     """The registered workbench links (yiwang.core.workbench) of the roles the user holds. A URL
     name that does not resolve (an app switched off) is skipped rather than failing the page."""

@@ -4,6 +4,7 @@ building blocks it uses (transitions, documents, back_office, handover), none of
 package — so importing it from anywhere closes no circle.
 """
 
+from yiwang.cases.documents import document_file  # the PDF, rendered now if the after-commit step has not run
 from yiwang.cases.services.acceptance import (
     case_accept,
     case_deem_accept,
@@ -45,6 +46,7 @@ from yiwang.cases.services.monitoring import run_monitoring
 from yiwang.cases.services.work_tasks import decision_submit, task_claim, task_complete, task_reassign, task_return
 
 __all__ = [
+    "document_file",
     "application_discard_draft",
     "application_save_draft",
     "application_submit",

@@ -24,10 +24,15 @@ PUBLIC = {
     "hotline:follow", "open311:discovery", "open311:services", "open311:service", "open311:requests", "open311:request",
     "open311:token", "open311:not_found",
     "servicemap:map", "servicemap:outlet",
+    # Hall kiosks and display boards: no login until a person must be identified (ID number + SMS code).
+    "appointments:kiosk", "appointments:kiosk_ticket", "appointments:kiosk_ticket_done", "appointments:kiosk_check_in",
+    "appointments:kiosk_identify", "appointments:kiosk_print", "appointments:kiosk_print_file", "appointments:kiosk_end",
+    "appointments:kiosk_board", "appointments:kiosk_board_rows",
 }
 # Pages only staff with a role may see.
 STAFF_ONLY_PREFIXES = ("calendar/admin/", "cases/window/", "cases/work/", "cases/monitoring/", "editor/", "bundles/editor/",
-                       "ratings/work/", "ratings/supervision/", "ratings/indicators/", "ratings/window/", "hotline/work/", "map/staff/")
+                       "ratings/work/", "ratings/supervision/", "ratings/indicators/", "ratings/window/", "hotline/work/", "map/staff/",
+                       "appointments/staff/")
 
 
 def _routes(patterns=None, prefix="", namespace=None):
