@@ -22,6 +22,7 @@ from yiwang.cases.models import ApplicationMaterial, Case
 from yiwang.cases.selectors import outstanding_deferred_ids
 from yiwang.cases.services.intake import as_db_id, resolve_given_materials, version_facts
 from yiwang.cases.services.transitions import case_transition, notify_applicant
+from yiwang.core import hooks
 from yiwang.core.audit import record_event
 from yiwang.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from yiwang.orgs.constants import Role
@@ -67,6 +68,7 @@ def case_decide(*, actor, case: Case, decision: str, reasons: str, legal_basis: 
     from yiwang.cases.documents import document_issue
 
     document_issue(case=case, kind=DocumentKind.DECISION, actor=actor, context={})
+    hooks.call("case.decided", case=case, actor=actor)
     if not _result_withheld(case):
         case_conclude(actor=actor, case=case, today=today)
     return case
@@ -88,6 +90,7 @@ def case_conclude(*, actor, case: Case, today: date | None = None) -> Case:
     from yiwang.cases.services.delivery import prepare_delivery
 
     prepare_delivery(case=case, actor=actor)
+    hooks.call("case.concluded", case=case, actor=actor)
     return case
 
 
@@ -171,6 +174,7 @@ def commitment_verify(*, actor, case: Case, truthful: bool, note: str, today: da
     if case.status in (CaseStatus.APPROVED, CaseStatus.CONCLUDED, CaseStatus.DELIVERED):
         case_transition(case=case, action=CaseAction.REVOKE, actor=actor, note=reason, extra_fields=("closed_reason",),
                         notify=False)
+        hooks.call("case.revoked", case=case, actor=actor, reason=reason)
     else:
         _terminate(case=case, actor=actor, reason=reason, notify=False)
     # The applicant is told of the credit record with the news itself, not left to find out at the

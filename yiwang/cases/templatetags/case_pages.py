@@ -85,3 +85,15 @@ def is_choice_group(bound_field) -> bool:
     from django import forms
 
     return isinstance(bound_field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
+
+
+@register.inclusion_tag("cases/_hook_panels.html", takes_context=True)
+def case_page_panels(context, case, audience: str):
+    """What higher apps show on a case page (licences, ratings, bundles): the answers of the
+    `cases.case_page_panels` hook, each a (template name, context) pair or None."""
+    from yiwang.core import hooks
+
+    request = context.get("request")
+    actor = getattr(request, "user", None)
+    panels = [p for p in hooks.call("cases.case_page_panels", case=case, actor=actor, audience=audience) if p]
+    return {"panels": panels, "request": request}
