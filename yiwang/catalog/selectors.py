@@ -22,6 +22,7 @@ from yiwang.catalog.models import (
     FormField,
     ImplementationVersion,
     ItemImplementation,
+    Material,
     VersionReview,
 )
 from yiwang.catalog.rules import limit_number
@@ -404,3 +405,14 @@ def _child_changes(kind: str, identity: str, old_rows, new_rows) -> list[Change]
         if key not in after:
             changes.append(Change(kind, kind_label, key, "", "removed"))
     return changes
+
+
+def published_material_requirements() -> QuerySet:
+    """Every material of every guide in force, as plain rows (one query), for figures across the
+    catalog: agency, implementation, version name, material name, necessity, source channel and
+    the licence type code that can satisfy it."""
+    return (Material.objects.filter(version__status=VersionStatus.PUBLISHED)
+            .values("id", "name", "necessity", "source_channel", "licence_type_code", "version_id", "version__name",
+                    "version__implementation_id", "version__implementation__agency_id",
+                    "version__implementation__agency__name", "version__implementation__agency__path")
+            .order_by("version__implementation__agency__path", "version_id", "order", "id"))

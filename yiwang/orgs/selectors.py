@@ -56,3 +56,28 @@ def workbench_links_for(user) -> list[dict]:
             except NoReverseMatch:
                 continue
     return links
+
+
+def organisation_by_short_name(short_name: str) -> Organisation | None:
+    """The organisation the seed tables name this way (short names are how other apps refer to an
+    agency, see orgs/seed/xian_organisations.py); a real one before a demo fallback."""
+    return (Organisation.objects.select_related("division").filter(short_name=short_name)
+            .order_by("is_demo", "path").first())
+
+
+def organisation_by_id(organisation_id) -> Organisation | None:
+    try:
+        pk = int(organisation_id)
+    except (TypeError, ValueError):
+        return None
+    return Organisation.objects.select_related("division").filter(pk=pk).first() if 0 < pk < 2**63 else None
+
+
+def organisations_by_ids(ids: Iterable[int]) -> dict[int, Organisation]:
+    ids = [i for i in ids if isinstance(i, int)]
+    return {o.pk: o for o in Organisation.objects.filter(pk__in=ids)} if ids else {}
+
+
+def organisation_by_uscc(uscc: str) -> Organisation | None:
+    code = (uscc or "").strip().upper()
+    return Organisation.objects.select_related("division").filter(uscc=code).order_by("is_demo", "path").first() if code else None
