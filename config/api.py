@@ -83,11 +83,13 @@ def _mount() -> None:
     from yiwang.accounts.api import router as accounts_router
     from yiwang.cases.api import router as cases_router
     from yiwang.catalog.api import router as catalog_router
+    from yiwang.licences.api import router as licences_router
     from yiwang.workdays.api import router as calendar_router
 
     api.add_router("/calendar", calendar_router)
     api.add_router("/catalog", catalog_router)
     api.add_router("/accounts", accounts_router)
+    api.add_router("/licences", licences_router)
     api.add_router("/", cases_router)
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("calendar/", include("yiwang.workdays.urls")),
     path("cases/", include("yiwang.cases.urls")),
     path("messages/", include("yiwang.notifications.urls")),
+    path("", include("yiwang.licences.urls")),
     path("", include("yiwang.core.urls")),
     path("", include("yiwang.orgs.urls")),
     path("", include("yiwang.catalog.urls")),

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "yiwang.accounts",
     "yiwang.catalog",
     "yiwang.cases",
+    "yiwang.licences",
     "yiwang.supervision",
     "yiwang.notifications",
 ]
@@ -151,6 +152,7 @@ CELERY_BEAT_SCHEDULE = {
     "case-monitoring": {"task": "yiwang.cases.tasks.run_monitoring_task", "schedule": 3600.0},
     "prune-login-attempts": {"task": "yiwang.accounts.tasks.prune_login_attempts", "schedule": 86400.0},
     "send-pending-notifications": {"task": "yiwang.notifications.tasks.send_pending_notifications", "schedule": 5.0},
+    "expire-licences": {"task": "yiwang.licences.tasks.expire_licences_task", "schedule": 3600.0},
 }
 # Kick an SMS/e-mail send right after each notifying transaction commits (one broker message each).
 # Off in production by default: the outbox sweeper above sends within ~5 s and intake stays lean.
@@ -169,6 +171,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@yiwang.exampl
 YIWANG_PDF_FONT = os.environ.get("YIWANG_PDF_FONT", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
 # Base URL printed in QR codes on documents (progress pages); the site's public address.
 YIWANG_PUBLIC_BASE_URL = os.environ.get("YIWANG_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# How long a licence shown on the holder's phone (亮证码) stays verifiable: a screenshot replays
+# for at most this long (docs/licences.md).
+YIWANG_LICENCE_SHOW_SECONDS = int(os.environ.get("YIWANG_LICENCE_SHOW_SECONDS", "300"))
 
 LOGGING = {
     "version": 1,

@@ -18,9 +18,10 @@ PUBLIC = {
     "catalog:agency", "catalog:guide", "catalog:guide_pdf", "cases:progress", "cases:progress_qr",
     "accounts:login", "accounts:logout", "accounts:register", "accounts:register_citizen",
     "accounts:register_enterprise", "core:toggle_elder", "core:healthz", "core:ping",
+    "licences:verify_form", "licences:verify", "licences:keys",
 }
 # Pages only staff with a role may see.
-STAFF_ONLY_PREFIXES = ("calendar/admin/", "cases/window/", "cases/work/", "cases/monitoring/", "editor/")
+STAFF_ONLY_PREFIXES = ("calendar/admin/", "cases/window/", "cases/work/", "cases/monitoring/", "editor/", "licences/staff/")
 
 
 def _routes(patterns=None, prefix="", namespace=None):
