@@ -66,7 +66,7 @@ def normalise(text: str) -> str:
     digits folded (a Chinese input method types ．and ０-９)."""
     import unicodedata
 
-    return "".join(ch for ch in unicodedata.normalize("NFKC", text or "") if not ch.isspace()).upper()
+    return "".join(unicodedata.normalize("NFKC", text or "").split()).upper()
 
 
 def _part_problem(type_code: str, issuer_code: str, serial: str, version: str) -> str:

@@ -129,3 +129,46 @@ def test_a_bank_system_is_recorded_by_its_token(world, client):
     licence = issue(world)
     client.get(f"/api/v1/licences/verify/{licence.identifier}", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert Verification.objects.get().verifier == bank
+
+
+def test_the_one_statement_lookup_loads_what_the_orm_loads(world):
+    from yiwang.licences.models import Licence
+    from yiwang.licences.services import metadata_of
+    from yiwang.licences.services.verification import licence_for_verification
+
+    licence = issue(world, attributes={"household.address": "西安市雁塔区小寨东路 1 号"})
+    fast, orm = licence_for_verification(licence.identifier), Licence.objects.get(pk=licence.pk)
+    assert metadata_of(fast) == metadata_of(orm) and fast.signature == orm.signature
+    key = orm.signed_key
+    assert (fast.signed_key.pk, fast.signed_key.agency_id, fast.signed_key.key_id, fast.signed_key.public_key,
+            fast.signed_key.status) == (key.pk, key.agency_id, key.key_id, key.public_key, key.status)
+    assert licence_for_verification(licence.identifier[:-1] + "0") is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_every_outcome_is_recorded_right(world):
+    """Outside a test transaction, PostgreSQL takes the one-statement path (lookup + record);
+    SQLite the two-statement one. Both must record what the verifier was told."""
+    from yiwang.licences.models import Licence
+
+    valid = issue(world)
+    old = issue(world, "LIC-DRIVING-LICENCE", issued_on=dt.date(2019, 7, 1))
+    altered = issue(world, "LIC-BUSINESS-LICENCE")
+    Licence.objects.filter(pk=altered.pk).update(holder_name="冒名企业")
+    revoked = issue(world, "LIC-FOOD-BUSINESS")
+    licence_change_status(actor=world.officer, licence=revoked, action=LicenceAction.REVOKE, reason="撤销")
+    told = {lic.pk: licence_verify(identifier=lic.identifier, channel="api", verifier_label="某银行", client_ip="203.0.113.5").outcome
+            for lic in (valid, old, altered, revoked)}
+    assert told == {valid.pk: "valid", old.pk: "expired", altered.pk: "altered", revoked.pk: "revoked"}
+    assert licence_verify(identifier=REAL, channel="api").outcome == "not_found"
+    recorded = {v.licence_id: (v.outcome, v.channel, v.verifier_label, str(v.client_ip))
+                for v in Verification.objects.exclude(licence=None)}
+    assert {pk: r[0] for pk, r in recorded.items()} == told
+    assert {r[1:] for r in recorded.values()} == {("api", "某银行", "203.0.113.5")}
+    assert Verification.objects.get(licence=None).outcome == "not_found"
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        licence_verify(identifier=valid.identifier, channel="api")
+    assert len(queries) == (1 if connection.vendor == "postgresql" else 2)
