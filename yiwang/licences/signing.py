@@ -37,7 +37,19 @@ def key_id_of(public_key: bytes) -> str:
 
 
 def sign(private_key: bytes, message: bytes) -> bytes:
-    return SM2(sk=private_key).sign(message)
+    """SM2 signature of `message`, checked before it is returned.
+
+    gmalglib 0.5.9 draws the nonce in a `do { … continue; } while (0)` block, so in the
+    (probability ≈ 2^-256) cases where r = 0, r + k = n or s = 0 it returns that degenerate value
+    instead of drawing again (ADR 0008). Verifying our own signature catches it, and a new draw
+    gives a valid one; the check costs 0.6 ms at issuance, never on the verification path."""
+    signer = SM2(sk=private_key)
+    public_key = SM2.get_pk(private_key)
+    for _ in range(3):
+        signature = signer.sign(message)
+        if SM2(pk=public_key).verify(message, signature):
+            return signature
+    raise RuntimeError("SM2 signing produced no valid signature in three draws")
 
 
 @lru_cache(maxsize=8192)

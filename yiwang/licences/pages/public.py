@@ -22,7 +22,7 @@ def verify_form(request):
     typed = request.GET.get("identifier", "")
     if typed.strip():
         text = normalise(typed)[:100]
-        if text and "/" not in text and "?" not in text and "#" not in text:
+        if text and text.isprintable() and "/" not in text and "?" not in text and "#" not in text:
             return redirect("licences:verify", identifier=text)
         return render(request, "licences/public/verify.html", {
             "typed": typed[:100], "field_error": "电子证照标识只含数字、大写字母和“.”，请核对后重新输入。"}, status=400)

@@ -28,6 +28,7 @@ def test_the_verify_form_goes_to_the_identifier_page(world, client):
     assert response.status_code == 302 and response["Location"] == f"/verify/{licence.identifier}"
     bad = client.get("/verify/", {"identifier": "a/b?c"})
     assert bad.status_code == 400 and 'aria-invalid="true"' in bad.content.decode()
+    assert client.get("/verify/", {"identifier": "1.2\x00"}).status_code == 400
 
 
 def test_a_forged_identifier_is_named_forged(world, client):
