@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.conf import settings
 from django.db import connection
@@ -116,17 +117,25 @@ def _qr_problem(licence: Licence, qr: dict, now: dt.datetime) -> str | None:
     return None
 
 
-def _details(licence: Licence, status: str) -> dict:
-    successor = (Licence.objects.filter(previous=licence).values_list("identifier", flat=True).first()
-                 if status == LicenceStatus.SUPERSEDED else None)
+def _public_fields(licence: Licence) -> dict:
+    """What anyone may be shown of a licence (holder masked), apart from its state."""
     return {
         "licence_name": licence.name, "type_code": licence.licence_type.code, "holder": licence.masked_holder_name,
         "holder_id": mask_id_number(licence.holder_id), "issuer_name": licence.issuer_name,
         "issuer_code": licence.issuer_code, "issued_on": licence.issued_on, "valid_from": licence.valid_from,
-        "valid_until": licence.valid_until, "status": status, "status_label": LicenceStatus(status).label,
-        "version": licence.version, "key_id": licence.signed_key.key_id if licence.signed_key_id else "",
-        "successor": successor or "",
+        "valid_until": licence.valid_until, "version": licence.version,
+        "key_id": licence.signed_key.key_id if licence.signed_key_id else "",
     }
+
+
+def _with_state(fields: dict, *, licence_id: int, status: str) -> dict:
+    successor = (Licence.objects.filter(previous_id=licence_id).values_list("identifier", flat=True).first()
+                 if status == LicenceStatus.SUPERSEDED else None)
+    return {**fields, "status": status, "status_label": LicenceStatus(status).label, "successor": successor or ""}
+
+
+def _details(licence: Licence, status: str) -> dict:
+    return _with_state(_public_fields(licence), licence_id=licence.pk, status=status)
 
 
 _MESSAGES = {
@@ -282,12 +291,13 @@ def licence_verify(*, identifier: str, channel: str = VerificationChannel.PAGE, 
         result = VerificationResult(VerificationOutcome.MALFORMED, _message(VerificationOutcome.MALFORMED, None, reason=exc.message),
                                     text)
     else:
-        record_id = None
         user = verifier if getattr(verifier, "is_authenticated", False) else None
         if qr is None and connection.vendor == "postgresql" and not connection.in_atomic_block:
-            licence, record_id, provisional = _lookup_and_record(
-                text, channel=channel, verifier_id=user.pk if user else None, label=_clean_typed(verifier_label)[:100].strip(),
-                client_ip=client_ip, now=now)
+            result = _verify_in_one_statement(text, channel=channel, verifier_id=user.pk if user else None,
+                                              label=_clean_typed(verifier_label)[:100].strip(), client_ip=client_ip, now=now)
+            if result is not None:
+                return result
+            # Not found: nothing was recorded by the statement; recorded below.
         else:
             licence = licence_for_verification(text)
         if licence is None:
@@ -298,12 +308,6 @@ def licence_verify(*, identifier: str, channel: str = VerificationChannel.PAGE, 
                                         genuine=False, licence=licence)
         else:
             result = _genuine_result(licence, text, qr=qr, now=now)
-        if record_id is not None:
-            if result.outcome != provisional:
-                with connection.cursor() as cursor:
-                    _execute(cursor, _CORRECT_SQL, [result.outcome, record_id])
-            result.checked_at = now
-            return result
     result.checked_at = now
     user = verifier if getattr(verifier, "is_authenticated", False) else None
     label = _clean_typed(verifier_label)[:100].strip()
@@ -312,22 +316,59 @@ def licence_verify(*, identifier: str, channel: str = VerificationChannel.PAGE, 
     return result
 
 
-def _lookup_and_record(text: str, *, channel: str, verifier_id, label: str, client_ip, now) -> tuple:
-    """(licence or None, record id or None, the outcome recorded) in one statement (PostgreSQL)."""
+@dataclass(frozen=True)
+class _CheckedRow:
+    """What one stored version of a licence row says, once its signature has been checked: the
+    signature's verdict and the public (masked) fields — never a decrypted identifier."""
+
+    licence_id: int
+    genuine: bool
+    name: str
+    status: str
+    valid_until: dt.date | None
+    fields: tuple  # sorted items of _public_fields()
+
+
+@lru_cache(maxsize=2048)
+def _check_row(row: tuple) -> _CheckedRow:
+    """The verdict on a licence row as read (decrypt, rebuild the signed metadata, verify SM2).
+    A pure function of the row's stored bytes and the key they name, so it is memoised per
+    process: a re-read of the same row needs none of it again, and any changed column, state or
+    key is a different row and is checked afresh."""
+    licence = _licence_from_row(row)
+    return _CheckedRow(licence.pk, signature_genuine(licence), licence.name, licence.status, licence.valid_until,
+                       tuple(sorted(_public_fields(licence).items())))
+
+
+def _verify_in_one_statement(text: str, *, channel: str, verifier_id, label: str, client_ip, now) -> VerificationResult | None:
+    """Lookup and record in one statement (PostgreSQL); None when there is no such licence."""
     ops = connection.ops
     today = timezone.localtime(now).date()
     with connection.cursor() as cursor:
         _execute(cursor, _LOOKUP_AND_RECORD_SQL, [text, text, channel, today, verifier_id, label,
-                                                ops.adapt_ipaddressfield_value(client_ip or None),
-                                                ops.adapt_datetimefield_value(now)])
+                                                 ops.adapt_ipaddressfield_value(client_ip or None),
+                                                 ops.adapt_datetimefield_value(now)])
         row = cursor.fetchone()
     if row is None:
-        return None, None, None
-    licence = _licence_from_row(row[1:])
-    status = licence.status
-    if status == LicenceStatus.VALID and licence.valid_until and licence.valid_until < today:
+        return None
+    checked = _check_row(tuple(row[1:-1]))
+    record_id = row[-1]
+    status = checked.status
+    if status == LicenceStatus.VALID and checked.valid_until and checked.valid_until < today:
         status = LicenceStatus.EXPIRED
-    return licence, row[-1], _STATUS_OUTCOME[LicenceStatus(status)]
+    provisional = _STATUS_OUTCOME[LicenceStatus(status)]
+    name = f"「{checked.name}」"
+    if not checked.genuine:
+        result = VerificationResult(VerificationOutcome.ALTERED, _MESSAGES[VerificationOutcome.ALTERED], text, genuine=False)
+        with connection.cursor() as cursor:  # the statement recorded what the state said; correct it
+            _execute(cursor, _CORRECT_SQL, [result.outcome, record_id])
+    else:
+        until = checked.valid_until.isoformat() if checked.valid_until else ""
+        result = VerificationResult(provisional, _MESSAGES[provisional].format(name=name, status_date=until), text,
+                                    genuine=True, current=provisional == VerificationOutcome.VALID,
+                                    details=_with_state(dict(checked.fields), licence_id=checked.licence_id, status=status))
+    result.checked_at = now
+    return result
 
 
 def _genuine_result(licence: Licence, text: str, *, qr: dict | None, now: dt.datetime) -> VerificationResult:
