@@ -16,6 +16,7 @@ urlpatterns = [
     path("open311/v2/", include("yiwang.hotline.open311_urls")),
     path("", include("yiwang.servicemap.urls")),
     path("", include("yiwang.appointments.urls")),  # /appointments/… and /kiosk/<hall>/…
+    path("", include("yiwang.licences.urls")),
     path("", include("yiwang.core.urls")),
     path("", include("yiwang.orgs.urls")),
     path("", include("yiwang.catalog.urls")),

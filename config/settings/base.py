@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "yiwang.catalog",
     "yiwang.supervision",
     "yiwang.cases",
+    "yiwang.licences",
     "yiwang.bundles",
     "yiwang.ratings",
     "yiwang.servicemap",
@@ -197,6 +198,7 @@ CELERY_BEAT_SCHEDULE = {
     "appointment-slots": {"task": "yiwang.appointments.tasks.generate_slots_task", "schedule": 6 * 3600.0},
     "appointment-no-shows": {"task": "yiwang.appointments.tasks.mark_no_shows_task", "schedule": 300.0},
     "appointment-reminders": {"task": "yiwang.appointments.tasks.send_reminders_task", "schedule": 3600.0},
+    "expire-licences": {"task": "yiwang.licences.tasks.expire_licences_task", "schedule": 3600.0},
 }
 # 好差评 local practice (yiwang/ratings/policy.py; docs/ratings.md): STANDARDS §4 defaults.
 YIWANG_RATINGS_RECTIFY_DAYS = int(os.environ.get("YIWANG_RATINGS_RECTIFY_DAYS", "15"))
@@ -233,6 +235,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@yiwang.exampl
 YIWANG_PDF_FONT = os.environ.get("YIWANG_PDF_FONT", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
 # Base URL printed in QR codes on documents (progress pages); the site's public address.
 YIWANG_PUBLIC_BASE_URL = os.environ.get("YIWANG_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# How long a licence shown on the holder's phone (亮证码) stays verifiable: a screenshot replays
+# for at most this long (docs/licences.md).
+YIWANG_LICENCE_SHOW_SECONDS = int(os.environ.get("YIWANG_LICENCE_SHOW_SECONDS", "300"))
 
 LOGGING = {
     "version": 1,

@@ -224,3 +224,8 @@ def district_code_of(organisation: Organisation) -> str | None:
             return division.code
         division = Division.objects.filter(pk=division.parent_id).first() if division.parent_id else None
     return None
+
+
+def organisation_by_uscc(uscc: str) -> Organisation | None:
+    code = (uscc or "").strip().upper()
+    return Organisation.objects.select_related("division").filter(uscc=code).order_by("is_demo", "path").first() if code else None

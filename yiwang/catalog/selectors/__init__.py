@@ -591,3 +591,14 @@ def published_items(ids=None) -> list[PublishedItem]:
             place_outlet_ids=tuple(p.outlet_id for p in v.places.all() if p.outlet_id),
         ))
     return items
+
+
+def published_material_requirements() -> QuerySet:
+    """Every material of every guide in force, as plain rows (one query), for figures across the
+    catalog: agency, implementation, version name, material name, necessity, source channel and
+    the licence type code that can satisfy it."""
+    return (Material.objects.filter(version__status=VersionStatus.PUBLISHED)
+            .values("id", "name", "necessity", "source_channel", "licence_type_code", "version_id", "version__name",
+                    "version__implementation_id", "version__implementation__agency_id",
+                    "version__implementation__agency__name", "version__implementation__agency__path")
+            .order_by("version__implementation__agency__path", "version_id", "order", "id"))

@@ -28,11 +28,12 @@ PUBLIC = {
     "appointments:kiosk", "appointments:kiosk_ticket", "appointments:kiosk_ticket_done", "appointments:kiosk_check_in",
     "appointments:kiosk_identify", "appointments:kiosk_print", "appointments:kiosk_print_file", "appointments:kiosk_end",
     "appointments:kiosk_board", "appointments:kiosk_board_rows",
+    "licences:verify_form", "licences:verify", "licences:keys",
 }
 # Pages only staff with a role may see.
 STAFF_ONLY_PREFIXES = ("calendar/admin/", "cases/window/", "cases/work/", "cases/monitoring/", "editor/", "bundles/editor/",
                        "ratings/work/", "ratings/supervision/", "ratings/indicators/", "ratings/window/", "hotline/work/", "map/staff/",
-                       "appointments/staff/")
+                       "appointments/staff/", "licences/staff/")
 
 
 def _routes(patterns=None, prefix="", namespace=None):
