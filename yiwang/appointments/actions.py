@@ -10,3 +10,13 @@ def on_case_filed(*, case, actor, **_):
     from yiwang.appointments.services.bookings import booking_link_case
 
     return booking_link_case(actor=actor, case=case)
+
+
+def guide_actions(*, version, viewer=None, **_):
+    """catalog.guide_actions: where the guide says 预约办理, the way to book it (the booking page
+    for this item; it asks for the hall, the day and the slot)."""
+    if not getattr(version, "supports_appointment", False):
+        return None
+    from django.urls import reverse
+
+    return [{"url": f"{reverse('appointments:book')}?item={version.implementation_id}", "label": "预约办理"}]

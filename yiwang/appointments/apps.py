@@ -19,6 +19,8 @@ class AppointmentsConfig(AppConfig):
         hooks.register("case.refused", actions.on_case_filed)
         # Our own answer to "what can this person print here": the case documents.
         hooks.register("appointments.printables", selectors.case_document_printables)
+        # The guide page (catalog) links to booking where the item supports appointments.
+        hooks.register("catalog.guide_actions", actions.guide_actions)
         register(
             WorkbenchLink(frozenset({Role.WINDOW_CLERK}), "appointments:calling", "叫号",
                           "窗口叫号：叫下一位、重呼、过号、开始办理、办结；今日预约签到。", order=15),

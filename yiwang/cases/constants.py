@@ -81,7 +81,8 @@ class MaterialSatisfaction(models.TextChoices):
 
     UPLOAD = "upload", "上传"
     REUSE = "reuse", "复用历史材料"
-    LICENCE = "licence", "电子证照免提交"  # the e-licence issue fills this in automatically
+    LICENCE = "licence", "电子证照免提交"  # a valid held licence (the `cases.material_sources` hook)
+    FORM = "form", "在线填报"  # the material is the application form itself, filled online
     PAPER = "paper", "窗口收取纸质材料"
     DEFERRED = "deferred", "容缺后补"
     COMMITMENT = "commitment", "以承诺代替"
@@ -199,3 +200,6 @@ class CaseHook:
     # (case, actor, audience) -> None | (template_name, context): a panel on the case page;
     # audience is "applicant", "window", "department" or "public".
     CASE_PAGE_PANELS = "cases.case_page_panels"
+    # (applicant, requirement, on_date) -> None | {"source", "identifier", "satisfies", "reason",
+    # "message", ...}: a held e-licence offered for a material requirement naming a licence type.
+    MATERIAL_SOURCES = "cases.material_sources"

@@ -86,7 +86,8 @@ def issue_code(*, delivery: Delivery, application: Application, actor, action: s
     """A fresh one-time code (any earlier one stops working), sent to the applicant only."""
     code = f"{secrets.randbelow(10**6):06d}"
     delivery.pickup_code_hash = code_hash(application.pk, code)
-    delivery.save(update_fields=["pickup_code_hash", "locker_compartment", "updated_at"])
+    delivery.pickup_code_sealed = code
+    delivery.save(update_fields=["pickup_code_hash", "pickup_code_sealed", "locker_compartment", "updated_at"])
     where = (f"信包箱 {delivery.locker}（{delivery.locker_compartment} 号格口）" if delivery.method == DeliveryMethod.LOCKER
              else (delivery.pickup_outlet.name if delivery.pickup_outlet_id else "受理窗口"))
     # Name the case: an enterprise with several results ready holds several codes and must know
@@ -113,5 +114,6 @@ def deliver_application(*, application: Application, cases: list[Case], actor, n
             delivered.append(case)
     delivery = application.delivery
     delivery.completed_at = timezone.now()
-    delivery.save(update_fields=["completed_at", "updated_at"])
+    delivery.pickup_code_sealed = ""  # used: nothing left to show on the case page
+    delivery.save(update_fields=["completed_at", "pickup_code_sealed", "updated_at"])
     return delivered

@@ -318,8 +318,10 @@ class Delivery(BaseModel):
     address = EncryptedTextField(blank=True, default="")
     locker = models.ForeignKey(Locker, null=True, blank=True, on_delete=models.PROTECT, related_name="deliveries")
     locker_compartment = models.CharField(max_length=20, blank=True)
-    # Codes are stored as SM3 hashes; the applicant receives the code itself by notification.
+    # Codes are checked against SM3 hashes; the applicant receives the code itself by notification
+    # and sees it (with its QR) on their own case page: hence the code also kept SM4-encrypted.
     pickup_code_hash = models.CharField(max_length=64, blank=True)
+    pickup_code_sealed = EncryptedTextField(blank=True, default="")
     tracking_number = models.CharField(max_length=60, blank=True)
     dispatched_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)

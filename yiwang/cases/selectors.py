@@ -42,6 +42,7 @@ from yiwang.cases.models import (
     Commitment,
     CorrectionNotice,
     Deferral,
+    Delivery,
     Locker,
     MaterialTransfer,
     Refusal,
@@ -329,9 +330,35 @@ def eligibility(case: Case, *, on: date | None = None) -> dict:
     return result
 
 
-def reusable_files_for(applicant) -> list[StoredFile]:
-    """Files the applicant submitted before, newest first: reusable instead of uploading again."""
-    return list(StoredFile.objects.filter(owner=applicant).order_by("-created_at")[:200])
+def reusable_files_for(applicant, *, for_requirement=None) -> list[StoredFile]:
+    """Files the applicant submitted before, newest first: reusable instead of uploading again.
+    The same content uploaded several times is listed once (its newest upload); each file carries
+    `material_names`, the materials it was filed as, so the list says what each one is. With
+    `for_requirement`, files filed as a material of the same name come first."""
+    files = list(StoredFile.objects.filter(owner=applicant).order_by("-created_at", "-id")[:200])
+    names: dict[int, set[str]] = {}
+    for file_id, name in (ApplicationMaterial.objects.filter(stored_file__in=[f.pk for f in files])
+                          .values_list("stored_file_id", "requirement__name")):
+        names.setdefault(file_id, set()).add(name)
+    unique: dict[str, StoredFile] = {}
+    for stored in files:
+        kept = unique.setdefault(stored.sm3 or f"#{stored.pk}", stored)
+        kept.material_names = sorted(set(getattr(kept, "material_names", ())) | names.get(stored.pk, set()))
+    listed = list(unique.values())
+    if for_requirement is not None:
+        listed.sort(key=lambda f: for_requirement.name not in f.material_names)  # stable: newest first within
+    return listed
+
+
+def pickup_code_for_owner(case: Case, actor) -> str:
+    """The result's open pickup code, for the applicant's own eyes only (never staff, never
+    someone filing on their behalf): "" when the actor is not the applicant or nothing waits."""
+    if not getattr(actor, "pk", None) or actor.pk != case.applicant_id:
+        return ""
+    delivery = Delivery.objects.filter(application_id=case.application_id).first()
+    if delivery is None or delivery.completed_at or not delivery.pickup_code_hash:
+        return ""
+    return delivery.pickup_code_sealed or ""
 
 
 def case_materials(case: Case) -> list[ApplicationMaterial]:

@@ -89,8 +89,8 @@ def guide_panel(*, version, viewer=None):
     for material, licence_type in rows:
         offer = material_offer(applicant=viewer, requirement=material) if getattr(viewer, "is_authenticated", False) else None
         entries.append({"material": material, "licence_type": licence_type, "offer": offer})
-    return ("licences/panels/guide_waivers.html", {"entries": entries,
-                                                   "signed_in": getattr(viewer, "is_authenticated", False)})
+    return ("licences/panels/guide_waivers.html", {"panel": {"entries": entries,
+                                                             "signed_in": getattr(viewer, "is_authenticated", False)}})
 
 
 def profile_sections(*, profile, actor) -> list:

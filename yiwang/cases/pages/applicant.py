@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+import segno
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
 from yiwang.cases import selectors, services
@@ -37,6 +39,19 @@ from yiwang.core.errors import Conflict, DomainError
 from yiwang.notifications.selectors import unread_count
 
 APPLICANT_STATUS_FILTERS = [("", "全部"), ("draft", "草稿"), *CaseStatus.choices]
+
+
+def pickup_context(case, actor) -> dict | None:
+    """The pickup code and a QR code of it for the window's scanner (it types what it reads into
+    the clerk's 取件码 box), shown on the owner's own case page only."""
+    code = selectors.pickup_code_for_owner(case, actor)
+    if not code:
+        return None
+    label = "取件码二维码"
+    svg = segno.make(code, error="m").svg_inline(scale=6, border=4, title=label, svgclass="qr", lineclass=None)
+    # segno's markup holds only the code's modules and our fixed label.
+    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
+    return {"code": code, "qr": mark_safe(svg)}  # noqa: S308
 
 
 @applicant_required
@@ -88,6 +103,7 @@ def _case_detail_context(request, case, *, errors: ErrorList | None = None, resu
         "closure": selectors.case_closure(case), "progress_url": progress_path(case), "errors": errors,
         "accept": UPLOAD_ACCEPT, "reusable": selectors.reusable_files_for(case.applicant) if (correction or supplement) else [],
         "panels": selectors.case_page_panels(case=case, actor=request.user, audience="applicant"),
+        "pickup": pickup_context(case, request.user),
     }
 
 

@@ -32,9 +32,9 @@ from yiwang.cases.pages.shared import (
     place_service_errors,
     progress_path,
 )
-from yiwang.cases.services.intake import published_version_for
+from yiwang.cases.services.intake import DELIVERY_FIELD, published_version_for
 from yiwang.catalog.application_form import form_schema, validate_form_data
-from yiwang.catalog.constants import MaterialNecessity
+from yiwang.catalog.constants import DataType, MaterialNecessity, MaterialSource
 from yiwang.core.errors import DomainError, FieldError, NotFound, ValidationFailed
 
 STEPS = (("form", "填写表单"), ("materials", "上传材料"), ("delivery", "送达方式"), ("review", "核对提交"))
@@ -67,8 +67,14 @@ def _draft_form_values(draft) -> dict:
     return {k: v for k, v in (draft.form_data or {}).items() if k != "_draft"}
 
 
+def _asked_schema(version) -> list[dict]:
+    """The form as step 1 asks it: without the result delivery question, which the delivery step
+    asks (once); submission fills that field from the delivery chosen there."""
+    return [item for item in form_schema(version) if item["key"] != DELIVERY_FIELD]
+
+
 def _render_form_step(request, *, version, draft, values, errors, status=200):
-    schema = form_schema(version)
+    schema = _asked_schema(version)
     other_drafts = [] if draft else list(selectors.drafts_of(request.user, implementation_id=version.implementation_id)[:3])
     context = _wizard_context(request, version=version, step="form", draft=draft, errors=errors,
                               sections=application_sections(schema, values, errors),
@@ -81,7 +87,8 @@ def _form_errors(version, values) -> ErrorList:
     errors = ErrorList()
     _, problems = validate_form_data(selectors.version_form_fields(version), values)
     for problem in problems:
-        errors.add(problem.field, problem.message, form_error_href(problem.field))
+        if problem.field != DELIVERY_FIELD:
+            errors.add(problem.field, problem.message, form_error_href(problem.field))
     return errors
 
 
@@ -93,7 +100,7 @@ def apply(request, implementation_id: int):
     if request.method == "GET":
         values = services.prefill_from_profile(version=version, applicant=request.user)
         return _render_form_step(request, version=version, draft=None, values=values, errors=ErrorList())
-    schema = form_schema(version)
+    schema = _asked_schema(version)
     values = form_values_from_post(schema, request.POST)
     nav = request.POST.get("nav", "next")
     errors = _form_errors(version, values) if nav == "next" else ErrorList()
@@ -137,7 +144,7 @@ def _after_save(request, draft, nav: str, *, this: str) -> HttpResponseRedirect:
 def _draft_form(request, draft, version):
     if request.method == "GET":
         return _render_form_step(request, version=version, draft=draft, values=_draft_form_values(draft), errors=ErrorList())
-    values = form_values_from_post(form_schema(version), request.POST)
+    values = form_values_from_post(_asked_schema(version), request.POST)
     nav = request.POST.get("nav", "next")
     # Saved first, whatever its state: nothing typed is lost, even on an error.
     services.application_save_draft(actor=request.user, applicant=request.user, implementation_id=draft.implementation_id,
@@ -152,10 +159,16 @@ def _materials_context(request, draft, version, materials: dict, errors: ErrorLi
     requirements = selectors.version_requirements(version)
     files = selectors.owned_files(request.user, [file_id(s) for s in materials.values()])
     reusable = selectors.reusable_files_for(request.user)
-    rows = [material_entry(r, errors=errors, current=files.get(file_id(materials.get(str(r.pk)))), extra={"preselect": True})
+    rows = [material_entry(r, errors=errors, current=files.get(file_id(materials.get(str(r.pk)))), applicant=request.user,
+                           extra={"preselect": True, "reusable": _reusable_for(reusable, r)})
             for r in requirements]
     return _wizard_context(request, version=version, step="materials", draft=draft, errors=errors, rows=rows,
                            reusable=reusable, accept=UPLOAD_ACCEPT, action=_step_url(draft, "materials"))
+
+
+def _reusable_for(reusable: list, requirement) -> list:
+    """The earlier files, those once filed as this same material first (newest first within)."""
+    return sorted(reusable, key=lambda f: requirement.name not in f.material_names)
 
 
 def _draft_materials(request, draft, version):
@@ -194,11 +207,23 @@ def _delivery_initial(spec: dict | None) -> dict:
             "recipient_name": spec.get("recipient_name", ""), "recipient_phone": spec.get("recipient_phone", "")}
 
 
+def _address_typed(version, values: dict) -> str:
+    """The first address the applicant typed in step 1 (e.g. 户籍地址), to pre-fill the mailing address."""
+    for item in form_schema(version):
+        value = values.get(item["key"])
+        if item["type"] == DataType.ADDRESS and isinstance(value, str) and value.strip():
+            return value.strip()
+    return ""
+
+
 def _draft_delivery(request, draft, version):
     stash = _draft_stash(draft)
     locker_list = selectors.lockers()
     if request.method == "GET":
-        form = DeliveryForm(initial=_delivery_initial(stash.get("delivery")), lockers=locker_list)
+        initial = _delivery_initial(stash.get("delivery"))
+        if not initial["address"]:
+            initial["address"] = _address_typed(version, _draft_form_values(draft))
+        form = DeliveryForm(initial=initial, lockers=locker_list)
         context = _wizard_context(request, version=version, step="delivery", draft=draft, errors=ErrorList(), form=form,
                                   action=_step_url(draft, "delivery"), has_lockers=bool(locker_list))
         return render(request, "cases/apply_delivery.html", context)
@@ -244,6 +269,8 @@ def _review_context(request, draft, version, *, errors: ErrorList, key: str) -> 
     form_url = _step_url(draft, "form")
     sections: list[dict] = []
     for item in schema:
+        if item["key"] == DELIVERY_FIELD:
+            continue  # shown once, under 送达方式
         title = item.get("section") or "申请信息"
         if not sections or sections[-1]["title"] != title:
             sections.append({"title": title, "rows": []})
@@ -256,7 +283,11 @@ def _review_context(request, draft, version, *, errors: ErrorList, key: str) -> 
         stored = files.get(file_id(spec))
         how = (f"已上传：{stored.original_name}" if stored and spec.get("file") else
                f"使用以前提交的：{stored.original_name}" if stored else "无需提交（信息免交）"
-               if requirement.necessity == MaterialNecessity.EXEMPT else "未提供")
+               if requirement.necessity == MaterialNecessity.EXEMPT else "")
+        if not how:
+            offer = services.licence_offer(applicant=request.user, requirement=requirement)
+            how = ("在线填报（即本申请表）" if requirement.source_channel == MaterialSource.ONLINE_FORM else
+                   f"已从电子证照库调取（电子证照标识 {offer['identifier']}）" if offer and offer.get("satisfies") else "未提供")
         material_rows.append({"name": requirement.name, "necessity": requirement.get_necessity_display(), "how": how,
                               "file": stored, "errors": errors.for_field(f"materials.{requirement.pk}"),
                               "id": material_input_id(requirement.pk),
@@ -276,7 +307,8 @@ def _review_problems(draft, version) -> ErrorList:
     form_url = _step_url(draft, "form")
     _, problems = validate_form_data(selectors.version_form_fields(version), _draft_form_values(draft))
     for problem in problems:
-        errors.add(problem.field, problem.message, f"{form_url}#{input_id(problem.field)}")
+        if problem.field != DELIVERY_FIELD:
+            errors.add(problem.field, problem.message, f"{form_url}#{input_id(problem.field)}")
     stash = _draft_stash(draft)
     for problem in services.material_problems(version=version, applicant=draft.applicant,
                                               materials=stash.get("materials") or {}):

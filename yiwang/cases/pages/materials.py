@@ -10,19 +10,28 @@ from yiwang.catalog.application_form import form_schema, validate_form_data
 from yiwang.catalog.constants import MaterialNecessity, MaterialSource
 from yiwang.core.errors import DomainError
 
-GOVERNMENT_SOURCE_HINT = "可由部门调取（即将支持免提交）"
+GOVERNMENT_SOURCE_HINT = "政府部门核发"
+LICENCE_SOURCE_HINT = "持有效电子证照的可免提交"
 
 
 def material_entry(requirement, *, errors: ErrorList, current=None, paper: bool = False,
-                   extra: dict | None = None) -> dict:
-    """What the page shows for one material requirement (a catalog.Material)."""
+                   extra: dict | None = None, applicant=None) -> dict:
+    """What the page shows for one material requirement (a catalog.Material). With `applicant`
+    (applying), a requirement met without upload says so: the online form itself (在线填报), or a
+    held e-licence (免提交) — and a held licence that no longer counts says why."""
     hint = ""
-    if requirement.source_channel == MaterialSource.GOVERNMENT_ISSUED:
+    if requirement.licence_type_code:
+        hint = LICENCE_SOURCE_HINT
+    elif requirement.source_channel == MaterialSource.GOVERNMENT_ISSUED:
         hint = GOVERNMENT_SOURCE_HINT
+    from_form = applicant is not None and requirement.source_channel == MaterialSource.ONLINE_FORM
+    offer = None if applicant is None or from_form else services.licence_offer(applicant=applicant, requirement=requirement)
     return {"requirement": requirement, "id": material_input_id(requirement.pk), "field": f"materials.{requirement.pk}",
             "necessity": requirement.get_necessity_display(), "required": requirement.necessity == MaterialNecessity.REQUIRED,
             "exempt": requirement.necessity == MaterialNecessity.EXEMPT, "source_hint": hint, "current": current,
-            "paper": paper, "errors": errors.for_field(f"materials.{requirement.pk}"), **(extra or {})}
+            "paper": paper, "errors": errors.for_field(f"materials.{requirement.pk}"), "from_form": from_form,
+            "licence": offer if offer and offer.get("satisfies") else None,
+            "licence_problem": offer if offer and not offer.get("satisfies") else None, **(extra or {})}
 
 
 def read_material(request, requirement, *, owner, errors: ErrorList, allow_paper: bool = False,

@@ -76,7 +76,7 @@ def delivery_change(*, actor, application: Application, method: str, address: st
     delivery.recipient_phone = recipient_phone.strip() or delivery.recipient_phone
     # A code issued for the old method is void; a new one is issued for the new method.
     had_code = bool(delivery.pickup_code_hash)
-    delivery.pickup_code_hash = ""
+    delivery.pickup_code_hash = delivery.pickup_code_sealed = ""
     delivery.locker_compartment = ""
     delivery.save()
     record_event(actor=actor, action="delivery.changed", obj=delivery, details={"method": method})

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from yiwang.cases.constants import (
     ApplicationStatus,
+    CaseHook,
     CaseStatus,
     Channel,
     DeliveryMethod,
@@ -34,9 +35,10 @@ from yiwang.cases.models import Application, ApplicationMaterial, Case, Delivery
 from yiwang.cases.services.submission_write import SubmissionRows, persist_submission
 from yiwang.cases.transitions import applicant_notifications, initial_status_change
 from yiwang.catalog import selectors as catalog_selectors
-from yiwang.catalog.application_form import validate_form_data
-from yiwang.catalog.constants import MaterialNecessity
+from yiwang.catalog.application_form import field_options, validate_form_data
+from yiwang.catalog.constants import MaterialNecessity, MaterialSource
 from yiwang.catalog.selectors import VersionFacts, version_facts
+from yiwang.core import hooks
 from yiwang.core.audit import record_event
 from yiwang.core.crypto import sm3_hex, sm3_hex_chunks
 from yiwang.core.errors import MAX_DB_ID, Conflict, DomainError, FieldError, NotFound, ValidationFailed
@@ -155,10 +157,51 @@ def prefill_from_profile(*, version, applicant) -> dict:
     return values
 
 
+# The form field that asks how the result is handed over; the delivery arrangement (`delivery`)
+# answers it, so the applicant is asked once (the wizard's delivery step, the API's `delivery`).
+DELIVERY_FIELD = "delivery.method"
+# Words that identify a form option for each delivery method (item forms word them differently:
+# 窗口领取 / 免费邮寄 / 电子证照 …); the first option containing a word wins.
+_DELIVERY_OPTION_WORDS = {
+    DeliveryMethod.WINDOW: ("窗口", "现场", "自取"),
+    DeliveryMethod.MAIL: ("邮寄", "快递", "寄递"),
+    DeliveryMethod.LOCKER: ("信包箱", "自取", "窗口"),
+    DeliveryMethod.ELECTRONIC: ("电子", "网上"),
+}
+
+
+def with_delivery_choice(facts: VersionFacts, form_data: dict, delivery: dict | None) -> dict:
+    """The form data with its delivery field (if the form has one) set from the delivery
+    arrangement, so the case never says two different things about how the result is handed over."""
+    field = next((f for f in facts.form_fields if f.data_element.key == DELIVERY_FIELD), None)
+    if field is None:
+        return form_data
+    method = (delivery or {}).get("method") or DeliveryMethod.WINDOW
+    options = field_options(field)
+    for word in _DELIVERY_OPTION_WORDS.get(method, ()):
+        for option in options:
+            if word in str(option.get("label", "")) or word in str(option.get("value", "")):
+                return {**(form_data or {}), DELIVERY_FIELD: option["value"]}
+    return form_data
+
+
+def licence_offer(*, applicant, requirement, on_date: date | None = None) -> dict | None:
+    """What the e-licence library (a higher app, through `cases.material_sources`) offers for a
+    requirement naming a licence type: a satisfying offer if any handler has one, else the first
+    refusal (expired, revoked … with the reason for the applicant), else None."""
+    if not getattr(requirement, "licence_type_code", "") or not getattr(applicant, "pk", None):
+        return None
+    offers = [o for o in hooks.call(CaseHook.MATERIAL_SOURCES, applicant=applicant, requirement=requirement,
+                                    on_date=on_date) if o]
+    return next((o for o in offers if o.get("satisfies")), offers[0] if offers else None)
+
+
 def resolve_materials(*, facts: VersionFacts, applicant, materials: dict, channel: str,
                        errors: list[FieldError]) -> list[ApplicationMaterial]:
     """Turn {requirement_id: {"file": id} | {"reuse": id} | {"paper": true}} into rows; missing
-    required materials become field errors (all at once)."""
+    required materials become field errors (all at once). A requirement left without a file is met
+    by the online form when it is the form itself (在线填报), or by a valid e-licence the applicant
+    holds (免提交; the identifier is kept on the row); an expired or revoked one is named in the error."""
     rows = []
     given = {as_db_id(k): v for k, v in (materials or {}).items() if as_db_id(k)}
     file_ids = {as_db_id(spec.get("file") or spec.get("reuse")) for spec in given.values() if isinstance(spec, dict)}
@@ -179,8 +222,16 @@ def resolve_materials(*, facts: VersionFacts, applicant, materials: dict, channe
             row.satisfaction = MaterialSatisfaction.REUSE if spec.get("reuse") else MaterialSatisfaction.UPLOAD
         elif isinstance(spec, dict) and spec.get("paper") and accepts_paper(channel):
             row.satisfaction = MaterialSatisfaction.PAPER
+        elif requirement.source_channel == MaterialSource.ONLINE_FORM:
+            row.satisfaction = MaterialSatisfaction.FORM
+        elif (offer := licence_offer(applicant=applicant, requirement=requirement)) and offer.get("satisfies"):
+            row.satisfaction = MaterialSatisfaction.LICENCE
+            row.licence_reference = str(offer.get("identifier") or "")[:120]
         elif requirement.necessity in _NOT_REQUIRED_AT_SUBMISSION:
             row.satisfaction = MaterialSatisfaction.MISSING
+        elif offer:
+            errors.append(FieldError(field, "licence_not_valid", f"「{requirement.name}」：{offer.get('message', '')}"))
+            continue
         else:
             errors.append(FieldError(field, "material_missing", f"请提供「{requirement.name}」（必要材料）。"))
             continue
@@ -432,7 +483,7 @@ def _submit(*, actor, applicant, implementation_id, form_data, materials, channe
             idempotency_key, digest, draft, today) -> Application:
     version_id = current_published_version_id(implementation_id)
     facts = version_facts(version_id)
-    cleaned, errors = validate_form(facts, form_data)
+    cleaned, errors = validate_form(facts, with_delivery_choice(facts, form_data, delivery))
     material_rows = resolve_materials(facts=facts, applicant=applicant, materials=materials or {}, channel=channel,
                                        errors=errors)
     delivery_row = _delivery_row(delivery, applicant, errors)

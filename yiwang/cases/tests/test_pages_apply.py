@@ -186,7 +186,7 @@ def test_government_issued_material_says_it_can_be_fetched(citizen, world):
                     necessity="optional")
     post_form(citizen, world)
     body = html(citizen.get(step(draft_of(world), "materials")))
-    assert "营业执照" in body and "可由部门调取（即将支持免提交）" in body
+    assert "营业执照" in body and "政府部门核发" in body
 
 
 def test_locker_delivery_needs_a_locker_and_is_listed(citizen, world):

@@ -13,6 +13,7 @@ from urllib.parse import quote
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
@@ -201,13 +202,22 @@ def _public_guide(implementation_id: int) -> Guide | None:
 
 @require_safe
 def guide(request, implementation_id: int):
-    g = _public_guide(implementation_id)
-    if g is None:
+    try:
+        version = implementation_detail(implementation_id)
+    except NotFound:
         return not_found(request)
+    g = build_guide(version)
     # The button appears only where the item can be applied for online and the cases app offers
     # the form; otherwise the page says which of the two is missing.
     apply_url = _apply_url(implementation_id) if g.online_handling else ""
-    return render(request, "catalog/public/guide.html", {"guide": g, "apply_url": apply_url})
+    # Apps above the catalog add to the guide: panels (the licences app: which materials a held
+    # e-licence waives), each (template, context) or None; and actions (the appointments app:
+    # 预约办理), each a list of {"url", "label"} or None.
+    panels = [render_to_string(name, context, request)
+              for name, context in filter(None, hooks.call("catalog.guide_panels", version=version, viewer=request.user))]
+    actions = [a for result in hooks.call("catalog.guide_actions", version=version, viewer=request.user) for a in (result or [])]
+    return render(request, "catalog/public/guide.html", {"guide": g, "apply_url": apply_url, "panels": panels,
+                                                         "guide_actions": actions})
 
 
 @require_safe

@@ -89,7 +89,7 @@ def test_the_guide_panel_names_the_waivable_materials(world):
     version = licensing_item(world, materials=[("营业执照", "LIC-BUSINESS-LICENCE"), ("申请书", "")])
     template, context = guide_panel(version=version, viewer=world.enterprise)
     assert template == "licences/panels/guide_waivers.html"
-    assert [(e["material"].name, e["offer"].satisfies) for e in context["entries"]] == [("营业执照", True)]
+    assert [(e["material"].name, e["offer"].satisfies) for e in context["panel"]["entries"]] == [("营业执照", True)]
     assert guide_panel(version=licensing_item(world, materials=[("申请书", "")]), viewer=None) is None
 
 
