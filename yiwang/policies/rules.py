@@ -47,6 +47,7 @@ class Explanation:
     actual: str = ""  # the subject's value, for a condition
     path: str = ""
     children: list[Explanation] = field(default_factory=list)
+    node: str = "condition"  # all | any | not | condition
 
     @property
     def verdict(self) -> str:
@@ -54,13 +55,15 @@ class Explanation:
 
     def failing(self) -> list[Explanation]:
         """The conditions that are not true (the reasons someone is not eligible)."""
-        if not self.children:
-            return [] if self.result is True else [self]
+        if self.result is True:
+            return []
+        if self.node in ("condition", "not"):
+            return [self]
         return [leaf for c in self.children for leaf in c.failing()]
 
     def as_dict(self) -> dict:
         return {"result": self.result, "verdict": self.verdict, "text": self.text, "actual": self.actual,
-                "path": self.path, "children": [c.as_dict() for c in self.children]}
+                "path": self.path, "node": self.node, "children": [c.as_dict() for c in self.children]}
 
 
 # --- Validation ----------------------------------------------------------------------------------
@@ -251,10 +254,11 @@ def explain(rule: dict, subject: dict, path: str = "") -> Explanation:
             text = "无附加条件" if not children else "同时满足以下条件"
         else:
             text = "满足以下任一条件"
-        return Explanation(result, text, path=path, children=children)
+        return Explanation(result, text, path=path, children=children, node=key)
     if "not" in rule:
         child = explain(rule["not"], subject, _join(path, "not"))
-        return Explanation(_not(child.result), "不属于以下情形", path=path, children=[child])
+        text = f"不属于以下情形：{child.text}" if child.node == "condition" else "不属于以下情形"
+        return Explanation(_not(child.result), text, actual=child.actual, path=path, children=[child], node="not")
     value = subject.get(rule["attr"])
     return Explanation(condition_holds(rule, value), condition_text(rule), actual=value_text(rule["attr"], value),
                        path=path)

@@ -33,6 +33,7 @@ from yiwang.policies.vectorised import Frame, eligible_mask
 
 TOPIC = "policy"
 _CODE = re.compile(r"^[a-z0-9][a-z0-9-]{1,59}$")
+RESERVED_CODES = {"mine", "staff", "entitlements", "rules"}
 TEXT_FIELDS = {"title": 200, "summary": 4000, "benefit": 200, "legal_basis": 4000, "issuing_body_name": 200,
                "apply_url": 300}
 
@@ -54,14 +55,13 @@ def _clean(data: dict, *, policy: Policy | None) -> tuple[dict, list[FieldError]
             if len(text) > limit:
                 errors.append(FieldError(name, ErrorCode.FIELD_INVALID, f"最多 {limit} 字。"))
             values[name] = text
-    if policy is None or "title" in data:
-        if not values.get("title"):
-            errors.append(FieldError("title", ErrorCode.FIELD_INVALID, "政策名称：请填写。"))
+    if (policy is None or "title" in data) and not values.get("title"):
+        errors.append(FieldError("title", ErrorCode.FIELD_INVALID, "政策名称：请填写。"))
     if values.get("apply_url") and not values["apply_url"].startswith("/"):
         errors.append(FieldError("apply_url", ErrorCode.FIELD_INVALID, "申请入口：应为本平台的路径，以 / 开头。"))
     if policy is None:
         code = str(data.get("code") or "").strip().lower()
-        if not _CODE.match(code):
+        if not _CODE.match(code) or code in RESERVED_CODES:
             errors.append(FieldError("code", ErrorCode.FIELD_INVALID, "政策编号：2–60 位小写字母、数字或连字符。"))
         elif Policy.objects.filter(code=code).exists():
             errors.append(FieldError("code", ErrorCode.CODE_TAKEN, f"政策编号：“{code}”已被使用。"))
