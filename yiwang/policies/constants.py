@@ -40,6 +40,7 @@ class EntitlementStatus(models.TextChoices):
     OFFERED = "offered", "待确认"  # created by matching a 免申即享 policy
     CONFIRMED = "confirmed", "已确认"  # the subject accepted; payment follows
     DECLINED = "declined", "已放弃"  # the subject said no; never offered again for this policy
+    APPLIED = "applied", "已申请"  # an application-kind policy: submitted from the prefilled form, for review
 
 
 class ErrorCode(models.TextChoices):

@@ -28,7 +28,6 @@ class Policy(BaseModel):
     valid_until = models.DateField("截止日期", null=True, blank=True)
     budget = models.DecimalField("资金规模（万元）", max_digits=14, decimal_places=2, null=True, blank=True)
     rules = models.JSONField("资格规则", default=dict)
-    apply_url = models.CharField("申请入口", max_length=300, blank=True)  # a path on the platform
     status = models.CharField("状态", max_length=20, choices=PolicyStatus.choices, default=PolicyStatus.DRAFT)
     version = models.PositiveIntegerField("版本", default=1)  # bumped on every rule change
     published_at = models.DateTimeField(null=True, blank=True)
@@ -70,7 +69,8 @@ class PolicyMatch(BaseModel):
 
 
 class Entitlement(BaseModel):
-    """免申即享: the benefit the platform offers a subject who qualifies, for them to confirm."""
+    """免申即享: the benefit the platform offers a subject who qualifies, for them to confirm; for a
+    policy one applies for, the application submitted from the prefilled form."""
 
     policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="entitlements")
     profile_id = models.BigIntegerField("档案")
@@ -84,6 +84,8 @@ class Entitlement(BaseModel):
     # Where the money goes, as the subject confirmed it (a bank account on their social security card
     # or the enterprise's basic account); the payment system takes it from here.
     payee_note = models.CharField("收款说明", max_length=200, blank=True)
+    # For an application-kind policy: what the prefilled application said when it was submitted.
+    application_data = models.JSONField("申请内容", default=dict, blank=True)
 
     class Meta:
         ordering = ["-offered_at", "-id"]

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from yiwang.licences import selectors as licences
 from yiwang.policies import rules
-from yiwang.policies.constants import ATTRIBUTES, AttrType, PolicyCategory, PolicyStatus, SubjectKind
+from yiwang.policies.constants import ATTRIBUTES, AttrType, PolicyCategory, PolicyKind, PolicyStatus, SubjectKind
 from yiwang.policies.models import Entitlement, Policy, PolicyMatch
 from yiwang.policies.subjects import attributes_of_kind, subject_attributes
 from yiwang.policies.vectorised import Frame, compile_rule
@@ -74,7 +74,7 @@ def my_policies(user, *, on: dt.date | None = None) -> dict:
     if profile is None:
         return {"profile": None, "eligible": [], "ineligible": [], "offers": []}
     rows = policies_for_subject(profile, on=on)
-    offers = [r["entitlement"] for r in rows if r["entitlement"] is not None]
+    offers = [r["entitlement"] for r in rows if r["entitlement"] is not None and r["policy"].kind == PolicyKind.AUTOMATIC]
     return {"profile": profile, "eligible": [r for r in rows if r["eligible"]],
             "ineligible": [r for r in rows if not r["eligible"]], "offers": offers}
 
@@ -153,3 +153,13 @@ def population_preview(rule: dict, kind: str, *, on: dt.date | None = None, limi
     frame = Frame.from_subjects(subjects, names)
     t, f = compile_rule(rule)(frame)
     return {"total": frame.n, "eligible": int(t.sum()), "unknown": int((~t & ~f).sum())}
+
+
+def application_prefill(policy: Policy, profile: dict, *, on: dt.date | None = None) -> list[tuple[str, str]]:
+    """What the application form is prefilled with: the subject's name and every attribute the
+    policy's rule looks at, as the profile has them."""
+    values = subject_attributes(profile, on=on or timezone.localdate())
+    rows = [("申请人" if profile["kind"] == SubjectKind.PERSON else "申请单位", profile["name"])]
+    for name in sorted(rules.attributes_used(policy.rules or {"all": []})):
+        rows.append((ATTRIBUTES[name].label, rules.value_text(name, values.get(name))))
+    return rows

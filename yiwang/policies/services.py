@@ -34,8 +34,7 @@ from yiwang.policies.vectorised import Frame, eligible_mask
 TOPIC = "policy"
 _CODE = re.compile(r"^[a-z0-9][a-z0-9-]{1,59}$")
 RESERVED_CODES = {"mine", "staff", "entitlements", "rules"}
-TEXT_FIELDS = {"title": 200, "summary": 4000, "benefit": 200, "legal_basis": 4000, "issuing_body_name": 200,
-               "apply_url": 300}
+TEXT_FIELDS = {"title": 200, "summary": 4000, "benefit": 200, "legal_basis": 4000, "issuing_body_name": 200}
 
 
 # --- The library ---------------------------------------------------------------------------------
@@ -57,8 +56,6 @@ def _clean(data: dict, *, policy: Policy | None) -> tuple[dict, list[FieldError]
             values[name] = text
     if (policy is None or "title" in data) and not values.get("title"):
         errors.append(FieldError("title", ErrorCode.FIELD_INVALID, "政策名称：请填写。"))
-    if values.get("apply_url") and not values["apply_url"].startswith("/"):
-        errors.append(FieldError("apply_url", ErrorCode.FIELD_INVALID, "申请入口：应为本平台的路径，以 / 开头。"))
     if policy is None:
         code = str(data.get("code") or "").strip().lower()
         if not _CODE.match(code) or code in RESERVED_CODES:
@@ -203,7 +200,8 @@ def _tell(policy: Policy, match: PolicyMatch, user, now) -> None:
         title = f"政策提醒：您可申请“{policy.title}”"
         body = f"经与您的档案比对，您符合“{policy.title}”的条件（{policy.benefit}）。申请表已按您的档案预先填好，请在“我的政策”中查看并申请。"
     if user is not None:
-        notify(recipient=user, topic=TOPIC, title=title, body=body, link=reverse("policies:mine"), obj=policy)
+        link = reverse("policies:mine") if policy.kind == PolicyKind.AUTOMATIC else reverse("policies:apply", args=[policy.code])
+        notify(recipient=user, topic=TOPIC, title=title, body=body, link=link, obj=policy)
     match.notified_at = now
 
 
@@ -300,4 +298,33 @@ def entitlement_decide(*, actor, entitlement: Entitlement, accept: bool, payee_n
     entitlement.save(update_fields=["status", "decided_at", "payee_note", "updated_at"])
     record_event(actor=actor, action=f"entitlement.{'confirmed' if accept else 'declined'}", obj=entitlement,
                  details={"policy": entitlement.policy.code})
+    return entitlement
+
+
+@transaction.atomic
+def policy_apply(*, actor, policy: Policy, profile: dict, phone: str, declared: bool) -> Entitlement:
+    """Submit the prefilled application of a policy one applies for (the subject must qualify now)."""
+    errors = []
+    if not declared:
+        errors.append(FieldError("declared", ErrorCode.FIELD_INVALID, "请确认申请信息真实有效。"))
+    phone = (phone or "").strip()
+    if not re.fullmatch(r"1\d{10}", phone):
+        errors.append(FieldError("phone", ErrorCode.FIELD_INVALID, "联系电话：请填写 11 位手机号码。"))
+    if policy.kind != PolicyKind.APPLICATION:
+        errors.append(FieldError("policy", ErrorCode.FIELD_INVALID, "该政策为免申即享，无需申请。"))
+    values = subject_attributes(profile, on=timezone.localdate())
+    if rules.evaluate(policy.rules, values) is not True:
+        errors.append(FieldError("policy", ErrorCode.FIELD_INVALID, "按您的档案，暂不符合该政策的条件。"))
+    if errors:
+        raise ValidationFailed(errors)
+    existing = Entitlement.objects.filter(policy=policy, profile_id=profile["profile_id"]).first()
+    if existing is not None:
+        raise Conflict(f"您已{existing.get_status_display()}该政策。", code=ErrorCode.ENTITLEMENT_DECIDED)
+    used = sorted(rules.attributes_used(policy.rules))
+    entitlement = Entitlement.objects.create(
+        policy=policy, profile_id=profile["profile_id"], user=actor, subject_name=profile["name"][:200],
+        amount=policy.amount, status=EntitlementStatus.APPLIED, offered_at=timezone.now(), decided_at=timezone.now(),
+        application_data={"phone": phone, "attributes": {n: rules.value_text(n, values.get(n)) for n in used},
+                          "policy_version": policy.version})
+    record_event(actor=actor, action="entitlement.applied", obj=entitlement, details={"policy": policy.code})
     return entitlement

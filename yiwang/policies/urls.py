@@ -13,4 +13,5 @@ urlpatterns = [
     path("staff/<int:policy_id>/test/", staff.staff_harness, name="staff_harness"),
     path("staff/<int:policy_id>/<slug:action>/", staff.staff_act, name="staff_act"),
     path("<slug:code>/", public.policy_detail, name="detail"),
+    path("<slug:code>/apply/", citizen.apply, name="apply"),
 ]

@@ -17,7 +17,7 @@ from yiwang.policies.pages.common import by_field, error_list, policy_manager_re
 from yiwang.policies.subjects import attributes_of_kind
 
 FORM_FIELDS = ("code", "title", "summary", "benefit", "amount", "category", "kind", "subject_kind", "issuing_body_name",
-               "legal_basis", "valid_from", "valid_until", "budget", "apply_url")
+               "legal_basis", "valid_from", "valid_until", "budget")
 
 
 def _policy(policy_id):
