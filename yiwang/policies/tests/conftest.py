@@ -1,0 +1,60 @@
+"""A small world for policy tests: the licences test world (Xi'an, 雁塔区, 碑林区, agencies, a
+citizen 王秀英 born 1958 in 雁塔区, an enterprise, a licence officer) plus a policy officer,
+profiles set through the licences services (so the profile-changed hook fires), and policies
+made through our services."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+
+from yiwang.accounts.tests.factories import UserFactory, valid_id
+from yiwang.licences.services import profile_ensure, profile_for_user, profile_update
+from yiwang.licences.subjects import Subject
+from yiwang.licences.tests.conftest import world  # noqa: F401 — the fixture, reused
+from yiwang.orgs.constants import Role
+from yiwang.policies import services
+
+_serial = itertools.count(100)
+
+
+@pytest.fixture
+def pw(world):  # noqa: F811
+    world.policy_officer = world.staff(world.gov, Role.POLICY_OFFICER, name="policy_officer")
+    return world
+
+
+def set_profile(world, user, **changes):
+    """The user's profile with `changes` set by the licence officer (through licences services)."""
+    profile = profile_for_user(user)  # filled from the account (birth date from the ID number)
+    return profile_update(actor=world.officer, profile=profile, changes={k: str(v) for k, v in changes.items()})
+
+
+def person(world, *, birth="19580315", division="610113J01", user=True, **changes):
+    """A person with a profile (and an account unless user=False)."""
+    number = valid_id(area="610113", birth=birth, sequence=f"{next(_serial) % 1000:03d}")
+    account = UserFactory(id_number=number) if user else None
+    if account is not None:
+        return set_profile(world, account, residence_division=division, **changes)
+    profile = profile_ensure(subject=Subject("person", number, "无账号居民"))
+    return profile_update(actor=world.officer, profile=profile,
+                          changes={"residence_division": division, "birth_date": f"{birth[:4]}-{birth[4:6]}-{birth[6:]}",
+                                   **{k: str(v) for k, v in changes.items()}})
+
+
+SENIOR_RULE = {"all": [{"attr": "age", "op": ">=", "value": 60},
+                       {"attr": "residence_division", "op": "prefix", "value": ["6101"]}]}
+
+
+def make_policy(world, *, code="senior-allowance", kind="automatic", subject_kind="person", rules=None, publish=True,
+                **extra):
+    data = {"code": code, "title": extra.pop("title", "老年人生活补贴"), "category": "elderly", "kind": kind,
+            "subject_kind": subject_kind, "benefit": "每人每月 100 元", "amount": "100",
+            "rules": rules if rules is not None else SENIOR_RULE, "valid_from": dt.date(2026, 1, 1), **extra}
+    policy = services.policy_create(actor=world.policy_officer, data=data)
+    if publish:
+        services.policy_publish(actor=world.policy_officer, policy=policy)
+        policy.refresh_from_db()
+    return policy
