@@ -97,6 +97,7 @@ def _mount() -> None:
     from yiwang.catalog.api import router as catalog_router
     from yiwang.hotline.api import router as hotline_router
     from yiwang.licences.api import router as licences_router
+    from yiwang.policies.api import router as policies_router
     from yiwang.ratings.api import router as ratings_router
     from yiwang.servicemap.api import router as servicemap_router
     from yiwang.workdays.api import router as calendar_router
@@ -110,6 +111,7 @@ def _mount() -> None:
     api.add_router("/servicemap", servicemap_router)
     api.add_router("/appointments", appointments_router)
     api.add_router("/licences", licences_router)
+    api.add_router("/policies", policies_router)
     api.add_router("/", cases_router)
 
 

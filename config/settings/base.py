@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "yiwang.ratings",
     "yiwang.servicemap",
     "yiwang.appointments",  # it answers servicemap.outlet_status
+    "yiwang.policies",  # it answers licences.profile_changed and licences.profile_sections
     "yiwang.hotline",
 ]
 

@@ -294,6 +294,12 @@ def profile_attributes(subject_id: str) -> dict | None:
     return _attributes(row) if row else None
 
 
+def profile_attributes_by_id(profile_id: int) -> dict | None:
+    """The same, by profile id (how the policies app addresses subjects)."""
+    row = Profile.objects.filter(pk=profile_id).values(*_VALUES).first()
+    return _attributes(row) if row else None
+
+
 def profile_attributes_of_user(user) -> dict | None:
     subject = subject_of_user(user)
     return profile_attributes(subject.identifier) if subject else None

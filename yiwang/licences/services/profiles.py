@@ -9,6 +9,7 @@ import re
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from yiwang.core import hooks
 from yiwang.core.audit import actor_fields, record_event
 from yiwang.core.errors import FieldError, ValidationFailed
 from yiwang.core.identifiers import id_number_birth_date, id_number_errors
@@ -42,6 +43,11 @@ _HOUSEHOLD_WORDS = {"家庭户": HouseholdKind.FAMILY, "集体户": HouseholdKin
 
 def _source(source: str, ref: str = "") -> dict:
     return {"source": source, "ref": ref, "at": timezone.localdate().isoformat()}
+
+
+def _changed(profile: Profile, changed: list[str]) -> None:
+    # Higher apps (policies: re-match this subject) act in this transaction.
+    hooks.call("licences.profile_changed", profile_id=profile.pk, kind=profile.kind, changed=sorted(set(changed)))
 
 
 def profile_ensure(*, subject: Subject, user=None) -> Profile:
@@ -130,6 +136,7 @@ def profile_sync(*, profile: Profile) -> list[str]:
     if changed:
         profile.save(update_fields=[*dict.fromkeys(changed), "attribute_sources", "updated_at"])
         record_event(actor="licences", action="profile.filled", obj=profile, details={"attributes": sorted(set(changed))})
+        _changed(profile, changed)
     return changed
 
 
@@ -217,6 +224,7 @@ def profile_update(*, actor, profile: Profile, changes: dict) -> Profile:
         profile.attribute_sources = sources
         profile.save(update_fields=[*changed, "attribute_sources", "updated_at"])
         record_event(actor=actor, action="profile.updated", obj=profile, details={"attributes": changed})
+        _changed(profile, changed)
     return profile
 
 

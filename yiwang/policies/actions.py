@@ -1,0 +1,24 @@
+"""What the policies app does when something happens below it."""
+
+from __future__ import annotations
+
+from yiwang.policies import selectors
+
+
+def on_profile_changed(*, profile_id: int, kind: str, changed: list[str], **_) -> None:
+    """licences.profile_changed: re-match that subject now, in the profile's transaction (one
+    subject against the policies in force is a few milliseconds; docs/policies.md)."""
+    from yiwang.policies.services import subject_rematch  # services sit beside actions; imported late
+
+    subject_rematch(profile_id=profile_id)
+
+
+def profile_section(*, profile, actor):
+    """licences.profile_sections: the policies this subject qualifies for, on the profile page."""
+    row = {"profile_id": profile.pk, "kind": profile.kind, "user_id": profile.user_id, "name": profile.name,
+           **{n: getattr(profile, n) for n in ("birth_date", "residence_division", "disability_grade",
+                                               "employment_status", "household_kind", "household_size",
+                                               "industry_code", "enterprise_size", "district", "credit_grade",
+                                               "founded_on", "employees")}}
+    eligible = [r["policy"] for r in selectors.policies_for_subject(row) if r["eligible"]]
+    return ("policies/panels/profile_policies.html", {"policies": eligible})
