@@ -440,7 +440,7 @@ class ProgressOut(Schema):
 
 
 @router.get("/progress", response=ProgressOut, auth=None, summary="公开进度查询（办件编号 + 查询验证码）")
-def public_progress(request, number: Line(32), code: Line(12)):
+def public_progress(request, number: Line(64), code: Line(20)):  # as typed: spaces, full-width digits
     case = access_case_by_number(number=number, verification_code=code, client=client_ip(request))
     return {"number": case.number, "item": case.version.name, "agency": case.agency.name, "status": case.status,
             "status_label": case.get_status_display(), "received_on": case.received_on, "due_on": case.due_on,

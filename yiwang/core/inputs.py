@@ -48,6 +48,8 @@ LINE_PATTERN = r"^[^\u0000-\u001f\u007f]*$"
 # No string in any request body is longer than this, whatever its schema says: the longest column
 # an API writes is a TextField capped far lower by its schema; this is the net under new endpoints.
 MAX_ANY_STRING = 20_000
+# No field of a page form is longer (the longest, a pasted holiday list, is capped at 64 KB).
+MAX_FORM_VALUE = 65_536
 # JSON nested deeper than this is refused (Python's parser would otherwise recurse until it fails).
 MAX_JSON_DEPTH = 32
 # Integers stored in a bigint; anything beyond cannot be a valid value of ours.
@@ -161,6 +163,34 @@ def parse_json_body(body: bytes) -> Any:
 
 
 # ---------------------------------------------------------------------------------------------
+# Rows (every model, every writer): the column's own limit
+
+def check_row_strings(sender, instance, raw=False, **kwargs) -> None:
+    """pre_save of every model: a string longer than its CharField or holding NUL is refused with
+    a DomainError naming the field, whichever page, API, import or task produced it. Without
+    this PostgreSQL refuses the row with a DataError (a 500), and SQLite stores it silently."""
+    if raw:  # fixtures
+        return
+    errors = []
+    for field in sender._meta.concrete_fields:
+        max_length = field.max_length if field.get_internal_type() in ("CharField", "SlugField", "EmailField",
+                                                                       "URLField") else None
+        if field.get_internal_type() not in ("CharField", "SlugField", "EmailField", "URLField", "TextField"):
+            continue
+        value = getattr(instance, field.attname, None)
+        if not isinstance(value, str):
+            continue
+        label = str(field.verbose_name)
+        if max_length and len(value) > max_length:
+            errors.append(FieldError(field.name, CODE_TOO_LONG,
+                                     f"「{label}」最多 {max_length} 个字符，当前 {len(value)} 个，请精简。"))
+        elif "\x00" in value:
+            errors.append(FieldError(field.name, CODE_CONTROL, control_message(label)))
+    if errors:
+        raise ValidationFailed(errors)
+
+
+# ---------------------------------------------------------------------------------------------
 # Requests (path, query string, form fields): the middleware
 
 def _max_request_bytes() -> int:
@@ -209,6 +239,9 @@ def _field_problem(key: str, values: list[str]) -> DomainError | None:
     for value in values:
         if isinstance(value, str) and CONTROL_CHARS.search(value):
             return DomainError(control_message(key), code=CODE_CONTROL, field=key)
+        if isinstance(value, str) and len(value) > MAX_FORM_VALUE:
+            return DomainError(f"「{key}」过长（{len(value)} 个字符），最多 {MAX_FORM_VALUE} 个。", code=CODE_TOO_LONG,
+                               field=key)
     return None
 
 

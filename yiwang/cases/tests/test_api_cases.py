@@ -81,7 +81,7 @@ def test_anonymous_is_401_and_public_progress_needs_the_code(world):
     typed = anon.get("/api/v1/progress", {"number": case.number.translate(wide), "code": " " + case.verification_code})
     assert typed.status_code == 200 and typed.json()["number"] == case.number  # as typed with a Chinese IME
     garbage = anon.get("/api/v1/progress", {"number": "2026\x00" + case.number, "code": "1\x00"})
-    assert garbage.status_code == 404 and garbage.json()["code"] == "case_not_found"
+    assert garbage.status_code == 400 and garbage.json()["code"] == "control_character"  # yiwang.core.inputs
 
 
 def test_guessing_the_progress_code_is_limited_per_case_and_per_client(world):
