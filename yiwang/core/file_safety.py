@@ -151,3 +151,11 @@ def zip_problem(fileobj: IO[bytes], *, max_entries: int = MAX_ZIP_ENTRIES, max_t
     if total > RATIO_FLOOR and total > max_ratio * max(compressed, 1):
         return f"整体压缩比异常（解压后 {total / 1048576:.0f} MB），疑似压缩炸弹，不予接收。"
     return None
+
+
+def zip_bomb_problem(fileobj: IO[bytes]) -> str | None:
+    """As zip_problem, for a reader (openpyxl) that reports a file that is no ZIP at all itself."""
+    fileobj.seek(0)
+    is_zip = zipfile.is_zipfile(fileobj)
+    fileobj.seek(0)
+    return zip_problem(fileobj) if is_zip else None
