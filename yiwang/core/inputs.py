@@ -104,6 +104,12 @@ def Int(ge: int, le: int, **field: Any):  # noqa: N802
     return Annotated[int, Field(ge=ge, le=le, **field)]
 
 
+def StatedInt(minimum: int, maximum: int, **field: Any):  # noqa: N802
+    """An integer whose range is stated in the OpenAPI document but checked by the domain code,
+    which answers with its own error code (e.g. calendar_days_too_large)."""
+    return Annotated[int, Field(json_schema_extra={"minimum": minimum, "maximum": maximum}, **field)]
+
+
 # A database id as a path or body value: a positive bigint (larger would overflow the column).
 DbId = Int(1, MAX_DB_ID)
 
