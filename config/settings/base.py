@@ -51,6 +51,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before sessions and authentication: a path, query or form field with NUL or another control
+    # character, or a body over YIWANG_MAX_REQUEST_BYTES, is refused with a 400/413 naming the field.
+    "yiwang.core.inputs.InputGuardMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -140,7 +143,15 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
+# Request bodies: the non-file part (JSON of the API, form fields of pages) at most 2 MiB — the
+# largest real body, a catalog version's full guide, is a few hundred KB; a 1.2-million-character
+# reason is refused here and by the field's maxLength. Whole requests (several files of a
+# materials page, each at most YIWANG_MAX_UPLOAD_BYTES) at most YIWANG_MAX_REQUEST_BYTES, refused
+# by yiwang.core.inputs before the body is read; the proxy in front (docs/deploy.md) uses the same.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024))
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+DATA_UPLOAD_MAX_NUMBER_FILES = 50
+YIWANG_MAX_REQUEST_BYTES = int(os.environ.get("YIWANG_MAX_REQUEST_BYTES", 100 * 1024 * 1024))
 
 # Content-Security-Policy on every page (django-csp): scripts and styles only from our own static
 # files — no inline script, no inline style, no eval — so an injected fragment cannot run. Pages

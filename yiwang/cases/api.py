@@ -28,6 +28,7 @@ from yiwang.cases.constants import Channel
 from yiwang.cases.documents import document_file
 from yiwang.cases.selectors import case_clock, case_timeline, cases_for_staff_list, cases_of_applicant
 from yiwang.core.errors import MAX_DB_ID, DomainError, FieldError, NotFound, PermissionDenied, ValidationFailed
+from yiwang.core.inputs import Int, Line, Text
 from yiwang.orgs.selectors import organisation_by_id
 
 router = Router(tags=["cases"], auth=session_or_token)
@@ -36,24 +37,25 @@ DbId = Annotated[int, Field(ge=1, le=MAX_DB_ID)]
 
 
 class ApplicantRef(Schema):
-    id_number: str | None = None
-    uscc: str | None = None
+    id_number: Line(18) | None = None
+    uscc: Line(18) | None = None
 
 
 class DeliveryIn(Schema):
-    method: str = "window"
-    address: str = ""
+    method: Line(20) = "window"
+    address: Text(300) = ""
     locker: DbId | None = None
-    recipient_name: str = ""
-    recipient_phone: str = ""
+    recipient_name: Line(100) = ""
+    recipient_phone: Line(20) = ""
 
 
 class ApplicationIn(Schema):
     implementation_id: DbId
-    form_data: dict = Field(default_factory=dict)
-    materials: dict = Field(default_factory=dict, description='{"<requirement id>": {"file": <stored file id>} | {"reuse": id} | {"paper": true}}')
+    form_data: dict = Field(default_factory=dict, max_length=500)
+    materials: dict = Field(default_factory=dict, max_length=200,
+                            description='{"<requirement id>": {"file": <stored file id>} | {"reuse": id} | {"paper": true}}')
     delivery: DeliveryIn | None = None
-    channel: str | None = None
+    channel: Line(20) | None = None
     outlet_id: DbId | None = None
     applicant: ApplicantRef | None = Field(None, description="window clerks filing on behalf of an applicant")
 
@@ -202,7 +204,7 @@ def _applicant_for(request, payload: ApplicationIn):
 
 @router.post("/applications", response={201: ApplicationOut, 200: ApplicationOut}, summary="提交申请（幂等）")
 def submit_application(request, payload: ApplicationIn,
-                       idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
+                       idempotency_key: Line(100) | None = Header(None, alias="Idempotency-Key")):
     applicant, channel, outlet = _applicant_for(request, payload)
     if idempotency_key is not None and not (1 <= len(idempotency_key) <= 100):
         raise DomainError("Idempotency-Key 长度应为 1–100 个字符。", code="invalid_input", field="Idempotency-Key")
@@ -234,7 +236,7 @@ def upload_file(request, file: UploadedFile = File(...)):
 
 
 @router.get("/cases", response=Page, summary="我的办件；工作人员为职责范围内的办件")
-def list_cases(request, status: str | None = None, colour: str | None = None, page: int = Query(1, ge=1, le=100_000),
+def list_cases(request, status: Line(30) | None = None, colour: Line(10) | None = None, page: int = Query(1, ge=1, le=100_000),
                page_size: int = Query(20, ge=1, le=100)):
     user = request.auth
     if user.is_staff_member:
@@ -260,21 +262,21 @@ def get_document(request, case_id: DbId, document_id: DbId):
 
 
 class DeferralIn(Schema):
-    requirement_ids: list[DbId]
+    requirement_ids: list[DbId] = Field(max_length=200)
     deadline: date
-    form_note: str
-    commitment_text: str
-    consequence: str = ""
+    form_note: Text(300)
+    commitment_text: Text(5000)
+    consequence: Text(300) = ""
 
 
 class CommitmentIn(Schema):
-    conditions: list[str]
-    commitment_text: str
-    liability_text: str = ""
+    conditions: list[Text(1000)] = Field(max_length=100)
+    commitment_text: Text(5000)
+    liability_text: Text(5000) = ""
 
 
 class AcceptIn(Schema):
-    mode: str = "normal"
+    mode: Line(20) = "normal"
     deferral: DeferralIn | None = None
     commitment: CommitmentIn | None = None
 
@@ -298,10 +300,10 @@ def accept(request, case_id: DbId, payload: AcceptIn):
 
 
 class RefuseIn(Schema):
-    reason: str
-    legal_basis: str = ""
+    reason: Text(2000)
+    legal_basis: Text(2000) = ""
     competent_agency_id: DbId | None = None
-    competent_agency_note: str = ""
+    competent_agency_note: Text(300) = ""
 
 
 @router.post("/cases/{case_id}/refuse", response=CaseDetail, summary="不予受理")
@@ -318,13 +320,13 @@ def refuse(request, case_id: DbId, payload: RefuseIn):
 
 
 class CorrectionItem(Schema):
-    target: str = ""
-    problem: str
-    fix: str
+    target: Line(200) = ""
+    problem: Text(1000)
+    fix: Text(1000)
 
 
 class CorrectionsIn(Schema):
-    items: list[CorrectionItem]
+    items: list[CorrectionItem] = Field(max_length=100)
 
 
 @router.post("/cases/{case_id}/request-corrections", response=CaseDetail, summary="一次性告知补正")
@@ -335,8 +337,8 @@ def request_corrections(request, case_id: DbId, payload: CorrectionsIn):
 
 
 class ResubmitIn(Schema):
-    form_data: dict | None = None
-    materials: dict = Field(default_factory=dict)
+    form_data: dict | None = Field(None, max_length=500)
+    materials: dict = Field(default_factory=dict, max_length=200)
 
 
 @router.post("/cases/{case_id}/resubmit", response=CaseDetail, summary="补正后重新提交（申请人）")
@@ -347,9 +349,9 @@ def resubmit(request, case_id: DbId, payload: ResubmitIn):
 
 
 class PauseIn(Schema):
-    procedure: str
-    reason: str
-    expected_days: int
+    procedure: Line(30)
+    reason: Text(2000)
+    expected_days: Int(1, 3650)
 
 
 @router.post("/cases/{case_id}/pause", response=CaseDetail, summary="启动特别程序（暂停计时，§45）")
@@ -368,8 +370,8 @@ def resume(request, case_id: DbId):
 
 
 class ExtendIn(Schema):
-    reason: str
-    days: int | None = None
+    reason: Text(2000)
+    days: Int(1, 3650) | None = None
 
 
 @router.post("/cases/{case_id}/extend", response=CaseDetail, summary="延长审批期限（§42，负责人批准）")
@@ -380,9 +382,9 @@ def extend(request, case_id: DbId, payload: ExtendIn):
 
 
 class DecideIn(Schema):
-    decision: str
-    reasons: str
-    legal_basis: str = ""
+    decision: Line(20)
+    reasons: Text(5000)
+    legal_basis: Text(2000) = ""
 
 
 @router.post("/cases/{case_id}/decide", response=CaseDetail, summary="作出决定（准予/不予准予）")
@@ -396,8 +398,8 @@ def decide(request, case_id: DbId, payload: DecideIn):
 
 
 class DeliverIn(Schema):
-    pickup_code: str = ""
-    tracking_number: str = ""
+    pickup_code: Line(20) = ""
+    tracking_number: Line(60) = ""
 
 
 @router.post("/cases/{case_id}/deliver", response=CaseDetail, summary="送达（窗口凭取件码领取/邮寄）")
@@ -416,7 +418,7 @@ def reissue_pickup_code(request, case_id: DbId):
 
 
 class WithdrawIn(Schema):
-    reason: str = ""
+    reason: Text(2000) = ""
 
 
 @router.post("/cases/{case_id}/withdraw", response=CaseDetail, summary="撤回申请（申请人，决定前）")
@@ -438,7 +440,7 @@ class ProgressOut(Schema):
 
 
 @router.get("/progress", response=ProgressOut, auth=None, summary="公开进度查询（办件编号 + 查询验证码）")
-def public_progress(request, number: str, code: str):
+def public_progress(request, number: Line(64), code: Line(20)):  # as typed: spaces, full-width digits
     case = access_case_by_number(number=number, verification_code=code, client=client_ip(request))
     return {"number": case.number, "item": case.version.name, "agency": case.agency.name, "status": case.status,
             "status_label": case.get_status_display(), "received_on": case.received_on, "due_on": case.due_on,
@@ -469,7 +471,7 @@ def _task(t) -> dict:
 
 
 @router.get("/tasks", response=list[TaskOut], summary="部门待办任务（按办结期限排序）")
-def list_tasks(request, status: str | None = None, colour: str | None = None):
+def list_tasks(request, status: Line(20) | None = None, colour: Line(10) | None = None):
     return [_task(t) for t in selectors.worklist_for(actor=request.auth, status=status, colour=colour)[:200]]
 
 
@@ -479,9 +481,9 @@ def claim_task(request, task_id: DbId):
 
 
 class CompleteIn(Schema):
-    outcome: str
-    comment: str = ""
-    legal_basis: str = ""
+    outcome: Line(50)
+    comment: Text(2000) = ""
+    legal_basis: Text(2000) = ""
 
 
 @router.post("/tasks/{task_id}/complete", response=TaskOut, summary="完成任务（决定任务须填写理由与法律依据）")
@@ -492,7 +494,7 @@ def complete_task(request, task_id: DbId, payload: CompleteIn):
 
 
 class ReturnIn(Schema):
-    comment: str
+    comment: Text(2000)
 
 
 @router.post("/tasks/{task_id}/return", response=TaskOut, summary="退回上一步（须填写意见）")
@@ -515,7 +517,7 @@ def reassign_task(request, task_id: DbId, payload: ReassignIn):
 
 
 class LockerPickupIn(Schema):
-    pickup_code: str = Field(min_length=1, max_length=20)
+    pickup_code: Line(20, min_length=1)
 
 
 class LockerPickupOut(Schema):
@@ -523,7 +525,7 @@ class LockerPickupOut(Schema):
 
 
 @router.post("/lockers/{locker_code}/pickup", response=LockerPickupOut, summary="智能信包箱凭取件码取件（信包箱设备调用）")
-def locker_pickup(request, locker_code: str, payload: LockerPickupIn):
+def locker_pickup(request, locker_code: Line(30), payload: LockerPickupIn):
     locker = selectors.locker_by_code(locker_code)
     cases = services.locker_pickup(actor=request.auth, locker=locker, pickup_code=payload.pickup_code)
     return {"delivered_case_numbers": [c.number for c in cases]}

@@ -169,6 +169,7 @@ class ErrorCode:
     MATERIALS_MISSING = "materials_missing"
     FILE_TOO_LARGE = "file_too_large"
     FILE_TYPE = "file_type_not_allowed"
+    FILE_UNSAFE = "file_unsafe"  # active content in a PDF, HTML around it, a ZIP bomb
     NOT_ELIGIBLE_COMMITMENT = "not_eligible_commitment"
     NOT_ELIGIBLE_DEFERRED = "not_eligible_deferred"
     DEFERRAL_DEADLINE = "deferral_deadline_too_late"

@@ -23,6 +23,7 @@ from yiwang.catalog.rules import version_problems
 from yiwang.catalog.selectors.editing import base_item_by_id, comparison_version_id
 from yiwang.catalog.version_input import VERSION_ELEMENTS, is_id
 from yiwang.core.errors import DomainError, FieldError, ValidationFailed
+from yiwang.core.inputs import DbId, Int, Line, Text
 from yiwang.orgs.selectors import organisation_by_id
 
 router = Router(tags=["catalog"])
@@ -189,17 +190,17 @@ class VersionPatch(Schema):
 
 
 class ReviewIn(Schema):
-    decision: str
-    comment: str = ""
+    decision: Line(10)
+    comment: Text(2000) = ""
 
 
 class ImplementationIn(Schema):
-    base_item_id: int
-    agency_id: int
-    exercise_level: str
-    implementation_code: str
-    handling_item_kind: str = "new"
-    handling_item_code: str = ""
+    base_item_id: DbId
+    agency_id: DbId
+    exercise_level: Line(1)
+    implementation_code: Line(40)
+    handling_item_kind: Line(20) = "new"
+    handling_item_code: Line(60) = ""
     data: dict[str, Any] = {}
 
 
@@ -301,12 +302,12 @@ def _version_payload(version: ImplementationVersion) -> dict:
 
 
 class ItemFilters(Schema):
-    q: str = ""
-    agency: int | None = None
-    type: str | None = None
-    subject: str | None = None
-    page: int = 1
-    page_size: int = 20
+    q: Line(100) = ""
+    agency: DbId | None = None
+    type: Line(20) | None = None
+    subject: Line(20) | None = None
+    page: Int(1, 100_000) = 1
+    page_size: Int(1, 100) = 20
     commitment_eligible: bool | None = None
     deferred_material_eligible: bool | None = None
     high_frequency: bool | None = None
@@ -329,7 +330,7 @@ def search_items(request, filters: Query[ItemFilters]):
 
 
 @router.get("/items/{implementation_id}", response={200: ItemDetail, **ERRORS}, summary="一个已发布事项的办事指南")
-def item_detail(request, implementation_id: int):
+def item_detail(request, implementation_id: DbId):
     version = selectors.implementation_detail(implementation_id)
     return {**_summary(version), "elements": _elements(version), **_children(version), "form": form_schema(version)}
 
@@ -361,7 +362,7 @@ def create_implementation(request, payload: ImplementationIn):
 
 @router.post("/implementations/{implementation_id}/drafts", response={201: VersionOut, **ERRORS},
              auth=session_or_token, summary="从已发布版本新建草稿")
-def start_draft(request, implementation_id: int):
+def start_draft(request, implementation_id: DbId):
     implementation = access.access_implementation_for_editing(actor=request.auth, implementation_id=implementation_id)
     draft = services.version_start_draft(actor=request.auth, implementation=implementation)
     return Status(201, _version_payload(selectors.version_detail(draft.pk)))
@@ -369,14 +370,14 @@ def start_draft(request, implementation_id: int):
 
 @router.get("/versions/{version_id}", response={200: VersionOut, **ERRORS}, auth=session_or_token,
             summary="一个版本（任意状态）")
-def get_version(request, version_id: int):
+def get_version(request, version_id: DbId):
     version = access.access_version_for_staff(actor=request.auth, version_id=version_id)
     return _version_payload(selectors.version_detail(version.pk))
 
 
 @router.patch("/versions/{version_id}", response={200: VersionOut, **ERRORS}, auth=session_or_token,
               summary="修改草稿或退回的版本")
-def update_version(request, version_id: int, payload: VersionPatch):
+def update_version(request, version_id: DbId, payload: VersionPatch):
     """`data` holds the elements to change; each list given (materials, fee_items, faqs, places,
     form_fields) replaces that list — include a row's `id` to keep it (and its files)."""
     version = access.access_version_for_editing(actor=request.auth, version_id=version_id)
@@ -388,7 +389,7 @@ def update_version(request, version_id: int, payload: VersionPatch):
 
 @router.post("/versions/{version_id}/submit", response={200: VersionOut, **ERRORS}, auth=session_or_token,
              summary="提交审核")
-def submit_version(request, version_id: int):
+def submit_version(request, version_id: DbId):
     version = access.access_version_for_editing(actor=request.auth, version_id=version_id)
     services.version_submit(actor=request.auth, version=version)
     return _version_payload(selectors.version_detail(version.pk))
@@ -396,7 +397,7 @@ def submit_version(request, version_id: int):
 
 @router.post("/versions/{version_id}/review", response={200: VersionOut, **ERRORS}, auth=session_or_token,
              summary="审核：通过或退回")
-def review_version(request, version_id: int, payload: ReviewIn):
+def review_version(request, version_id: DbId, payload: ReviewIn):
     version = access.access_version_for_staff(actor=request.auth, version_id=version_id)
     services.version_review(actor=request.auth, version=version, decision=payload.decision, comment=payload.comment)
     return _version_payload(selectors.version_detail(version.pk))
@@ -404,7 +405,7 @@ def review_version(request, version_id: int, payload: ReviewIn):
 
 @router.post("/versions/{version_id}/publish", response={200: VersionOut, **ERRORS}, auth=session_or_token,
              summary="发布（替代当前发布版本）")
-def publish_version(request, version_id: int):
+def publish_version(request, version_id: DbId):
     version = access.access_version_for_staff(actor=request.auth, version_id=version_id)
     services.version_publish(actor=request.auth, version=version)
     return _version_payload(selectors.version_detail(version.pk))
@@ -412,7 +413,7 @@ def publish_version(request, version_id: int):
 
 @router.get("/versions/{version_id}/diff", response={200: DiffOut, **ERRORS}, auth=session_or_token,
             summary="与另一版本（默认：当前发布版本）的差异")
-def diff_version(request, version_id: int, against: int | None = None):
+def diff_version(request, version_id: DbId, against: DbId | None = None):
     version = access.access_version_for_staff(actor=request.auth, version_id=version_id)
     if against is None:
         old_id = comparison_version_id(version)

@@ -41,6 +41,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CHOSEN = (DataType.CHOICE, DataType.MULTI_CHOICE, DataType.BOOLEAN, DataType.DIVISION)
 _TRUE = {"true", "1", "on", "yes", "是"}
 _FALSE = {"false", "0", "off", "no", "否"}
+# The largest decimal a form accepts: 15 integer digits, 6 decimals (a money amount in fen of any
+# real application fits; so does an area in square metres to the micron).
+DECIMAL_MAX_INTEGER_DIGITS = 15
+DECIMAL_MAX_FRACTION = 6
 # A text without an explicit limit still has one: a form is not a file store.
 DEFAULT_MAX_LENGTH = {DataType.STRING: 200, DataType.ADDRESS: 300, DataType.TEXT: 5000}
 
@@ -168,12 +172,23 @@ def _clean_value(data_type: str, value: Any, *, key: str, label: str, field) -> 
     if data_type == DataType.DECIMAL:
         if isinstance(value, bool):
             return bad(ErrorCode.FORM_INVALID, f"「{label}」应为数值。")
+        text = str(value).strip()
+        if len(text) > 40:
+            return bad(ErrorCode.FORM_INVALID, f"「{label}」应为数值（如 12.5），当前内容过长。")
         try:
-            number = Decimal(str(value).strip())
+            number = Decimal(text)
         except InvalidOperation:
             return bad(ErrorCode.FORM_INVALID, f"「{label}」应为数值（如 12.5），当前为「{value}」。")
         if not number.is_finite():
             return bad(ErrorCode.FORM_INVALID, f"「{label}」应为有限的数值。")
+        # "1e5000" is a valid Decimal whose plain form has 5,000 digits (and "1e999999999" would
+        # not fit in memory): amounts, areas and counts of a form never need more than this.
+        # The magnitude is checked first: normalising "1E999999999" would itself overflow.
+        if number and not (-DECIMAL_MAX_FRACTION <= number.adjusted() < DECIMAL_MAX_INTEGER_DIGITS
+                           and number.normalize().as_tuple().exponent >= -DECIMAL_MAX_FRACTION):
+            return bad(ErrorCode.FORM_OUT_OF_RANGE,
+                       f"「{label}」应为整数部分不超过 {DECIMAL_MAX_INTEGER_DIGITS} 位、小数不超过 "
+                       f"{DECIMAL_MAX_FRACTION} 位的数值，当前为「{text}」。")
         text = format(number.normalize(), "f") if number != number.to_integral_value() else str(int(number))
         return _within(number, text, rules, label=label, key=key)
 

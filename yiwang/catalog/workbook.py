@@ -52,6 +52,7 @@ from yiwang.catalog.models import BaseItem, ImplementationVersion, ItemImplement
 from yiwang.catalog.rules import limit_number
 from yiwang.core.audit import record_event
 from yiwang.core.errors import FieldError, ValidationFailed
+from yiwang.core.file_safety import zip_bomb_problem
 from yiwang.orgs.constants import ExerciseLevel
 from yiwang.orgs.selectors import organisations_by_uscc_or_name
 
@@ -368,6 +369,10 @@ def import_workbook(*, actor, stream: BinaryIO) -> ImportResult:
     """Create or update drafts from a workbook. All or nothing: WorkbookImportFailed lists every
     problem as (sheet, row, column, message) and nothing is kept."""
     problems: list[ImportProblem] = []
+    # An .xlsx is a ZIP: judged from its directory before openpyxl unpacks anything.
+    problem = zip_bomb_problem(stream)
+    if problem:
+        raise WorkbookImportFailed([ImportProblem("", 0, "", f"文件{problem}")])
     try:
         book = load_workbook(stream, read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 — any unreadable file gets the same answer

@@ -23,7 +23,11 @@ from django.db import transaction
 from django.utils import timezone
 
 DEMO_PASSWORD = "Demo-2026-xian"  # noqa: S105 (public on purpose: docs/ratings.md, README)
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# The smallest PDF a parser accepts (uploads are parsed: yiwang.core.file_safety).
+PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+       b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 10 10]>>endobj\nxref\n0 4\n0000000000 65535 f \n"
+       b"0000000009 00000 n \n0000000052 00000 n \n0000000101 00000 n \n"
+       b"trailer<</Size 4/Root 1 0 R>>\nstartxref\n162\n%%EOF\n")
 MARKET_ITEM = ("市市场监管局", "预包装食品经营备案")
 EDU_ITEM = ("市教育局", "留学人员就业报到")
 

@@ -5,6 +5,7 @@ from typing import Literal
 
 from ninja import Router, Schema
 
+from yiwang.core.inputs import StatedInt
 from yiwang.workdays import selectors
 from yiwang.workdays.time_limits import due_date
 
@@ -42,7 +43,7 @@ class YearOut(Schema):
 
 
 @router.get("/due-date", response=DueDateOut, summary="到期日：起算日之后第 N 个工作日（或自然日）")
-def get_due_date(request, start: date, days: int, unit: Literal["working", "natural"] = "working"):
+def get_due_date(request, start: date, days: StatedInt(0, 3650), unit: Literal["working", "natural"] = "working"):
     """`start` is not counted; days=0 is the same day (即办). `provisional` is true when the result
     depends on a year whose holidays are not official yet; it is recomputed when that year is
     entered. A natural-day limit does not move when it falls on a holiday."""
@@ -51,7 +52,7 @@ def get_due_date(request, start: date, days: int, unit: Literal["working", "natu
 
 
 @router.get("/{year}", response=YearOut, summary="某年的节假日与调休上班日")
-def get_year(request, year: int):
+def get_year(request, year: StatedInt(2000, 2100)):
     """status `official`: entered or seeded; `provisional`: not entered yet, counted with weekends
     and the fixed-date holidays (元旦, 劳动节 5/1–5/2, 国庆节 10/1–10/3) listed here."""
     detail = selectors.calendar_year_detail(year)

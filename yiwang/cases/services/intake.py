@@ -42,6 +42,7 @@ from yiwang.core import hooks
 from yiwang.core.audit import record_event
 from yiwang.core.crypto import sm3_hex, sm3_hex_chunks
 from yiwang.core.errors import MAX_DB_ID, Conflict, DomainError, FieldError, NotFound, ValidationFailed
+from yiwang.core.file_safety import pdf_problem, zip_problem
 from yiwang.notifications.services import save_notifications
 from yiwang.orgs.constants import OrganisationKind
 from yiwang.orgs.selectors import nearest_of_kind
@@ -110,6 +111,16 @@ def sniff_content_type(head: bytes, fileobj) -> str | None:
     return None
 
 
+def content_problem(content_type: str, fileobj) -> str | None:
+    """Why a file of an accepted type is still refused: a PDF with active content or HTML around
+    it, an OFD archive that would explode when unpacked (yiwang.core.file_safety)."""
+    if content_type == "application/pdf":
+        return pdf_problem(fileobj)
+    if content_type == "application/ofd":
+        return zip_problem(fileobj)
+    return None
+
+
 @transaction.atomic
 def stored_file_create(*, actor, owner, upload: UploadedFile, field: str = "file") -> StoredFile:
     """Store one uploaded material file for `owner` (the applicant, also when a clerk uploads)."""
@@ -126,6 +137,9 @@ def stored_file_create(*, actor, owner, upload: UploadedFile, field: str = "file
         raise DomainError(
             f"文件「{upload.name}」的内容不是 PDF、JPEG、PNG 或 OFD 格式（按文件内容判断，与扩展名无关），请转换后上传。",
             code=ErrorCode.FILE_TYPE, field=field)
+    problem = content_problem(content_type, upload)
+    if problem:
+        raise DomainError(f"文件「{upload.name}」{problem}", code=ErrorCode.FILE_UNSAFE, field=field)
     upload.seek(0)
     stored = StoredFile(owner=owner, original_name=upload.name[:255], content_type=content_type, size=upload.size,
                         sm3=sm3_hex_chunks(upload.chunks()))

@@ -202,3 +202,18 @@ def test_a_birth_date_in_the_future_is_refused():
     assert [(e.field, e.code) for e in errors] == [("child.birth_date", ErrorCode.FORM_OUT_OF_RANGE)]
     assert "晚于今天" in errors[0].message
     assert validate_form_data([CHILD[1]], {"child.birth_date": timezone.localdate().isoformat()})[1] == []
+
+
+@pytest.mark.parametrize("value", ["1e5000", "1E999999999", "-1e16", "0.0000001", 1e308, "9" * 41])
+def test_a_decimal_beyond_any_real_amount_is_refused_quickly(value):
+    cleaned, errors = validate_form_data(FIELDS, {**GOOD, "area.size": value})
+    assert [e.field for e in errors] == ["area.size"]
+    assert "area.size" not in cleaned
+
+
+@pytest.mark.parametrize("value, expected", [("999999999999999.999999", "999999999999999.999999"), ("1e3", "1000"),
+                                             ("0.000001", "0.000001")])
+def test_decimals_at_the_limits_are_kept(value, expected):
+    cleaned, errors = validate_form_data(FIELDS, {**GOOD, "area.size": value})
+    assert errors == []
+    assert cleaned["area.size"] == expected

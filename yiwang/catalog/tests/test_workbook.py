@@ -189,3 +189,15 @@ def test_management_commands(team, tmp_path):
     with pytest.raises(CommandError, match="导入未完成"):
         call_command("catalog_import", str(bad), "--actor", "editor", stderr=err)
     assert "事项 第 2 行" in err.getvalue()
+
+
+def test_a_workbook_that_would_explode_is_refused_before_openpyxl_unpacks_it(team):
+    import zipfile
+
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", bytes(50 << 20))
+    with pytest.raises(WorkbookImportFailed) as caught:
+        import_workbook(actor=team.editor, stream=bomb)
+    assert "压缩炸弹" in caught.value.problems[0].message

@@ -25,6 +25,7 @@ from django.db import transaction
 from yiwang.core.audit import record_event
 from yiwang.core.crypto import blind_index
 from yiwang.core.errors import FieldError, NotFound, ValidationFailed
+from yiwang.core.file_safety import zip_bomb_problem
 from yiwang.core.identifiers import normalise_uscc
 from yiwang.licences.constants import ErrorCode, LicenceSource
 from yiwang.licences.models import Licence, LicenceType
@@ -114,6 +115,10 @@ def _rows(stream: BinaryIO, filename: str) -> tuple[list[str], list[_Row]]:
     else:
         from openpyxl import load_workbook
 
+        # An .xlsx is a ZIP: judged from its directory before openpyxl unpacks anything.
+        problem = zip_bomb_problem(io.BytesIO(data))
+        if problem:
+            raise LicenceImportFailed([ImportProblem(0, "", f"文件{problem}")])
         try:
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception:  # noqa: BLE001 — any unreadable file gets the same answer

@@ -98,3 +98,16 @@ def test_reimporting_the_same_licence_is_refused(world):
     with pytest.raises(LicenceImportFailed) as err:
         licences_import(actor=world.officer, stream=csv_bytes(rows), filename="a.csv")
     assert (2, "证照编号") in {(p.row, p.column) for p in err.value.problems}
+
+
+def test_a_workbook_that_would_explode_is_refused_before_it_is_unpacked(world):
+    import zipfile
+
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", bytes(50 << 20))
+    bomb.seek(0)
+    with pytest.raises(LicenceImportFailed) as err:
+        licences_import(actor=world.officer, stream=bomb, filename="a.xlsx")
+    assert "压缩炸弹" in err.value.problems[0].message

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 
+from yiwang.cases.tests.conftest import PDF_BYTES
 from yiwang.core import hooks
 from yiwang.core.errors import InvalidTransition, ValidationFailed
 from yiwang.licences.constants import LicenceSource, LicenceStatus
@@ -72,7 +73,7 @@ def test_a_withheld_result_is_issued_when_the_deferred_materials_arrive(world):
     from yiwang.cases.services import case_supplement_deferred, stored_file_create
 
     stored = stored_file_create(actor=world.enterprise, owner=world.enterprise,
-                                upload=SimpleUploadedFile("制度.pdf", b"%PDF-1.4\n%%EOF\n"))
+                                upload=SimpleUploadedFile("制度.pdf", PDF_BYTES))
     case_supplement_deferred(actor=world.enterprise, case=case, materials={str(deferrable.pk): {"file": stored.pk}},
                              today=dt.date(2026, 11, 20))
     assert Licence.objects.filter(source_case=case, status=LicenceStatus.VALID).count() == 1
