@@ -47,8 +47,10 @@ def server_env() -> dict:
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DATABASE_URL": DB_URL,
         "DJANGO_SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789",
-        "YIWANG_FIELD_KEY": "00112233445566778899aabbccddeeff",
-        "YIWANG_BLIND_INDEX_KEY": "ffeeddccbbaa99887766554433221100",
+        "YIWANG_FIELD_KEY": "b3e1c0a9d8f7e6d5c4b3a29180706f5e",
+        "YIWANG_BLIND_INDEX_KEY": "5e6f708091a2b3c4d5e6f708192a3b4c",
+        "YIWANG_AUDIT_KEY": "7a8b9c0d1e2f30415263748596a7b8c9",
+        "YIWANG_ALLOW_LOG_SMS": "1",  # a benchmark sends no real messages
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "DB_CONN_MAX_AGE": "600",

@@ -26,7 +26,7 @@ from yiwang.cases.models import ApplicationMaterial, Case, CaseDocument, StoredF
 from yiwang.core import throttle
 from yiwang.core.errors import NotFound, PermissionDenied, TooManyAttempts
 from yiwang.orgs.constants import Role
-from yiwang.orgs.selectors import has_role, role_grants_for, scope_filter
+from yiwang.orgs.selectors import GENERAL_WINDOW_KINDS, city_division_ids, has_role, role_grants_for, scope_filter
 
 DEPARTMENT_ROLES = (Role.DEPT_REVIEWER, Role.DEPT_APPROVER)
 WINDOW_ROLES = (Role.WINDOW_CLERK,)
@@ -73,7 +73,21 @@ def staff_case_filter(actor, roles=None) -> Q:
         q |= scope_filter(actor, agency_roles, path_field="agency_path")
     if Role.WINDOW_CLERK in roles:
         q |= scope_filter(actor, [Role.WINDOW_CLERK], path_field="outlet_path")
+        divisions = city_wide_divisions(actor)
+        if divisions:
+            q |= Q(version__city_wide=True, agency__division_id__in=divisions)
     return q
+
+
+def city_wide_divisions(actor) -> list[int]:
+    """全城通办: a clerk at any general window of a city receives the city-wide items of every agency
+    of that city (its districts, zones and streets included), wherever the case was filed. Returns
+    the divisions of the cities where the actor is such a clerk."""
+    ids: set[int] = set()
+    for grant in role_grants_for(actor, [Role.WINDOW_CLERK]):
+        if grant.organisation.kind in GENERAL_WINDOW_KINDS:
+            ids.update(city_division_ids(grant.organisation))
+    return sorted(ids)
 
 
 def cases_for_staff(actor, roles=None) -> QuerySet[Case]:
@@ -228,8 +242,11 @@ def holds_case_role(*, actor, case: Case, roles) -> bool:
     roles = set(roles)
     if has_role(actor, roles - {Role.WINDOW_CLERK}, case.agency):
         return True
-    return Role.WINDOW_CLERK in roles and (has_role(actor, Role.WINDOW_CLERK, case.agency)
-                                           or bool(case.outlet_id and has_role(actor, Role.WINDOW_CLERK, case.outlet)))
+    if Role.WINDOW_CLERK not in roles:
+        return False
+    if has_role(actor, Role.WINDOW_CLERK, case.agency) or bool(case.outlet_id and has_role(actor, Role.WINDOW_CLERK, case.outlet)):
+        return True
+    return case.version.city_wide and case.agency.division_id in city_wide_divisions(actor)
 
 
 def require_case_role(*, actor, case: Case, roles) -> None:

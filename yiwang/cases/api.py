@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
+import pydantic
 from django.http import FileResponse
 from ninja import File, Header, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -351,21 +352,34 @@ def resubmit(request, case_id: DbId, payload: ResubmitIn):
 class PauseIn(Schema):
     procedure: Line(30)
     reason: Text(2000)
-    expected_days: Int(1, 3650)
+    # The dates on the notice (both inclusive); the last day may instead be given on resume.
+    first_day: date | None = None
+    last_day: date | None = None
+    expected_days: Int(1, 3650) | None = None
+
+
+class ResumeIn(Schema):
+    last_day: date | None = None
 
 
 @router.post("/cases/{case_id}/pause", response=CaseDetail, summary="启动特别程序（暂停计时，§45）")
 def pause(request, case_id: DbId, payload: PauseIn):
     case = _staff_case(request, case_id)
     services.case_pause(actor=request.auth, case=case, procedure=payload.procedure, reason=payload.reason,
-                        expected_days=payload.expected_days)
+                        expected_days=payload.expected_days, first_day=payload.first_day, last_day=payload.last_day)
     return _detail_after_change(request, case_id)
 
 
 @router.post("/cases/{case_id}/resume", response=CaseDetail, summary="特别程序结束（恢复计时）")
 def resume(request, case_id: DbId):
+    """Body optional: {"last_day": "YYYY-MM-DD"} when the notice did not state it (else the day of the call)."""
     case = _staff_case(request, case_id)
-    services.case_resume(actor=request.auth, case=case)
+    try:
+        is_json = request.content_type == "application/json" and request.body.strip()
+        body = ResumeIn.model_validate_json(request.body) if is_json else ResumeIn()
+    except pydantic.ValidationError as exc:
+        raise ValidationFailed([FieldError("last_day", "invalid", "特别程序的最后一日格式无效（年-月-日）。")]) from exc
+    services.case_resume(actor=request.auth, case=case, last_day=body.last_day)
     return _detail_after_change(request, case_id)
 
 

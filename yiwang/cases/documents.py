@@ -123,7 +123,8 @@ def document_facts(*, case: Case, kind: str, number: str, issued_on: date, conte
     elif kind == DocumentKind.SPECIAL_PROCEDURE_NOTICE:
         pause = context["pause"]
         facts.update(procedure=SpecialProcedure(pause.procedure).label, reason=pause.reason,
-                     expected_days=pause.expected_days)
+                     expected_days=pause.expected_days, first_day=_day(pause.started_on),
+                     last_day=_day(pause.last_day) if pause.last_day else None)
     elif kind == DocumentKind.EXTENSION_NOTICE:
         ext = context["extension"]
         facts.update(reason=ext.reason, days=ext.days, previous_due_on=_day(ext.previous_due_on),
@@ -220,8 +221,8 @@ def _body(f: dict) -> list:
     elif kind == DocumentKind.SPECIAL_PROCEDURE_NOTICE:
         flow.append(paragraph(
             f"{f['applicant_name']}：\n你（单位）申请的「{item}」，依法需要进行{f['procedure']}。"
-            f"理由：{f['reason']}\n预计需要 {f['expected_days']} 日。依据《中华人民共和国行政许可法》第四十五条，"
-            "所需时间不计算在办理期限内，结束后恢复计算并另行告知新的办结期限。"))
+            f"理由：{f['reason']}\n{_procedure_period(f)}依据《中华人民共和国行政许可法》第四十五条，"
+            "特别程序期间（首尾两日均含）不计算在办理期限内，结束后恢复计算并另行告知新的办结期限。"))
     elif kind == DocumentKind.EXTENSION_NOTICE:
         flow.append(paragraph(
             f"{f['applicant_name']}：\n你（单位）申请的「{item}」，因{f['reason']}，经本机关负责人批准，"
@@ -259,3 +260,13 @@ def render_pdf(f: dict) -> bytes:
     flow.append(t)
     return build_pdf(flow, title=f"{title} {f['case_number']}", header=f"{agency} · {title}",
                      footer=f"办件编号 {f['case_number']} · 西安市一体化政务服务平台")
+
+
+def _procedure_period(f: dict) -> str:
+    """The notice's dates: first and last day (both inclusive), or the first day and the expected
+    length when the last day is not yet known. Older notices stored only the expected length."""
+    if not f.get("first_day"):
+        return f"预计需要 {f['expected_days']} 日。"
+    if f.get("last_day"):
+        return f"特别程序自 {_date(f['first_day'])} 起至 {_date(f['last_day'])} 止。"
+    return f"特别程序自 {_date(f['first_day'])} 起，预计需要 {f['expected_days']} 日，结束日期另行告知。"

@@ -394,7 +394,12 @@ class ReassignForm(CaseForm):
 class PauseForm(CaseForm):
     procedure = forms.ChoiceField(label="特别程序", required=False, choices=[("", "— 请选择 —"), *SpecialProcedure.choices])
     reason = _area("理由", help_text="将写入特别程序告知书，告知申请人。", rows=2)
-    expected_days = _text("预计所需天数", help_text="1–365 日；期间不计入办理时限。", inputmode="numeric", maxlength="3")
+    first_day = forms.DateField(label="第一日", required=False, help_text="特别程序告知书上的第一日；不填为今天。",
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    last_day = forms.DateField(label="最后一日", required=False, help_text="告知书上的最后一日（含当日）；尚不确定的，结束时再填。",
+                               widget=forms.DateInput(attrs={"type": "date"}))
+    expected_days = _text("预计所需天数", help_text="1–365 日；填写最后一日的可不填。特别程序期间的工作日均不计入办理时限。",
+                          inputmode="numeric", maxlength="3")
 
     def days(self) -> int | None:
         try:

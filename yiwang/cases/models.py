@@ -238,7 +238,9 @@ class Commitment(BaseModel):
 
 
 class ClockPause(BaseModel):
-    """A special procedure (§45): the clock stops from `started_on` until `ended_on`."""
+    """A special procedure (§45) with the first and last day on the notice to the applicant
+    (`started_on`, `last_day`), both inclusive: none of its working days counts toward the limit.
+    `last_day` may be entered when the procedure ends; `ended_on` is the day the clock was resumed."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="pauses")
     procedure = models.CharField(max_length=30, choices=SpecialProcedure.choices)
@@ -246,6 +248,7 @@ class ClockPause(BaseModel):
     expected_days = models.PositiveIntegerField("预计时长（日）")
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
+    last_day = models.DateField("特别程序最后一日", null=True, blank=True)
     paused_working_days = models.PositiveIntegerField(default=0)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 

@@ -35,7 +35,7 @@ class BaseItemAdmin(admin.ModelAdmin):
 
 class VersionInline(admin.TabularInline):
     model = ImplementationVersion
-    fields = ("number", "name", "status", "published_at", "superseded_at")
+    fields = ("number", "name", "status", "published_at", "superseded_at", "provenance_note")
     readonly_fields = fields
     extra = 0
     show_change_link = True

@@ -198,6 +198,9 @@ class ImplementationVersion(BaseModel):
     number = models.PositiveIntegerField("版本号")
     status = models.CharField("状态", max_length=20, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
     change_note = models.TextField("修改说明", blank=True)
+    # Where the version's facts come from (seed, guide consulted, figures not adopted): for catalog
+    # staff in the admin and the editor; no public page or PDF shows it.
+    provenance_note = models.TextField("来源说明（内部）", blank=True)
 
     # Identity and legal frame
     name = models.CharField("事项名称", max_length=200)

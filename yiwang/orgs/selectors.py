@@ -229,3 +229,23 @@ def district_code_of(organisation: Organisation) -> str | None:
 def organisation_by_uscc(uscc: str) -> Organisation | None:
     code = (uscc or "").strip().upper()
     return Organisation.objects.select_related("division").filter(uscc=code).order_by("is_demo", "path").first() if code else None
+
+
+# Outlets where anyone may apply for anything the city handles (综合窗口): the window of a
+# government service centre, a street's or a community's service centre.
+GENERAL_WINDOW_KINDS = frozenset({"service_center", "street_center", "community_station"})
+
+
+def city_division_ids(organisation: Organisation) -> list[int]:
+    """The divisions of the city the organisation lies in (the city, its districts and zones, their
+    streets and communities); empty when the organisation is above or outside any city."""
+    division = organisation.division
+    while division is not None and division.level != DivisionLevel.CITY:
+        division = division.parent
+    if division is None:
+        return []
+    ids, frontier = [division.pk], [division.pk]
+    while frontier:
+        frontier = list(Division.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        ids += frontier
+    return ids

@@ -6,6 +6,7 @@ access.task_actions_for."""
 
 from __future__ import annotations
 
+from datetime import date
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -233,13 +234,21 @@ def _pause(request, case):
     form = PauseForm(request.POST, prefix="pause")
     return _form_action(
         request, case, form, lambda f: services.case_pause(actor=request.user, case=case, procedure=f.cleaned_data.get("procedure", ""),
-                                                           reason=f.cleaned_data.get("reason", ""), expected_days=f.days()),
+                                                           reason=f.cleaned_data.get("reason", ""), expected_days=f.days(),
+                                                           first_day=f.cleaned_data.get("first_day"),
+                                                           last_day=f.cleaned_data.get("last_day")),
         success="已启动特别程序，暂停计时；特别程序告知书已出具。", anchor="pause", key="pause")
 
 
 def _resume(request, case):
+    text = (request.POST.get("last_day") or "").strip()
     try:
-        services.case_resume(actor=request.user, case=case)
+        last_day = date.fromisoformat(text) if text else None
+    except ValueError:
+        messages.error(request, "特别程序的最后一日格式无效（年-月-日）。")
+        return _back(case)
+    try:
+        services.case_resume(actor=request.user, case=case, last_day=last_day)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

@@ -6,7 +6,7 @@ working day after the acceptance day; fractional promised limits (0.5 个工作�
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -28,11 +28,34 @@ DEFAULT_EXTENSION_DAYS = getattr(settings, "YIWANG_DEFAULT_EXTENSION_DAYS", 10) 
 JOINT_EXTENSION_DAYS = getattr(settings, "YIWANG_JOINT_EXTENSION_DAYS", 15)
 
 
+def procedure_working_days(first_day: date, last_day: date) -> int:
+    """Working days from the procedure's first to its last day, both inclusive (§45: none of
+    them counts toward the decision limit)."""
+    return working_days_between(first_day - timedelta(days=1), last_day)
+
+
+def _procedure_dates_errors(case: Case, first_day, last_day, today: date) -> list[FieldError]:
+    errors = []
+    if not isinstance(first_day, date):
+        errors.append(FieldError("first_day", "required", "请填写特别程序的第一日（告知书上的日期）。"))
+        return errors
+    if case.accepted_on and first_day < case.accepted_on:
+        errors.append(FieldError("first_day", "before_acceptance", "特别程序的第一日不得早于受理日。"))
+    if first_day > today:
+        errors.append(FieldError("first_day", "in_future", "特别程序的第一日不得晚于今天；尚未开始的程序请届时登记。"))
+    if last_day is not None and (not isinstance(last_day, date) or last_day < first_day):
+        errors.append(FieldError("last_day", "before_first_day", "特别程序的最后一日不得早于第一日。"))
+    return errors
+
+
 @transaction.atomic
-def case_pause(*, actor, case: Case, procedure: str, reason: str, expected_days: int,
-               today: date | None = None) -> ClockPause:
-    """Start a special procedure (§45): the clock stops; the applicant is told in writing how long."""
+def case_pause(*, actor, case: Case, procedure: str, reason: str, expected_days: int | None = None,
+               first_day: date | None = None, last_day: date | None = None, today: date | None = None) -> ClockPause:
+    """Start a special procedure (§45): the clock stops; the applicant is told in writing its
+    first day and its last day (or how long it is expected to take, when the last day is not yet known)."""
     require_department_role(actor=actor, case=case)
+    today = today or timezone.localdate()
+    first_day = today if first_day is None else first_day
     errors = []
     if not procedure:
         errors.append(FieldError("procedure", "required", "请选择特别程序类型（听证、现场核查、检验检测、鉴定、专家评审等）。"))
@@ -40,40 +63,58 @@ def case_pause(*, actor, case: Case, procedure: str, reason: str, expected_days:
         errors.append(FieldError("procedure", "invalid_choice", "特别程序类型无效（听证、现场核查、检验检测、鉴定、专家评审等）。"))
     if not (reason or "").strip():
         errors.append(FieldError("reason", ErrorCode.REASON_REQUIRED, "请填写启动特别程序的理由（将书面告知申请人）。"))
-    if not isinstance(expected_days, int) or not 1 <= expected_days <= 365:
-        errors.append(FieldError("expected_days", "out_of_range", "请填写特别程序预计所需天数（1–365）。"))
+    date_errors = _procedure_dates_errors(case, first_day, last_day, today)
+    errors += date_errors
+    if expected_days is None and last_day is not None and not date_errors:
+        expected_days = (last_day - first_day).days + 1
+    if (expected_days is not None or not last_day) and (not isinstance(expected_days, int) or not 1 <= expected_days <= 365):
+        errors.append(FieldError("expected_days", "out_of_range", "请填写特别程序预计所需天数（1–365），或填写最后一日。"))
     if errors:
         raise ValidationFailed(errors)
     lock_case(case)
-    today = today or timezone.localdate()
     pause = ClockPause.objects.create(case=case, procedure=procedure, reason=reason.strip(), expected_days=expected_days,
-                                      started_on=today, started_by=actor)
-    case.paused_since = today
+                                      started_on=first_day, last_day=last_day, started_by=actor)
+    case.paused_since = first_day
     case_transition(case=case, action=CaseAction.PAUSE, actor=actor, note=reason.strip(),
-                    details={"procedure": procedure, "expected_days": expected_days}, extra_fields=("paused_since",))
+                    details={"procedure": procedure, "expected_days": expected_days, "first_day": str(first_day),
+                             "last_day": str(last_day) if last_day else None},
+                    extra_fields=("paused_since",))
     actions.case_paused(case=case, actor=actor, pause=pause)
     return pause
 
 
 @transaction.atomic
-def case_resume(*, actor, case: Case, today: date | None = None) -> Case:
-    """End the special procedure; the due date moves by the working days it took."""
+def case_resume(*, actor, case: Case, last_day: date | None = None, today: date | None = None) -> Case:
+    """End the special procedure. The due date moves by the working days from its first to its last
+    day, both inclusive: the dates of the notice, not the day somebody clicks "resume"."""
     require_department_role(actor=actor, case=case)
     lock_case(case)
     if case.status != CaseStatus.SUSPENDED:
         raise Conflict("该办件不在特别程序中，无需恢复计时。", code="invalid_transition")
     today = today or timezone.localdate()
     pause = case.pauses.filter(ended_on__isnull=True).order_by("-started_on").first()
-    paused = max(0, working_days_between(pause.started_on, today)) if pause else 0
+    paused = 0
     if pause:
-        pause.ended_on, pause.paused_working_days = today, paused
-        pause.save(update_fields=["ended_on", "paused_working_days", "updated_at"])
+        # Not entered now nor on the notice: the procedure ended on the day its end is recorded.
+        last_day = last_day or pause.last_day or today
+        errors = []
+        if not isinstance(last_day, date) or last_day < pause.started_on:
+            errors.append(FieldError("last_day", "before_first_day", "特别程序的最后一日不得早于第一日。"))
+        elif last_day > today:
+            errors.append(FieldError("last_day", "in_future", "特别程序尚未结束（最后一日晚于今天），不能恢复计时。"))
+        if errors:
+            raise ValidationFailed(errors)
+        paused = procedure_working_days(pause.started_on, last_day)
+        pause.ended_on, pause.last_day, pause.paused_working_days = today, last_day, paused
+        pause.save(update_fields=["ended_on", "last_day", "paused_working_days", "updated_at"])
     previous = case.due_on
     case.paused_days += paused
     case.paused_since = None
     case.due_on, case.due_provisional = compute_due(case)
     case_transition(case=case, action=CaseAction.RESUME, actor=actor,
-                    details={"paused_working_days": paused, "previous_due_on": str(previous), "due_on": str(case.due_on)},
+                    details={"paused_working_days": paused, "previous_due_on": str(previous), "due_on": str(case.due_on),
+                             "first_day": str(pause.started_on) if pause else None,
+                             "last_day": str(last_day) if pause else None},
                     extra_fields=("paused_days", "paused_since", "due_on", "due_provisional"))
     return case
 

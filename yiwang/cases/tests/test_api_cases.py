@@ -4,10 +4,12 @@ import datetime as dt
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from yiwang.accounts.tests.factories import PASSWORD
 from yiwang.cases.models import Application, Case
 from yiwang.cases.tests.conftest import PDF_BYTES, form_for
+from yiwang.workdays.time_limits import is_working_day
 
 pytestmark = pytest.mark.django_db
 
@@ -187,6 +189,23 @@ def test_pause_extend_and_bad_input(world):
     assert extended.status_code == 200 and extended.json()["clock"]["extension_days"] == 10
     resumed = reviewer.post(f"/api/v1/cases/{case_id}/resume")
     assert resumed.json()["status"] == "under_review"
+
+
+def test_special_procedure_dates_through_the_api(world):
+    citizen = client_for(world.citizen)
+    case_id = citizen.post("/api/v1/applications", payload(world, upload(citizen)),
+                           content_type="application/json").json()["case_ids"][0]
+    client_for(world.clerk).post(f"/api/v1/cases/{case_id}/accept", {}, content_type="application/json")
+    reviewer = client_for(world.reviewer)
+    today = timezone.localdate()
+    paused = reviewer.post(f"/api/v1/cases/{case_id}/pause", {"procedure": "testing", "reason": "送检",
+                           "first_day": today.isoformat(), "expected_days": 3}, content_type="application/json")
+    assert paused.status_code == 200, paused.content
+    bad = reviewer.post(f"/api/v1/cases/{case_id}/resume", {"last_day": "明天"}, content_type="application/json")
+    assert bad.status_code == 400 and {d["field"] for d in bad.json()["detail"]} == {"last_day"}
+    resumed = reviewer.post(f"/api/v1/cases/{case_id}/resume", {"last_day": today.isoformat()}, content_type="application/json")
+    assert resumed.status_code == 200 and resumed.json()["status"] == "under_review"
+    assert resumed.json()["clock"]["paused_days"] == (1 if is_working_day(today) else 0)
 
 
 def test_clerk_files_on_behalf_after_checking_identity(world):

@@ -152,7 +152,7 @@ def test_special_procedure_pauses_and_resumes_the_clock(client, world, running):
     # Nothing chosen is asked for as such, not called "invalid".
     assert links["请选择特别程序类型（听证、现场核查、检验检测、鉴定、专家评审等）。"] == "#id_pause-procedure"
     assert links["请填写启动特别程序的理由（将书面告知申请人）。"] == "#id_pause-reason"
-    assert links["请填写特别程序预计所需天数（1–365）。"] == "#id_pause-expected_days"
+    assert links["请填写特别程序预计所需天数（1–365），或填写最后一日。"] == "#id_pause-expected_days"
     client.post(staff_url(running), {"action": "pause", "pause-procedure": "inspection", "pause-reason": "现场核查经营场所",
                                      "pause-expected_days": "5"})
     running.refresh_from_db()

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from yiwang.cases.constants import CaseStatus, DocumentKind, WarningColour, WarningKind
+from yiwang.cases.constants import CaseAction, CaseStatus, DocumentKind, WarningColour, WarningKind
 from yiwang.cases.models import CaseWarning
 from yiwang.cases.services import (
     case_accept,
@@ -41,11 +41,65 @@ def test_special_procedure_pauses_the_clock_and_moves_the_due_date(world, accept
     assert accepted.documents.filter(kind=DocumentKind.SPECIAL_PROCEDURE_NOTICE).exists()
     case_resume(actor=world.reviewer, case=accepted, today=dt.date(2026, 11, 23))
     accepted.refresh_from_db()
-    # Thu 19, Fri 20, Mon 23 did not count: 30 Nov + 3 working days.
-    assert accepted.paused_days == 3 and accepted.due_on == dt.date(2026, 12, 3)
+    # No dates given: the procedure ran from the day it was recorded (Wed 18) to the day its end was
+    # recorded (Mon 23), both inclusive: Wed 18, Thu 19, Fri 20, Mon 23 do not count: 30 Nov + 4.
+    assert accepted.paused_days == 4 and accepted.due_on == dt.date(2026, 12, 4)
     assert accepted.status == CaseStatus.UNDER_REVIEW
     pause = accepted.pauses.get()
-    assert pause.ended_on == dt.date(2026, 11, 23) and pause.paused_working_days == 3
+    assert pause.ended_on == dt.date(2026, 11, 23) and pause.paused_working_days == 4
+    assert (pause.started_on, pause.last_day) == (dt.date(2026, 11, 18), dt.date(2026, 11, 23))
+
+
+def test_a_procedure_across_a_weekend_counts_its_own_dates_not_the_day_resume_is_clicked(world, accepted):
+    assert accepted.due_on == dt.date(2026, 11, 30)
+    # Hearing on the notice: Fri 20 to Mon 23 Nov; recorded on Fri, resumed only on Thu 26.
+    case_pause(actor=world.reviewer, case=accepted, procedure="hearing", reason="依申请举行听证",
+               first_day=dt.date(2026, 11, 20), last_day=dt.date(2026, 11, 23), today=dt.date(2026, 11, 20))
+    pause = accepted.pauses.get()
+    assert pause.expected_days == 4  # calendar days on the notice
+    notice = accepted.documents.get(kind=DocumentKind.SPECIAL_PROCEDURE_NOTICE)
+    assert notice.facts["first_day"] == "2026-11-20" and notice.facts["last_day"] == "2026-11-23"
+    accepted.refresh_from_db()
+    case_resume(actor=world.reviewer, case=accepted, today=dt.date(2026, 11, 26))
+    accepted.refresh_from_db()
+    # Fri 20 and Mon 23 are the procedure's working days; Sat 21 and Sun 22 count for nothing.
+    assert accepted.paused_days == 2 and accepted.due_on == dt.date(2026, 12, 2)
+    resumed = accepted.status_changes.filter(action=CaseAction.RESUME).values_list("details", flat=True).get()
+    assert resumed["first_day"] == "2026-11-20" and resumed["last_day"] == "2026-11-23"
+
+
+def test_a_procedure_across_the_national_day_holiday_skips_holidays_and_counts_the_make_up_day(world, submit):
+    case = submit()
+    case_accept(actor=world.clerk, case=case, today=dt.date(2026, 9, 28))
+    case.refresh_from_db()
+    # 10 working days after Mon 28 Sep: 29, 30 Sep, 8, 9, Sat 10 (make-up day), 12–16 Oct.
+    assert case.due_on == dt.date(2026, 10, 16)
+    case_pause(actor=world.reviewer, case=case, procedure="expert_review", reason="组织专家评审",
+               first_day=dt.date(2026, 9, 30), today=dt.date(2026, 9, 30), expected_days=10)
+    case.refresh_from_db()
+    # The last day is entered when the review ends: Sat 10 Oct, a make-up working day.
+    case_resume(actor=world.reviewer, case=case, last_day=dt.date(2026, 10, 10), today=dt.date(2026, 10, 12))
+    case.refresh_from_db()
+    # 30 Sep, 8, 9 and 10 Oct; 1–7 Oct are holidays: 16 Oct + 4 working days (19–22 Oct).
+    assert case.paused_days == 4 and case.due_on == dt.date(2026, 10, 22)
+    assert case.pauses.get().last_day == dt.date(2026, 10, 10)
+
+
+def test_procedure_dates_are_checked(world, accepted):
+    with pytest.raises(ValidationFailed) as err:
+        case_pause(actor=world.reviewer, case=accepted, procedure="testing", reason="送检",
+                   first_day=dt.date(2026, 11, 20), last_day=dt.date(2026, 11, 19), today=dt.date(2026, 11, 20))
+    assert {e.field for e in err.value.errors} == {"last_day"}
+    with pytest.raises(ValidationFailed) as err:
+        case_pause(actor=world.reviewer, case=accepted, procedure="testing", reason="送检",
+                   first_day=dt.date(2026, 11, 13), expected_days=3, today=dt.date(2026, 11, 20))
+    assert {e.field for e in err.value.errors} == {"first_day"}  # before acceptance (16 Nov)
+    case_pause(actor=world.reviewer, case=accepted, procedure="testing", reason="送检",
+               first_day=dt.date(2026, 11, 18), expected_days=3, today=dt.date(2026, 11, 18))
+    accepted.refresh_from_db()
+    with pytest.raises(ValidationFailed) as err:
+        case_resume(actor=world.reviewer, case=accepted, last_day=dt.date(2026, 11, 25), today=dt.date(2026, 11, 20))
+    assert {e.field for e in err.value.errors} == {"last_day"}  # not over yet
 
 
 def test_pause_needs_a_reason_and_a_known_procedure(world, accepted):

@@ -101,15 +101,18 @@ def implementation_code(uscc: str, level: str, basic_code: str, handling_suffix:
 
 
 def _limit(value, *, field: str, key: str):
+    """(number, unit, public note, provenance): the optional fourth element says where the figure
+    comes from; it goes to the internal provenance note, never to the guide."""
     if value is None:
-        return None, "", ""
+        return None, "", "", ""
     number, unit, *rest = value
     note = rest[0] if rest else ""
+    source = rest[1] if len(rest) > 1 else ""
     if unit not in st.LIMIT_UNITS:
         raise ValueError(f"{key}: {field} 的单位「{unit}」无效")
     if st.LIMIT_UNITS[unit] == LimitUnit.IMMEDIATE:
-        return Decimal("0"), LimitUnit.IMMEDIATE, note
-    return Decimal(str(number)), st.LIMIT_UNITS[unit], note
+        return Decimal("0"), LimitUnit.IMMEDIATE, note, source
+    return Decimal(str(number)), st.LIMIT_UNITS[unit], note, source
 
 
 def _limit_words(number: Decimal | None, unit: str) -> str:
@@ -279,8 +282,12 @@ def _expand(raw: dict) -> dict:
     if demo is None:
         demo = guide is None or guide.get("confidence") in LOW_CONFIDENCE
 
-    statutory, s_unit, s_note = _limit(raw.get("statutory"), field="statutory", key=key)
-    promised, p_unit, p_note = _limit(raw["promised"], field="promised", key=key)
+    statutory, s_unit, s_note, s_source = _limit(raw.get("statutory"), field="statutory", key=key)
+    promised, p_unit, p_note, p_source = _limit(raw["promised"], field="promised", key=key)
+    # Where the seed's figures come from: for catalog staff (admin, editor), never public text.
+    provenance = [f"法定办结时限：{s_source}" if s_source else "", f"承诺办结时限：{p_source}" if p_source else "",
+                  *(f"{p['name']}：{p['provenance']}" for p in raw.get("special", []) if p.get("provenance")),
+                  raw.get("provenance", "")]
     online = raw.get("online", True)
     visits = raw.get("visits", 0 if online else 1)
     in_hall = raw.get("in_hall", True)
@@ -353,6 +360,7 @@ def _expand(raw: dict) -> dict:
         "guide": raw.get("guide", ""),
         "is_demo": demo,
         "note": raw.get("note", ""),
+        "provenance_note": "\n".join(p for p in provenance if p),
     }
     if spec["cross_region_scope"] == "" and spec["city_wide"]:
         spec["cross_region_scope"] = "city_wide"

@@ -8,7 +8,8 @@ from yiwang.catalog.seed.standard import LICENCE_COPY, SOCIAL_INSURANCE_LAW, TAX
 
 MSR = "市市场监管局"
 UNITS = ["企业法人", "其他组织"]
-SITE_CHECK = {"name": "现场核查", "note": "需要对经营场所进行核查的，组织现场核查；可通过远程踏勘平台视频核查（seed 004 莲湖区经验）。"}
+SITE_CHECK = {"name": "现场核查", "note": "需要对经营场所进行核查的，组织现场核查；可通过远程踏勘平台视频核查。",
+              "provenance": "远程踏勘视频核查：seed 004 莲湖区经验。"}
 FOOD_RULES = ("食品经营许可和备案管理办法（国家市场监督管理总局令第78号）", "第四条")
 DEVICE_RULES = ("医疗器械监督管理条例（国务院令第739号）", "")
 UTILITY_MATERIALS = [M("报装申请表", source="在线填报", notes="水电气网联合报装“一件事”中一表申请，信息共享。"), LICENCE_COPY,
@@ -76,7 +77,7 @@ ITEMS = [
         "base_name": "药品经营许可（零售）",
         "basis": [("中华人民共和国药品管理法", "第五十一条"), ("药品经营和使用质量监督管理办法（国家市场监督管理总局令第84号）", "")],
         "objects": UNITS, "ethemes": ["准营准办", "医疗卫生"],
-        "statutory": (20, "工作日", "药品经营和使用质量监督管理办法（2023）；guides.json 另记旧条例的30个工作日"),
+        "statutory": (20, "工作日", "药品经营和使用质量监督管理办法（2023）", "guides.json 另记旧条例的30个工作日，不采用。"),
         "promised": (3, "工作日", "不含现场核查时间（河南卢氏县指南）；仅经营乙类非处方药、选择告知承诺的当日发证"),
         "special": [SITE_CHECK], "commit": True, "visits": 1,
             "visits_reason": "首次申请须到窗口核验法定代表人、企业负责人、质量负责人的资格证明原件。",
@@ -94,7 +95,7 @@ ITEMS = [
         "key": "device3_licence", "name": "第三类医疗器械经营许可", "guide": "第三类医疗器械经营许可", "agency": MSR, "type": "行政许可",
         "basis": [(DEVICE_RULES[0], "第四十二条"), ("医疗器械经营监督管理办法（国家市场监督管理总局令第54号）", "")],
         "objects": UNITS, "ethemes": ["准营准办", "医疗卫生"],
-        "statutory": (20, "工作日", "现行条例（guides.json：未核实；2014版为30个工作日）"), "promised": (15, "工作日"), "special": [SITE_CHECK],
+        "statutory": (20, "工作日", "现行条例", "guides.json：未核实；2014版为30个工作日。"), "promised": (15, "工作日"), "special": [SITE_CHECK],
         "conditions": ["有与经营范围和经营规模相适应的经营场所和贮存条件", "有与经营的医疗器械相适应的质量管理制度和质量管理机构或者人员",
                        "有符合要求的计算机信息管理系统"],
         "materials": [LICENCE_COPY, M("法定代表人、企业负责人、质量负责人身份证明、学历或者职称证明", kind="复印件"),

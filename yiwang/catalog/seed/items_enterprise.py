@@ -24,7 +24,8 @@ MSR = "市市场监管局"
 REGISTRATION = {"type": "行政许可", "base_name": "公司登记注册", "basic": "000131127004",
                 "parent_basic": ("00013112700Y", "企业登记注册", "行政许可"), "agency": MSR, "objects": ["企业法人"],
                 "ethemes": ["设立变更"], "city_wide": True, "weekend": True}
-YANAN = "延安市企业开办清单（seed 004）"
+YANAN = "企业开办"
+YANAN_SOURCE = "延安市企业开办清单（seed 004）。"
 HALF_DAY_START = "企业开办四个环节（营业执照、税务信息确认、公章刻制、银行开户）各 0.5 个工作日，本市企业开办全流程 1 个工作日内办结。"
 
 ITEMS = [
@@ -35,7 +36,7 @@ ITEMS = [
             "第十六条（申请材料）、第十九条（登记时限）"),
                   ("中华人民共和国市场主体登记管理条例实施细则", "")],
         "statutory": (3, "工作日", "材料齐全、符合法定形式的当场登记；不能当场登记的3个工作日内登记（条例第十九条）"),
-        "promised": (0.5, "工作日", f"{YANAN}：审批服务局办理营业执照 0.5 个工作日。{HALF_DAY_START}"),
+        "promised": (0.5, "工作日", f"{YANAN}：审批服务局办理营业执照 0.5 个工作日。{HALF_DAY_START}", YANAN_SOURCE),
         "special": [EXTENSION_3],
         "conditions": ["依法向登记机关申请设立登记，申请人对申请材料的真实性、合法性、有效性负责",
                        "股东共同制定公司章程，有公司名称（自主申报）、住所和符合公司法要求的组织机构",
@@ -63,7 +64,7 @@ ITEMS = [
     {
         "key": "tax_info_confirmation", "name": "新办纳税人税务信息确认", "aliases": ["税务信息确认"], "agency": "市税务局",
         "type": "公共服务", "basis": [(TAX_LAW, "第十五条"), ("税务登记管理办法", "")], "objects": ["企业法人", "其他组织"],
-        "ethemes": ["税收财务"], "promised": (0.5, "工作日", f"{YANAN}：税务局税务信息确认 0.5 个工作日。"),
+        "ethemes": ["税收财务"], "promised": (0.5, "工作日", f"{YANAN}：税务局税务信息确认 0.5 个工作日。", YANAN_SOURCE),
         "conditions": ["已领取营业执照的新设立纳税人", "法定代表人（负责人）、财务负责人、办税人员已完成实名认证"],
         "materials": [LICENCE_COPY, "@agent_id"],
         "result": ("税务信息确认回执", "备案回执", ""), "city_wide": True, "weekend": True,
@@ -74,7 +75,7 @@ ITEMS = [
         "key": "seal_engraving", "name": "企业印章刻制", "aliases": ["公章刻制备案", "公章刻制"], "guide": "公章刻制备案",
         "agency": "市公安局", "type": "其他行政权力", "base_name": "公章刻制备案", "basis": SEAL_BASIS,
         "objects": ["企业法人", "事业法人", "社会组织法人", "其他组织"], "ethemes": ["设立变更", "公安消防"],
-        "promised": (0.5, "工作日", f"{YANAN}：公章刻制 0.5 个工作日（刻制企业完成刻制并报公安机关备案）。"),
+        "promised": (0.5, "工作日", f"{YANAN}：公章刻制 0.5 个工作日（刻制企业完成刻制并报公安机关备案）。", YANAN_SOURCE),
         "conditions": ["已依法登记取得营业执照（登记证书）的单位", "到具有公安机关许可的印章刻制企业刻制，或在企业开办专区同步申请"],
         "visits": 1, "visits_reason": "领取实体印章并现场核对印模；选择免费寄递的无需到现场。",
         "materials": [LICENCE_COPY, REP_AND_AGENT_IDS,
@@ -90,7 +91,7 @@ ITEMS = [
         "key": "bank_account_opening", "name": "企业基本存款账户开立", "aliases": ["银行开户"], "agency": "人行陕西省分行营管部",
         "type": "行政备案", "basis": [BANK_ACCOUNT_BASIS[0], (BANK_ACCOUNT_BASIS[1][0], "取消企业银行账户许可后的开户与备案")],
         "objects": ["企业法人", "其他组织"], "ethemes": ["设立变更", "融资信贷"],
-        "promised": (0.5, "工作日", f"{YANAN}：银行开户 0.5 个工作日。开户银行办理，人民银行备案。"),
+        "promised": (0.5, "工作日", f"{YANAN}：银行开户 0.5 个工作日。开户银行办理，人民银行备案。", YANAN_SOURCE),
         "conditions": ["已领取营业执照的企业", "在开户银行完成开户意愿核实"],
         "visits": 1, "visits_reason": "开户银行须面签核实开户意愿（法定代表人或授权经办人到银行网点或企业开办专区银行窗口）。",
         "materials": [LICENCE_COPY, REP_AND_AGENT_IDS],
@@ -102,7 +103,7 @@ ITEMS = [
         "guide": "企业变更登记(公司变更登记)", "demo": True, "handling": ("00013112700402", "02"), "kind": "变更",
         "basis": [("中华人民共和国公司法", "第三十四条"), ("中华人民共和国市场主体登记管理条例", "第二十四条（变更登记）"),
                   REGISTRATION_REGULATION],
-        "statutory": (3, "工作日", "条例第十九条（guides.json 的 15/3 个工作日出自条例施行前的旧指南）"),
+        "statutory": (3, "工作日", "条例第十九条", "guides.json 的 15/3 个工作日出自条例施行前的旧指南，不采用。"),
         "promised": (1, "工作日", "网上申请、材料齐全的1个工作日内办结"), "special": [EXTENSION_3],
         "conditions": ["登记事项发生变化，自作出变更决议、决定之日起30日内申请", "依照公司法作出变更决议或者决定",
                        "变更事项依法须经批准的，已取得批准文件"],

@@ -224,7 +224,7 @@ ITEMS = [
         "key": "disability_cert_new", "name": "残疾人证新办", "aliases": ["残疾人证新办、换领、迁移、挂失补办、注销、残疾类别/等级变更"],
         "guide": "残疾人证新办", "agency": DPF, "type": "公共服务", "base_name": "残疾人证办理", "basic": "XA6101300001", "handling": ("", "01"),
         "basis": DISABILITY_RULES, "objects": PERSON, "pthemes": [P_SOCIAL, "证件办理"], "cross": "cross_province",
-        "promised": (30, "工作日", "街镇录入审批10个工作日内，区残联制证20个工作日内（guides.json 广州示例）"),
+        "promised": (30, "工作日", "街镇录入审批10个工作日内，区残联制证20个工作日内", "guides.json 广州示例。"),
         "special": [{"name": "残疾评定", "max_days": 20, "note": "到残联指定的医疗机构进行残疾评定，评定时间不计入办结时限。"}],
         "visits": 2, "visits_reason": "提交申请，并到指定医疗机构接受残疾评定，本人须到场。",
         "conditions": ["符合视力、听力、言语、肢体、智力、精神或者多重残疾标准", "在户籍地（或者持居住证在经常居住地，跨省通办）申请"],

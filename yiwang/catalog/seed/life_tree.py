@@ -68,7 +68,7 @@ BUNDLE_EXTRAS: dict[tuple[str, int], list[str]] = {
 # Events of our own: (subject, stage, theme, name, description, item keys).
 OWN_EVENTS: list[tuple[str, str, str, str, str, list[str]]] = [
     (ENTERPRISE, "准入准营", "设立变更", "企业开办",
-        "延安市企业开办清单（seed 004）的四个环节各 0.5 个工作日：营业执照、税务信息确认、公章刻制、银行开户；"
+        "企业开办的四个环节各 0.5 个工作日：营业执照、税务信息确认、公章刻制、银行开户；"
      "同步办理社保和公积金登记。",
      ["company_establishment", "tax_info_confirmation", "seal_engraving", "bank_account_opening", "ss_unit_registration", "hpf_unit_open"]),
     (ENTERPRISE, "招聘用工", "人力资源", "招用员工参保", "招用员工后办理社会保险、住房公积金缴存登记和信息变更。",
@@ -80,7 +80,7 @@ OWN_EVENTS: list[tuple[str, str, str, str, str, list[str]]] = [
     (ENTERPRISE, "纳税缴费", "商务贸易", "出口退税", "出口货物报关离境后申报退（免）税。", ["export_tax_refund", "vehicle_export_declaration"]),
     (ENTERPRISE, "工程建设", "国土和规划建设", "工程建设项目外线接入", "建设项目水、电、气、网外线接入的联合审批和报装。",
      ["utility_joint_approval", "power_connection", "water_connection", "gas_connection", "telecom_connection"]),
-    (ENTERPRISE, "注销退出", "法人注销", "企业简易注销", "延安市企业简易注销清单（seed 004）：一个环节，0.5 个工作日，不收费。",
+    (ENTERPRISE, "注销退出", "法人注销", "企业简易注销", "企业简易注销：一个环节，0.5 个工作日，不收费。",
      ["ent_simple_deregistration", "tax_deregistration", "seal_cancellation", "bank_account_closure", "ss_unit_cancel"]),
     (PERSON, "生活", "证件办理", "办理身份证件", "居民身份证、居住证、户籍证明和社会保障卡。",
      ["id_card_apply", "residence_permit", "hukou_certificate", "ss_card_apply"]),
@@ -101,7 +101,7 @@ def stages() -> dict[str, list[str]]:
 
 def _bundle_description(bundle: dict) -> str:
     if bundle["source"] == "002":
-        return f"雁塔区向街道延伸的“一件事一次办”主题服务（seed 002，成员由本平台定义）。牵头：{'、'.join(bundle['lead_agencies'])}。"
+        return f"雁塔区向街道延伸的“一件事一次办”主题服务。牵头：{'、'.join(bundle['lead_agencies'])}。"
     batch = {"2024-1": "重点事项清单（第一批）", "2024-2": "重点事项清单（第二批）", "2024-scene": "主题服务场景"}[bundle["batch"]]
     return f"西安市“高效办成一件事”2024年度{batch}第{bundle['no']}项。牵头：{'、'.join(bundle['lead_agencies'])}。"
 

@@ -184,7 +184,7 @@ def _version(spec: dict, implementation: ItemImplementation, sample: str, now, b
              "online_depth", "visits", "visits_reason", "supports_appointment", "supports_online_payment", "supports_express_delivery",
              "supports_online_handling", "cross_region_scope", "result_name", "result_type", "result_licence_type_code", "fee_charged",
              "fee_basis", "consultation_phone", "complaint_phone", "commitment_eligible", "deferred_material_eligible", "high_frequency",
-             "city_wide", "in_hall", "weekend_service", "no_materials_required")
+             "city_wide", "in_hall", "weekend_service", "no_materials_required", "provenance_note")
     values = {name: spec[name] for name in names if name in spec}
     values["statutory_limit_unit"] = spec["statutory_limit_unit"] or ""
     online_url = f"{base_url}/items/{implementation.pk}/" if spec["supports_online_handling"] and base_url else ""
