@@ -20,7 +20,7 @@ def guide_actions(*, version, viewer=None, **_):
     from django.urls import NoReverseMatch, reverse
 
     try:
-        url = reverse("appointments:book")
-    except NoReverseMatch:  # a site that does not route the booking pages offers no booking
+        book = reverse("appointments:book")
+    except NoReverseMatch:  # a site (or test) that does not mount the appointments pages
         return None
-    return [{"url": f"{url}?item={version.implementation_id}", "label": "预约办理"}]
+    return [{"url": f"{book}?item={version.implementation_id}", "label": "预约办理"}]

@@ -5,7 +5,10 @@
 - the demo citizen 王秀英: 居民身份证, 居民户口簿 (雁塔区小寨路街道), 社会保障卡, 老年人优待证 — and a
   机动车驾驶证 whose validity ended in 2025 (the expired example);
 - the demo enterprise 西安示例餐饮管理有限公司: 营业执照, 食品经营许可证 — and a 小餐饮经营许可证
-  revoked after a false commitment (the revoked example);
+  revoked after a false commitment (the revoked example); its legal representative 李建国's
+  居民身份证 (法定代表人身份证 materials);
+- so applying, these satisfy their materials without upload (免提交), and the expired and the
+  revoked one are refused with the reason;
 - a few verifications (a bank checked the ID card, a landlord the business licence), so the
   holders see who checked;
 - the `licence_officer` account (电子证照管理人员 at the city government, so its scope is the city);
@@ -46,6 +49,13 @@ ENTERPRISE_LICENCES = [
       "food.business_items": "热食类食品制售；冷食类食品制售"}, "610113"),
     ("LIC-SMALL-CATERING", "雁塔区市场监管局", dt.date(2025, 1, 10),
      {"premises.address": "陕西省西安市雁塔区雁塔西路 8 号", "food.business_items": "热食类食品制售"}, "610113"),
+]
+# The enterprise's legal representative's own ID card: enterprise items ask for 法定代表人身份证,
+# which the library then supplies (免提交) like the enterprise's own licences.
+REPRESENTATIVE_LICENCES = [
+    ("LIC-RESIDENT-ID", "市公安局", dt.date(2017, 8, 3),
+     {"person.sex": "男", "person.ethnicity": "汉", "applicant.birth_date": "1972-06-12",
+      "household.address": "陕西省西安市雁塔区小寨东路 1 号"}, "610113"),
 ]
 REVOKED = ("LIC-SMALL-CATERING", "经核查告知承诺不实（经营场所面积不足），依据《中华人民共和国行政许可法》第六十九条撤销。")
 VERIFICATIONS = [
@@ -112,7 +122,7 @@ def load(*, stdout=None) -> None:
         profile_for_user,
         profile_update,
     )
-    from yiwang.licences.subjects import subject_of_user
+    from yiwang.licences.subjects import legal_representative_of, subject_of_user
 
     with transaction.atomic():
         result = licence_types_load(actor="load_demo")
@@ -130,6 +140,10 @@ def load(*, stdout=None) -> None:
             holder = Holder("enterprise" if subject.kind == SubjectKind.ENTERPRISE else "person", subject.name,
                             subject.identifier)
             held.update(_issue_all(officer=officer, holder=holder, specs=specs))
+        representative = legal_representative_of(enterprise) if enterprise is not None else None
+        if representative is not None:
+            _issue_all(officer=officer, holder=Holder("person", representative.name, representative.identifier),
+                       specs=REPRESENTATIVE_LICENCES)
         licences_expire()
         revoked = held.get(REVOKED[0])
         if revoked is not None and revoked.status == LicenceStatus.VALID:

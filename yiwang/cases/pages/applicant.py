@@ -48,7 +48,9 @@ def pickup_context(case, actor) -> dict | None:
     if not code:
         return None
     label = "取件码二维码"
-    svg = segno.make(code, error="m").svg_inline(scale=6, border=4, title=label, svgclass="qr", lineclass=None)
+    # A full QR code (segno would pick a Micro QR for six digits, which window scanners often do
+    # not read); sized by the stylesheet (no width/height attributes, only the viewBox).
+    svg = segno.make(code, error="m", micro=False).svg_inline(border=4, title=label, svgclass="qr", lineclass=None, omitsize=True)
     # segno's markup holds only the code's modules and our fixed label.
     svg = svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
     return {"code": code, "qr": mark_safe(svg)}  # noqa: S308

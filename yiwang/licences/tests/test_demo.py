@@ -29,3 +29,27 @@ def test_demo_loads_the_promised_examples_and_is_idempotent(world):
 
     officer = user_by_identifier("licence_officer")
     assert officer.check_password(demo.DEMO_PASSWORD) and has_role(officer, "licence_officer")
+
+
+def test_the_demo_holders_apply_without_uploading_what_the_library_holds(world):
+    from yiwang.cases.services import licence_offer
+    from yiwang.licences.tests.conftest import licensing_item
+
+    world.citizen.username, world.enterprise.username = "citizen", "enterprise"
+    world.citizen.save(update_fields=["username"])
+    world.enterprise.save(update_fields=["username"])
+    demo.load(stdout=None)
+    version = licensing_item(world, materials=[("居民身份证", "LIC-RESIDENT-ID"), ("居民户口簿", "LIC-HUKOU"),
+                                               ("机动车驾驶证", "LIC-DRIVING-LICENCE"), ("营业执照", "LIC-BUSINESS-LICENCE"),
+                                               ("小餐饮经营许可证", "LIC-SMALL-CATERING")])
+    by_name = {m.name: m for m in version.materials.all()}
+
+    def answer(user, name):
+        offer = licence_offer(applicant=user, requirement=by_name[name])
+        return offer and (offer["satisfies"] or offer["reason"])
+
+    assert answer(world.citizen, "居民身份证") is True and answer(world.citizen, "居民户口簿") is True
+    assert answer(world.citizen, "机动车驾驶证") == "expired"
+    assert answer(world.enterprise, "营业执照") is True
+    assert answer(world.enterprise, "居民身份证") is True  # the legal representative's (法定代表人身份证)
+    assert answer(world.enterprise, "小餐饮经营许可证") == "revoked"
