@@ -153,6 +153,10 @@ class StoredFile(BaseModel):
     """An uploaded file, owned by a person; reusable in later cases by its owner (no second upload)."""
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="stored_files")
+    # Who put it here: the owner, or the clerk who uploaded it at the window for them. A clerk may
+    # attach files they uploaded themselves; the owner's other files only through a case in scope.
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
     file = models.FileField(upload_to="materials/%Y/%m/")
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)

@@ -17,6 +17,7 @@ from yiwang.accounts.selectors import user_by_id_number, user_by_uscc
 from yiwang.cases import process_engine as engine
 from yiwang.cases.access import (
     staff_case_filter,
+    stored_files_usable_by,
     supervision_case_filter,
     window_case_filter,
     window_page_case_filter,
@@ -329,9 +330,11 @@ def eligibility(case: Case, *, on: date | None = None) -> dict:
     return result
 
 
-def reusable_files_for(applicant) -> list[StoredFile]:
-    """Files the applicant submitted before, newest first: reusable instead of uploading again."""
-    return list(StoredFile.objects.filter(owner=applicant).order_by("-created_at")[:200])
+def reusable_files_for(applicant, *, actor=None) -> list[StoredFile]:
+    """Files the applicant submitted before, newest first: reusable instead of uploading again.
+    A clerk acting for the applicant (`actor`) sees only those within their scope."""
+    usable = stored_files_usable_by(actor=actor, applicant=applicant)
+    return list(StoredFile.objects.filter(usable).distinct().order_by("-created_at")[:200])
 
 
 def case_materials(case: Case) -> list[ApplicationMaterial]:
