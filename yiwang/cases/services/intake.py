@@ -83,6 +83,7 @@ def current_published_version_id(implementation_id) -> int:
         raise NotFound("该事项不存在或尚未发布，暂不能申请。", code=ErrorCode.NOT_PUBLISHED, field="implementation")
     if len(_current_versions) > 10_000:
         _current_versions.clear()
+    catalog_selectors.forget_element_classification()
     _current_versions[impl_id] = (version_id, now)
     return version_id
 
