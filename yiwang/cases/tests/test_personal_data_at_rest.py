@@ -120,3 +120,35 @@ def test_a_draft_keeps_its_delivery_address_sealed(world):
     assert world.citizen.id_number not in dump and world.citizen.phone not in dump and "郭杜街道" not in dump
     draft.refresh_from_db()
     assert draft.form_data["_draft"]["delivery"]["address"] == "长安区郭杜街道 8 号"
+
+
+def test_a_pickup_code_is_readable_in_no_column(world):
+    """Window delivery issues a code: the notification body is ciphertext and the delivery keeps
+    a keyed hash, which a copy of the table cannot be checked against by trying all codes."""
+    import re
+
+    from yiwang.cases.handover import code_matches
+    from yiwang.core.crypto import sm3_hex
+    from yiwang.notifications.models import Notification
+
+    citizen = client_for(world.citizen)
+    file_id = citizen.post("/api/v1/files", {"file": _pdf()}).json()["id"]
+    response = citizen.post("/api/v1/applications", {
+        "implementation_id": world.impl.pk, "form_data": form_for(world),
+        "materials": {str(world.required_material.pk): {"file": file_id}}}, content_type="application/json")
+    case = Case.objects.get(pk=response.json()["case_ids"][0])
+    case_accept(actor=world.clerk, case=case)
+    case.refresh_from_db()
+    case_decide(actor=world.approver, case=case, decision="approved", reasons="符合条件", legal_basis="第三十五条")
+    note = Notification.objects.filter(topic="delivery.code").order_by("-id").first()
+    assert note is not None
+    code = re.search(r"取件码 (\d{6})", note.body).group(1)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT body FROM notifications_notification WHERE id = %s", [note.pk])
+        (raw_body,) = cursor.fetchone()
+        cursor.execute("SELECT pickup_code_hash FROM cases_delivery WHERE application_id = %s", [case.application_id])
+        (stored_hash,) = cursor.fetchone()
+    assert code not in raw_body and raw_body.startswith("sm4gcm1:")
+    assert stored_hash != sm3_hex(f"{case.application_id}:{code}".encode())  # not a plain hash of the code
+    assert code_matches(case.application_id, code, stored_hash)
+    assert not code_matches(case.application_id, f"{(int(code) + 1) % 10**6:06d}", stored_hash)
