@@ -78,3 +78,9 @@ class EnterpriseRegistrationForm(PasswordPairMixin, ServiceForm):
     phone = _text("联系手机号码", help_text="11 位手机号，可用于登录。", autocomplete="tel", **_PHONE)
     password = _password("设置密码", help_text=_PASSWORD_HELP)
     password_confirm = _password("再次输入密码")
+
+
+class PasswordChangeForm(ServiceForm):
+    current_password = _password("当前密码", autocomplete="current-password")
+    new_password = _password("新密码", help_text="至少 8 位，不能全是数字，不能过于常见，不能与用户名或姓名过于相似。")
+    confirm_password = _password("再次输入新密码")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yiwang.accounts.pages import profile, registration, signin
+from yiwang.accounts.pages import password, profile, registration, signin
 
 app_name = "accounts"
 urlpatterns = [
@@ -10,4 +10,5 @@ urlpatterns = [
     path("register/citizen/", registration.register_citizen, name="register_citizen"),
     path("register/enterprise/", registration.register_enterprise, name="register_enterprise"),
     path("profile/", profile.profile, name="profile"),
+    path("profile/password/", password.password_change, name="password_change"),
 ]

@@ -225,6 +225,21 @@ def access_case_file(*, actor, case_id: int | str, file_id: int | str) -> Stored
     return row.stored_file
 
 
+def stored_files_usable_by(*, actor, applicant) -> Q:
+    """Which of `applicant`'s stored files `actor` may attach to (and see for) a filing.
+
+    The applicant acting themselves: all their own files (reuse instead of uploading again).
+    Anybody acting for them (a window clerk): the files that clerk uploaded for them, and files
+    already used by a case within the clerk's scope — never the rest of a person's history."""
+    own = Q(owner=applicant)
+    if actor is None or getattr(actor, "pk", None) == applicant.pk:
+        return own
+    if not getattr(actor, "is_staff_member", False):
+        return Q(pk__in=[])
+    in_scope = Case.objects.filter(staff_case_filter(actor)).values("application_id")
+    return own & (Q(uploaded_by=actor) | Q(uses__application_id__in=in_scope))
+
+
 def access_own_file(*, actor, file_id: int | str) -> StoredFile:
     """A file the actor uploaded (or that was uploaded for them at the window)."""
     stored = StoredFile.objects.filter(pk=file_id, owner=actor).first()

@@ -14,6 +14,11 @@ class Channel(models.TextChoices):
     HOTLINE = "hotline", "12345 热线"
 
 
+# Channels an applicant may name when filing themselves; the others are recorded by the staff member
+# who received the application there (a window, the post room, the hotline).
+SELF_SERVICE_CHANNELS = frozenset({Channel.WEB, Channel.MOBILE})
+
+
 class ApplicationStatus(models.TextChoices):
     DRAFT = "draft", "草稿"  # saved, not yet submitted; can be resumed
     SUBMITTED = "submitted", "已提交"  # cases exist from here on
@@ -183,6 +188,8 @@ class ErrorCode:
     BPMN_INVALID = "bpmn_invalid"
     BPMN_UNTRUSTED = "bpmn_untrusted_expression"
     TASK_NOT_YOURS = "task_not_yours"
+    CHANNEL_NOT_ALLOWED = "channel_not_allowed"
+    PAPER_NOT_ALLOWED = "paper_not_allowed"
 
 
 class CaseHook:

@@ -21,7 +21,7 @@ from yiwang.cases.locks import lock_locker
 from yiwang.cases.models import Application, Case, Delivery
 from yiwang.cases.transitions import case_transition
 from yiwang.core.audit import record_event
-from yiwang.core.crypto import sm3_hex
+from yiwang.core.crypto import blind_index, sm3_hex
 from yiwang.notifications.services import notify
 
 # Compartments per locker. The lockers in service have 60; a per-locker size arrives with the
@@ -32,13 +32,26 @@ _DONE_FOR_DELIVERY = (CaseStatus.CONCLUDED, CaseStatus.DELIVERED, CaseStatus.WIT
                       CaseStatus.TERMINATED, CaseStatus.REVOKED)
 
 
+PICKUP_CODE_PURPOSE = "pickup_code"
+
+
 def code_hash(application_id: int, code: str) -> str:
+    """Keyed (HMAC-SM3 under the blind-index key, which the database does not hold): a 6-digit
+    code under a plain hash is read back from a copy of the table by trying all million codes."""
+    return blind_index(f"{application_id}:{code.strip()}", purpose=PICKUP_CODE_PURPOSE)
+
+
+def _legacy_code_hash(application_id: int, code: str) -> str:
+    """Codes issued before the hash was keyed (plain SM3); they still open until used or reissued."""
     return sm3_hex(f"{application_id}:{code.strip()}".encode())
 
 
 def code_matches(application_id: int, code: str, stored_hash: str) -> bool:
     # compare_digest: the time taken does not tell how much of the hash matched.
-    return bool(code and stored_hash) and hmac.compare_digest(code_hash(application_id, code), stored_hash)
+    if not (code and stored_hash):
+        return False
+    return (hmac.compare_digest(code_hash(application_id, code), stored_hash)
+            or hmac.compare_digest(_legacy_code_hash(application_id, code), stored_hash))
 
 
 def all_concluded(application: Application) -> bool:

@@ -26,7 +26,7 @@ from yiwang.cases.constants import (
     WarningKind,
 )
 from yiwang.core.base_model import BaseModel
-from yiwang.core.fields import EncryptedTextField
+from yiwang.core.fields import EncryptedTextField, SealedJSONField
 
 
 class Application(BaseModel):
@@ -42,7 +42,10 @@ class Application(BaseModel):
                                        related_name="applications")
     version = models.ForeignKey("catalog.ImplementationVersion", null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="applications")
-    form_data = models.JSONField("表单数据", default=dict, blank=True)
+    # Personal values (and any the data-element dictionary does not mark as non-personal) are
+    # stored SM4-encrypted under "_sealed"; readers get the whole dict (issue 9 §2, ADR 0003).
+    form_data = SealedJSONField("表单数据", default=dict, blank=True,
+                                plain_keys="yiwang.catalog.selectors.non_personal_element_keys")
     # Same key from the same applicant = the same application, however often the request is retried.
     idempotency_key = models.CharField(max_length=100, null=True, blank=True)
     request_digest = models.CharField(max_length=64, blank=True, help_text="SM3 of the submitted payload")
@@ -153,6 +156,10 @@ class StoredFile(BaseModel):
     """An uploaded file, owned by a person; reusable in later cases by its owner (no second upload)."""
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="stored_files")
+    # Who put it here: the owner, or the clerk who uploaded it at the window for them. A clerk may
+    # attach files they uploaded themselves; the owner's other files only through a case in scope.
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
     file = models.FileField(upload_to="materials/%Y/%m/")
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)

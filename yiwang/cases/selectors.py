@@ -17,6 +17,7 @@ from yiwang.accounts.selectors import user_by_id_number, user_by_uscc
 from yiwang.cases import process_engine as engine
 from yiwang.cases.access import (
     staff_case_filter,
+    stored_files_usable_by,
     supervision_case_filter,
     window_case_filter,
     window_page_case_filter,
@@ -330,12 +331,14 @@ def eligibility(case: Case, *, on: date | None = None) -> dict:
     return result
 
 
-def reusable_files_for(applicant, *, for_requirement=None) -> list[StoredFile]:
+def reusable_files_for(applicant, *, actor=None, for_requirement=None) -> list[StoredFile]:
     """Files the applicant submitted before, newest first: reusable instead of uploading again.
-    The same content uploaded several times is listed once (its newest upload); each file carries
-    `material_names`, the materials it was filed as, so the list says what each one is. With
-    `for_requirement`, files filed as a material of the same name come first."""
-    files = list(StoredFile.objects.filter(owner=applicant).order_by("-created_at", "-id")[:200])
+    A clerk acting for the applicant (`actor`) sees only those within their scope
+    (access.stored_files_usable_by). The same content uploaded several times is listed once (its
+    newest upload); each file carries `material_names`, the materials it was filed as, so the list
+    says what each one is. With `for_requirement`, files filed as a material of the same name come first."""
+    usable = stored_files_usable_by(actor=actor, applicant=applicant)
+    files = list(StoredFile.objects.filter(usable).distinct().order_by("-created_at", "-id")[:200])
     names: dict[int, set[str]] = {}
     for file_id, name in (ApplicationMaterial.objects.filter(stored_file__in=[f.pk for f in files])
                           .values_list("stored_file_id", "requirement__name")):

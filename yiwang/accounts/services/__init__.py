@@ -5,6 +5,7 @@
     staff          staff_account_create, user_update, user_set_password (+ their *_errors)
     lockout        login_attempt, lockout_state, login_lock_clear, login_attempts_prune
     key_rotation   identifiers_reindex
+    self_service   password_change (the signed-in person's own password)
     tokens         api_token_create, api_token_revoke, api_token_use
 
 Who may act on which account is accounts.access. Everything public is importable from
@@ -31,6 +32,7 @@ from yiwang.accounts.services.registration import (
     enterprise_register,
     enterprise_registration_errors,
 )
+from yiwang.accounts.services.self_service import password_change
 from yiwang.accounts.services.staff import (
     USER_UPDATABLE_FIELDS,
     staff_account_create,
@@ -45,6 +47,7 @@ from yiwang.accounts.services.tokens import API_TOKEN_PREFIX, api_token_create, 
 __all__ = [
     "API_TOKEN_PREFIX",
     "USER_UPDATABLE_FIELDS",
+    "password_change",
     "LockoutPolicy",
     "LockoutState",
     "api_token_create",

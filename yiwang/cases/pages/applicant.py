@@ -103,7 +103,8 @@ def _case_detail_context(request, case, *, errors: ErrorList | None = None, resu
         "correction": correction, "supplement": supplement, "delivery": delivery, "refusal": selectors.refusal_of(case),
         "delivery_form": delivery_form if actions.may_change_delivery else None, "has_lockers": bool(locker_list),
         "closure": selectors.case_closure(case), "progress_url": progress_path(case), "errors": errors,
-        "accept": UPLOAD_ACCEPT, "reusable": selectors.reusable_files_for(case.applicant) if (correction or supplement) else [],
+        "accept": UPLOAD_ACCEPT, "reusable": (selectors.reusable_files_for(case.applicant, actor=request.user)
+                     if (correction or supplement) else []),
         "panels": selectors.case_page_panels(case=case, actor=request.user, audience="applicant"),
         "pickup": pickup_context(case, request.user),
     }

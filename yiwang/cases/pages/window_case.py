@@ -84,7 +84,8 @@ def _clerk_case_context(request, case, *, errors: ErrorList | None = None, forms
     if actions.may_record_correction:
         context["correction"] = correction_context(case, errors=errors, values=resubmit_values, kept=kept,
                                                    paper_ticked=paper_ticked)
-        context["reusable"] = selectors.reusable_files_for(case.applicant) if context["correction"] else []
+        context["reusable"] = (selectors.reusable_files_for(case.applicant, actor=request.user)
+                                 if context["correction"] else [])
     if actions.may_receive_deferred:
         deferral = selectors.pending_deferral(case)
         context["supplement"] = {"deferral": deferral, "materials": [

@@ -207,8 +207,10 @@ def case_resubmit(*, actor, case: Case, form_data: dict | None = None, materials
     if form_data is not None:
         cleaned, form_errors = validate_form(version_facts(case.version_id), {**application.form_data, **form_data})
         errors += form_errors
+    # Paper counts only when a clerk receives it at the counter (resolve_materials asks who acts).
     rows = resolve_given_materials(version_id=case.version_id, applicant=case.applicant, materials=materials or {},
-                                   channel=Channel.WINDOW if actor.is_staff_member else application.channel, errors=errors)
+                                   channel=Channel.WINDOW if actor.is_staff_member else Channel.WEB, errors=errors,
+                                   actor=actor)
     if errors:
         raise ValidationFailed(errors)
     if form_data is not None:

@@ -89,9 +89,9 @@ def case_supplement_deferred(*, actor, case: Case, materials: dict, today: date 
         if requirement.pk in outstanding and requirement.pk not in given_ids:
             errors.append(FieldError(f"materials.{requirement.pk}", "material_missing", f"请补交「{requirement.name}」。"))
     # Paper originals count when a clerk receives them at the counter, whatever the filing channel.
-    channel = Channel.WINDOW if actor.is_staff_member else case.application.channel
+    channel = Channel.WINDOW if actor.is_staff_member else Channel.WEB
     rows = resolve_given_materials(version_id=case.version_id, applicant=case.applicant, materials=given,
-                                   channel=channel, errors=errors)
+                                   channel=channel, errors=errors, actor=actor)
     if errors:
         raise ValidationFailed(errors)
     for row in rows:

@@ -20,7 +20,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from yiwang.cases.access import stored_files_usable_by
 from yiwang.cases.constants import (
+    SELF_SERVICE_CHANNELS,
     ApplicationStatus,
     CaseHook,
     CaseStatus,
@@ -41,7 +43,15 @@ from yiwang.catalog.selectors import VersionFacts, version_facts
 from yiwang.core import hooks
 from yiwang.core.audit import record_event
 from yiwang.core.crypto import sm3_hex, sm3_hex_chunks
-from yiwang.core.errors import MAX_DB_ID, Conflict, DomainError, FieldError, NotFound, ValidationFailed
+from yiwang.core.errors import (
+    MAX_DB_ID,
+    Conflict,
+    DomainError,
+    FieldError,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 from yiwang.core.file_safety import pdf_problem, zip_problem
 from yiwang.notifications.services import save_notifications
 from yiwang.orgs.constants import OrganisationKind
@@ -76,6 +86,7 @@ def current_published_version_id(implementation_id) -> int:
         raise NotFound("该事项不存在或尚未发布，暂不能申请。", code=ErrorCode.NOT_PUBLISHED, field="implementation")
     if len(_current_versions) > 10_000:
         _current_versions.clear()
+    catalog_selectors.forget_element_classification()
     _current_versions[impl_id] = (version_id, now)
     return version_id
 
@@ -141,7 +152,8 @@ def stored_file_create(*, actor, owner, upload: UploadedFile, field: str = "file
     if problem:
         raise DomainError(f"文件「{upload.name}」{problem}", code=ErrorCode.FILE_UNSAFE, field=field)
     upload.seek(0)
-    stored = StoredFile(owner=owner, original_name=upload.name[:255], content_type=content_type, size=upload.size,
+    stored = StoredFile(owner=owner, uploaded_by=actor if getattr(actor, "pk", None) else None,
+                        original_name=upload.name[:255], content_type=content_type, size=upload.size,
                         sm3=sm3_hex_chunks(upload.chunks()))
     upload.seek(0)
     stored.file.save(f"{secrets.token_hex(16)}", upload, save=False)
@@ -211,17 +223,23 @@ def licence_offer(*, applicant, requirement, on_date: date | None = None) -> dic
 
 
 def resolve_materials(*, facts: VersionFacts, applicant, materials: dict, channel: str,
-                       errors: list[FieldError]) -> list[ApplicationMaterial]:
+                       errors: list[FieldError], actor=None) -> list[ApplicationMaterial]:
     """Turn {requirement_id: {"file": id} | {"reuse": id} | {"paper": true}} into rows; missing
     required materials become field errors (all at once). A requirement left without a file is met
     by the online form when it is the form itself (在线填报), or by a valid e-licence the applicant
-    holds (免提交; the identifier is kept on the row); an expired or revoked one is named in the error."""
+    holds (免提交; the identifier is kept on the row); an expired or revoked one is named in the error.
+
+    `actor` is who files (None: the applicant themselves). Staff acting for an applicant may use
+    only the files of that applicant within their scope (access.stored_files_usable_by); a paper
+    original counts only when a staff member at a window (or the post room) received it."""
     rows = []
     given = {as_db_id(k): v for k, v in (materials or {}).items() if as_db_id(k)}
     file_ids = {as_db_id(spec.get("file") or spec.get("reuse")) for spec in given.values() if isinstance(spec, dict)}
     file_ids.discard(None)
-    owned = ({f.pk: f for f in StoredFile.objects.filter(pk__in=file_ids, owner=applicant).only("pk", "owner_id")}
+    usable = stored_files_usable_by(actor=actor, applicant=applicant)
+    owned = ({f.pk: f for f in StoredFile.objects.filter(usable, pk__in=file_ids).distinct().only("pk", "owner_id")}
              if file_ids else {})
+    staff_receives_paper = accepts_paper(channel) and getattr(actor, "is_staff_member", False)
     for requirement in facts.materials:
         spec = given.pop(requirement.pk, None)
         field = f"materials.{requirement.pk}"
@@ -234,7 +252,11 @@ def resolve_materials(*, facts: VersionFacts, applicant, materials: dict, channe
                 continue
             row.stored_file = stored
             row.satisfaction = MaterialSatisfaction.REUSE if spec.get("reuse") else MaterialSatisfaction.UPLOAD
-        elif isinstance(spec, dict) and spec.get("paper") and accepts_paper(channel):
+        elif isinstance(spec, dict) and spec.get("paper"):
+            if not staff_receives_paper:
+                errors.append(FieldError(field, ErrorCode.PAPER_NOT_ALLOWED,
+                                         f"「{requirement.name}」的纸质原件只能由窗口工作人员当面收取后登记；网上办理请上传电子文件。"))
+                continue
             row.satisfaction = MaterialSatisfaction.PAPER
         elif requirement.source_channel == MaterialSource.ONLINE_FORM:
             row.satisfaction = MaterialSatisfaction.FORM
@@ -256,18 +278,31 @@ def resolve_materials(*, facts: VersionFacts, applicant, materials: dict, channe
 
 
 def resolve_given_materials(*, version_id: int, applicant, materials: dict, channel: str,
-                            errors: list[FieldError]) -> list[ApplicationMaterial]:
+                            errors: list[FieldError], actor=None) -> list[ApplicationMaterial]:
     """Rows for just the requirements named in `materials` (a correction, a deferred supplement):
     each of them must now actually be provided, also the ones that were optional at submission."""
     facts = version_facts(version_id)
     named = {as_db_id(k) for k in materials or {}}
     subset = replace(facts, materials=tuple(m for m in facts.materials if m.pk in named))
-    rows = resolve_materials(facts=subset, applicant=applicant, materials=materials, channel=channel, errors=errors)
+    rows = resolve_materials(facts=subset, applicant=applicant, materials=materials, channel=channel, errors=errors,
+                             actor=actor)
     for row in rows:
         if row.satisfaction == MaterialSatisfaction.MISSING:
             errors.append(FieldError(f"materials.{row.requirement_id}", "material_missing",
                                      f"请上传「{row.requirement.name}」，或到窗口提交纸质原件。"))
     return [row for row in rows if row.satisfaction != MaterialSatisfaction.MISSING]
+
+
+def channel_allowed(*, actor, applicant, channel: str) -> None:
+    """Where a filing came in is a fact staff record, not a claim: an applicant acting themselves
+    files on a self-service channel (web, mobile); the window, post and hotline channels are
+    asserted by the staff member who took the application there."""
+    acting_for_someone = getattr(actor, "pk", None) is not None and actor.pk != applicant.pk
+    if channel in SELF_SERVICE_CHANNELS:
+        return
+    if not (acting_for_someone and getattr(actor, "is_staff_member", False)):
+        raise PermissionDenied(f"申请人本人只能通过网站或移动端提交申请；「{Channel(channel).label}」渠道由受理的工作人员登记。",
+                               code=ErrorCode.CHANNEL_NOT_ALLOWED, field="channel")
 
 
 def accepts_paper(channel: str) -> bool:
@@ -419,6 +454,7 @@ def application_submit(*, actor, applicant, implementation_id: int, form_data: d
     """
     if channel not in Channel.values:
         raise ValidationFailed([FieldError("channel", "invalid_choice", "渠道取值无效。")])
+    channel_allowed(actor=actor, applicant=applicant, channel=channel)
     digest = _payload_digest(implementation_id, form_data, materials, channel, delivery) if idempotency_key else ""
     # No lookup before the insert: the first submission (nearly every one) pays nothing for
     # idempotency; a retry hits the unique constraint, rolls back, and reads the winner.
@@ -499,7 +535,7 @@ def _submit(*, actor, applicant, implementation_id, form_data, materials, channe
     facts = version_facts(version_id)
     cleaned, errors = validate_form(facts, with_delivery_choice(facts, form_data, delivery))
     material_rows = resolve_materials(facts=facts, applicant=applicant, materials=materials or {}, channel=channel,
-                                       errors=errors)
+                                       errors=errors, actor=actor)
     delivery_row = _delivery_row(delivery, applicant, errors)
     if errors:
         raise ValidationFailed(errors)

@@ -102,14 +102,21 @@ def submit(world):
 
     def do(*, applicant=None, today=MONDAY, with_deferrable=False, **kwargs):
         applicant = applicant or world.citizen
-        if applicant.pk not in files:  # one upload per applicant, reused, so payloads repeat exactly
-            files[applicant.pk] = stored_file_create(actor=applicant, owner=applicant, upload=pdf_upload())
-        stored = files[applicant.pk]
+        kwargs.setdefault("form_data", form_for(world, applicant))
+        # A window filing is recorded by the clerk at that window, never claimed by the applicant;
+        # the clerk attaches a file they uploaded for the applicant.
+        outlet = kwargs.get("outlet")
+        at_window = kwargs.get("channel") in ("window", "post")
+        actor = kwargs.pop("actor", None) or (
+            (world.yanta_clerk if outlet is not None and outlet.pk == world.yanta_hall.pk else world.clerk)
+            if at_window else applicant)
+        if (applicant.pk, actor.pk) not in files:  # one upload per filer, reused, so payloads repeat exactly
+            files[applicant.pk, actor.pk] = stored_file_create(actor=actor, owner=applicant, upload=pdf_upload())
+        stored = files[applicant.pk, actor.pk]
         materials = {str(world.required_material.pk): {"file": stored.pk}}
         if with_deferrable:
             materials[str(world.deferrable_material.pk)] = {"file": stored.pk}
-        kwargs.setdefault("form_data", form_for(world, applicant))
-        app = application_submit(actor=applicant, applicant=applicant, implementation_id=world.impl.pk,
+        app = application_submit(actor=actor, applicant=applicant, implementation_id=world.impl.pk,
                                  materials=materials, today=today, **kwargs)
         return app.cases.get()
 

@@ -227,7 +227,7 @@ def test_unpublished_item_cannot_be_applied_for(world):
 
 
 def test_window_filing_for_a_non_city_wide_item_elsewhere_is_refused(world):
-    stored = stored_file_create(actor=world.citizen, owner=world.citizen, upload=pdf_upload())
+    stored = stored_file_create(actor=world.yanta_clerk, owner=world.citizen, upload=pdf_upload())
     with pytest.raises(DomainError) as err:
         application_submit(actor=world.yanta_clerk, applicant=world.citizen, implementation_id=world.impl.pk,
                            form_data=form_for(world), materials={str(world.required_material.pk): {"file": stored.pk}},

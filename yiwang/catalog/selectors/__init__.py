@@ -21,6 +21,7 @@ from yiwang.catalog import access, element_text
 from yiwang.catalog.constants import (
     CATALOG_FLAGS,
     EDITABLE_STATUSES,
+    DataType,
     ErrorCode,
     ItemType,
     LifeSubject,
@@ -28,6 +29,7 @@ from yiwang.catalog.constants import (
     VersionStatus,
 )
 from yiwang.catalog.models import (
+    DataElement,
     FormField,
     ImplementationVersion,
     ItemImplementation,
@@ -602,3 +604,32 @@ def published_material_requirements() -> QuerySet:
                     "version__implementation_id", "version__implementation__agency_id",
                     "version__implementation__agency__name", "version__implementation__agency__path")
             .order_by("version__implementation__agency__path", "version_id", "order", "id"))
+
+
+# Which data elements are not personal, for sealing filed forms (cases: Application.form_data).
+# Re-read at most every few seconds: a reclassification reaches intake quickly; an element the
+# cache does not know yet is sealed, which is the safe side.
+_PLAIN_KEYS_TTL_SECONDS = 10.0
+_plain_keys: list = [frozenset(), -1e9]
+
+
+# Identifiers are personal whatever the flag says (a mis-ticked box must not publish ID numbers).
+ALWAYS_PERSONAL_TYPES = (DataType.ID_NUMBER, DataType.PHONE, DataType.ADDRESS)
+
+
+def non_personal_element_keys() -> frozenset:
+    """Keys of the data elements the dictionary marks as not personal (is_personal False, and not
+    an ID number, phone number or address)."""
+    import time
+
+    now = time.monotonic()
+    if now - _plain_keys[1] > _PLAIN_KEYS_TTL_SECONDS:
+        _plain_keys[0] = frozenset(DataElement.objects.filter(is_personal=False)
+                                   .exclude(data_type__in=ALWAYS_PERSONAL_TYPES).values_list("key", flat=True))
+        _plain_keys[1] = now
+    return _plain_keys[0]
+
+
+def forget_element_classification() -> None:
+    """Re-read the classification on next use (tests; an edit of the dictionary)."""
+    _plain_keys[1] = -1e9
