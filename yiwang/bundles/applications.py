@@ -160,7 +160,7 @@ def bundle_case_accept(*, actor, bundle_case: BundleCase, today: date | None = N
     waits = {m.implementation_id: frozenset(m.waits_for) for m in members}
     total, _path = critical_path(days, waits)
     bundle_case.critical_days = total
-    bundle_case.due_on = add_working_days(today, int(total.to_integral_value(rounding="ROUND_CEILING")))
+    bundle_case.due_on = add_working_days(today, int(total.to_integral_value(rounding="ROUND_CEILING"))).due_date
     bundle_case.accepted_on, bundle_case.accepted_by = today, actor
     bundle_case.status = BundleCaseStatus.IN_PROGRESS
     bundle_case.save(update_fields=["critical_days", "due_on", "accepted_on", "accepted_by", "status", "updated_at"])
@@ -186,13 +186,15 @@ def on_case_event(*, case, actor=None, **_):
     bundle_case = _lock(member.bundle_case)
     member.refresh_from_db()
     status = case.status
-    if status in (CaseStatus.DENIED, CaseStatus.REFUSED) or (status == CaseStatus.CONCLUDED and _was_denied(case)):
+    if member.state in MemberState.FINISHED:
+        pass
+    elif status in (CaseStatus.DENIED, CaseStatus.REFUSED) or (status == CaseStatus.CONCLUDED and _was_denied(case)):
         _set(member, MemberState.REFUSED, case.closed_reason or "未获准予")
         _close_dependents(bundle_case, member, actor)
-    elif status in (CaseStatus.CONCLUDED, CaseStatus.DELIVERED) and member.state not in MemberState.FINISHED:
+    elif status in (CaseStatus.CONCLUDED, CaseStatus.DELIVERED):
         _set(member, MemberState.CONCLUDED, "")
         _start_ready(bundle_case)
-    elif status in (CaseStatus.WITHDRAWN, CaseStatus.TERMINATED, CaseStatus.REVOKED) and member.state not in MemberState.FINISHED:
+    elif status in (CaseStatus.WITHDRAWN, CaseStatus.TERMINATED, CaseStatus.REVOKED):
         _set(member, MemberState.CLOSED, case.closed_reason or case.get_status_display())
         _close_dependents(bundle_case, member, actor)
     _maybe_conclude(bundle_case)
@@ -282,6 +284,7 @@ def bundle_case_withdraw(*, actor, bundle_case: BundleCase, member_id: int | Non
     if not chosen:
         raise NotFound("该一件事中没有这个成员事项。", code=ErrorCode.BUNDLE_CASE_NOT_FOUND, field="member")
     for member in chosen:
+        member.refresh_from_db()  # withdrawing one closes the members that need it (on_case_event)
         if member.state in MemberState.FINISHED:
             continue
         case_services.case_withdraw(actor=actor, case=member.case, reason=reason or "申请人撤回一件事")

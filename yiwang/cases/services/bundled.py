@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from yiwang.cases import actions
 from yiwang.cases.access import holds_case_role
-from yiwang.cases.constants import CaseStatus
+from yiwang.cases.constants import CaseAction, CaseStatus
 from yiwang.cases.handover import deliver_application
 from yiwang.cases.locks import lock_application, lock_case
 from yiwang.cases.models import Case
 from yiwang.cases.services.decisions import _terminate
 from yiwang.cases.services.delivery import _delivered
+from yiwang.cases.transitions import case_transition
 from yiwang.core.errors import Conflict, NotFound
 from yiwang.orgs.constants import Role
 from yiwang.orgs.selectors import has_role
@@ -21,8 +23,14 @@ from yiwang.orgs.selectors import has_role
 
 @transaction.atomic
 def case_close_unneeded(*, case: Case, reason: str) -> Case:
-    """Terminate a case the system closes (actor None): the bundle member it needs was refused."""
+    """Close a case the system ends (actor None): the bundle member it needs was refused or
+    withdrawn. Before acceptance it is withdrawn with the applicant's bundle, after it terminated."""
     lock_case(case)
+    if case.status in (CaseStatus.SUBMITTED, CaseStatus.CORRECTION_REQUESTED):
+        case.closed_reason = reason
+        case_transition(case=case, action=CaseAction.WITHDRAW, actor=None, note=reason, extra_fields=("closed_reason",))
+        actions.case_withdrawn(case=case, actor=None)
+        return case
     return _terminate(case=case, actor=None, reason=reason)
 
 
