@@ -216,3 +216,36 @@ def test_same_idempotency_key_returns_the_first_bundle_case(w):
     first = _apply(w, idempotency_key="k-1")
     again = _apply(w, idempotency_key="k-1")
     assert again.pk == first.pk and again.replayed
+
+
+# --- API -----------------------------------------------------------------------------------
+
+def test_api_apply_and_read_the_bundle_case(client, w):
+    answers = {"signboard": "no", "agent": "no"}
+    _, form, materials = _payload(w, answers)
+    client.force_login(w.citizen)
+    url = f"/api/v1/bundles/{w.version.bundle_id}/applications"
+    body = {"answers": answers, "form_data": form, "materials": materials}
+    response = client.post(url, body, content_type="application/json", headers={"Idempotency-Key": "api-1"})
+    assert response.status_code == 201, response.content
+    created = response.json()
+    assert [m["name"] for m in created["members"]] == ["企业营业执照信息核验", "食品经营许可"]
+    assert created["members"][1]["waits_for"] == [w.s.check.implementation_id] and created["members"][1]["state"] == "waiting"
+    again = client.post(url, body, content_type="application/json", headers={"Idempotency-Key": "api-1"})
+    assert again.status_code == 200 and again.json()["id"] == created["id"] and again.json()["replayed"]
+    read = client.get(f"/api/v1/bundle-cases/{created['id']}").json()
+    assert read["number"] == created["number"] and read["timeline"][0]["text"] == "提交一件事申请"
+    assert any(e["member"] == "食品经营许可" for e in read["timeline"])
+    client.force_login(UserFactory())
+    assert client.get(f"/api/v1/bundle-cases/{created['id']}").status_code == 404
+
+
+def test_api_apply_errors_name_the_field(client, w):
+    client.force_login(w.citizen)
+    url = f"/api/v1/bundles/{w.version.bundle_id}/applications"
+    response = client.post(url, {"answers": {"signboard": "maybe"}}, content_type="application/json")
+    assert response.status_code == 400 and response.json()["code"] == "validation_failed"
+    missing = client.post(url, {"answers": {"signboard": "no"}, "form_data": {}}, content_type="application/json")
+    assert missing.status_code == 400 and "企业营业执照信息核验" in missing.json()["message"]
+    client.logout()
+    assert client.post(url, {}, content_type="application/json").status_code == 401
