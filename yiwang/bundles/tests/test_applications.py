@@ -12,7 +12,7 @@ from yiwang.accounts.tests.factories import StaffFactory, UserFactory
 from yiwang.bundles import applications
 from yiwang.bundles.constants import BundleCaseStatus, MemberState
 from yiwang.bundles.models import BundleChase
-from yiwang.bundles.selectors import bundle_checklist
+from yiwang.bundles.selectors import bundle_checklist, late_bundle_cases
 from yiwang.bundles.tests.factories import published_bundle, shop
 from yiwang.cases.constants import CaseStatus
 from yiwang.cases.services import case_decide, stored_file_create
@@ -249,3 +249,22 @@ def test_api_apply_errors_name_the_field(client, w):
     assert missing.status_code == 400 and "企业营业执照信息核验" in missing.json()["message"]
     client.logout()
     assert client.post(url, {}, content_type="application/json").status_code == 401
+
+
+# --- Pages ---------------------------------------------------------------------------------
+
+def test_applicant_page_and_lead_console_with_chase(client, w):
+    bundle_case = _apply(w)
+    applications.bundle_case_accept(actor=w.clerk, bundle_case=bundle_case, today=MONDAY)
+    client.force_login(w.citizen)
+    page = client.get(f"/bundles/cases/{bundle_case.pk}/").content.decode()
+    assert "食品经营许可" in page and "等待前置事项办结" in page and bundle_case.number in page
+    client.force_login(w.clerk)
+    console = client.get("/bundles/console/").content.decode()
+    assert bundle_case.number in console
+    late = [m for _, members in late_bundle_cases(actor=w.clerk, today=dt.date(2027, 1, 4)) for m in members]
+    assert {m.implementation_id for m in late} == {w.s.check.implementation_id}  # the others wait
+    response = client.post(f"/bundles/console/{bundle_case.pk}/members/{w.s.check.implementation_id}/chase/", {"note": "请加快"})
+    assert response.status_code == 302 and BundleChase.objects.filter(bundle_case=bundle_case).count() == 1
+    client.force_login(UserFactory())
+    assert client.get(f"/bundles/cases/{bundle_case.pk}/").status_code == 404
