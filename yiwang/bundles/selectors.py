@@ -425,3 +425,8 @@ def late_bundle_cases(*, actor, today=None) -> list[tuple[BundleCase, list[Bundl
                 if m.state == MemberState.RUNNING and m.case.due_on and m.case.due_on < today]
         out.append((row, late))
     return out
+
+
+def is_bundle_member_case(case_id) -> bool:
+    """Whether a case is a member of a bundle case (ratings offers such cases per stage)."""
+    return BundleCaseMember.objects.filter(case_id=case_id).exists()
