@@ -16,6 +16,7 @@ from django.utils import timezone
 from yiwang.accounts.selectors import user_by_id_number, user_by_uscc
 from yiwang.cases import process_engine as engine
 from yiwang.cases.access import (
+    ACCEPTANCE_ROLES,
     staff_case_filter,
     supervision_case_filter,
     window_case_filter,
@@ -594,8 +595,6 @@ def locker_by_id(locker_id) -> Locker | None:
 
 def holds_acceptance_role_at(*, actor, agency) -> bool:
     """Whether `actor` may accept at `agency` (a window clerk or reviewer there, or above)."""
-    from yiwang.cases.access import ACCEPTANCE_ROLES
-
     return bool(getattr(actor, "pk", None)) and has_role(actor, set(ACCEPTANCE_ROLES), agency)
 
 
