@@ -180,6 +180,7 @@ def on_data_error(request, exc):
 def _mount() -> None:
     from yiwang.accounts.api import router as accounts_router
     from yiwang.appointments.api import router as appointments_router
+    from yiwang.bundles.api import case_router as bundle_cases_router
     from yiwang.bundles.api import router as bundles_router
     from yiwang.cases.api import router as cases_router
     from yiwang.catalog.api import router as catalog_router
@@ -194,6 +195,7 @@ def _mount() -> None:
     api.add_router("/catalog", catalog_router)
     api.add_router("/accounts", accounts_router)
     api.add_router("/bundles", bundles_router)
+    api.add_router("/bundle-cases", bundle_cases_router)
     api.add_router("/ratings", ratings_router)
     api.add_router("/hotline", hotline_router)
     api.add_router("/servicemap", servicemap_router)

@@ -9,7 +9,9 @@
   form, the figures for these answers.
 Errors leave as {"code", "message", "detail"}: 400 for unknown questions or options, over-long or
 control-character input (naming the field), 404 for a bundle that does not exist or is not
-published. Applying (bundle applications and cases) comes with the next part of the issue.
+published.
+- `POST /bundles/{id}/applications` (signed in, Idempotency-Key) files the bundle: one case per
+  applicable member; `GET /bundle-cases/{id}` the bundle case (its applicant or the lead agency).
 """
 
 from __future__ import annotations
@@ -17,10 +19,11 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from django.urls import reverse
-from ninja import Query, Router, Schema
+from ninja import Header, Query, Router, Schema
 from pydantic import Field, StringConstraints
 
-from yiwang.bundles import presenters, selectors
+from yiwang.accounts.auth import session_or_token
+from yiwang.bundles import applications, presenters, selectors
 from yiwang.bundles.constants import ErrorCode
 from yiwang.bundles.version_input import has_control_characters
 from yiwang.core.errors import MAX_DB_ID, FieldError, ValidationFailed
@@ -239,3 +242,98 @@ def bundle_checklist(request, bundle_id: DbId, payload: ChecklistIn):
     if bad:
         raise ValidationFailed(bad)
     return presenters.checklist(selectors.bundle_checklist_by_id(bundle_id, payload.answers, applicant=request.user))
+
+
+# --- Applying (authenticated: the applicant, or a window clerk for them) ----------------------
+
+class ApplicationIn(Schema):
+    answers: dict[Key, Value] = Field(default_factory=dict, max_length=20)
+    form_data: dict[Annotated[str, StringConstraints(min_length=1, max_length=120)], Any] = Field(
+        default_factory=dict, max_length=200, description="合并表单的回答：字段名 → 值（字段名见 checklist 的 form[].name）")
+    materials: dict[Annotated[str, StringConstraints(min_length=1, max_length=120)], dict[str, Any]] = Field(
+        default_factory=dict, max_length=100, description='合并材料清单的键 → {"file": 文件 id} 或 {"paper": true}')
+    joint_delivery: bool = Field(True, description="全部办结后一并送达（一个取件码）；false 为逐项送达")
+    delivery: dict[str, Any] | None = None
+
+
+class CaseMemberOut(Schema):
+    implementation_id: int
+    name: str
+    agency: str
+    case_id: int
+    case_number: str
+    case_status: str
+    case_status_label: str
+    state: str
+    state_label: str
+    waits_for: list[int]
+    due_on: str | None
+    closed_reason: str
+
+
+class TimelineOut(Schema):
+    at: str
+    member: str
+    text: str
+
+
+class BundleCaseOut(Schema):
+    id: int
+    number: str
+    bundle_id: int
+    version_id: int
+    name: str
+    status: str
+    status_label: str
+    joint_delivery: bool
+    accepted_on: str | None
+    due_on: str | None
+    critical_days: float
+    members: list[CaseMemberOut]
+    timeline: list[TimelineOut]
+    replayed: bool = False
+
+
+def bundle_case_out(bundle_case, *, replayed: bool = False) -> dict:
+    members = selectors.bundle_case_members(bundle_case)
+    return {
+        "id": bundle_case.pk, "number": bundle_case.number, "bundle_id": bundle_case.version.bundle_id,
+        "version_id": bundle_case.version_id, "name": bundle_case.version.name, "status": bundle_case.status,
+        "status_label": bundle_case.get_status_display(), "joint_delivery": bundle_case.joint_delivery,
+        "accepted_on": str(bundle_case.accepted_on) if bundle_case.accepted_on else None,
+        "due_on": str(bundle_case.due_on) if bundle_case.due_on else None, "critical_days": float(bundle_case.critical_days),
+        "members": [{"implementation_id": m.implementation_id, "name": m.case.version.name, "agency": m.case.agency.name,
+                     "case_id": m.case_id, "case_number": m.case.number, "case_status": m.case.status,
+                     "case_status_label": m.case.get_status_display(), "state": m.state, "state_label": m.get_state_display(),
+                     "waits_for": list(m.waits_for), "due_on": str(m.case.due_on) if m.case.due_on else None,
+                     "closed_reason": m.closed_reason} for m in members],
+        "timeline": [{"at": e["at"].isoformat(), "member": e["member"], "text": e["text"]}
+                     for e in selectors.bundle_case_timeline(bundle_case)],
+        "replayed": replayed,
+    }
+
+
+@router.post("/{bundle_id}/applications", response={201: BundleCaseOut, 200: BundleCaseOut, **ERRORS}, auth=session_or_token,
+             summary="申请一件事（幂等）：每个适用的成员事项各生成一个办件")
+def bundle_apply(request, bundle_id: DbId, payload: ApplicationIn,
+                 idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
+    if idempotency_key is not None and not 1 <= len(idempotency_key) <= 80:
+        raise ValidationFailed([FieldError("Idempotency-Key", ErrorCode.FIELD_INVALID, "Idempotency-Key 长度应为 1–80 个字符。")])
+    bad = [FieldError(f"answers.{key}"[:60], ErrorCode.FIELD_INVALID, "问题编号或回答含有不可见的控制字符，请删除后重新提交。")
+           for key, value in payload.answers.items() if has_control_characters(key) or has_control_characters(value)]
+    if bad:
+        raise ValidationFailed(bad)
+    bundle_case = applications.bundle_application_submit(
+        actor=request.auth, applicant=request.auth, bundle_id=bundle_id, answers=payload.answers, form_data=payload.form_data,
+        materials=payload.materials, delivery=payload.delivery, joint_delivery=payload.joint_delivery,
+        idempotency_key=idempotency_key or "")
+    replayed = getattr(bundle_case, "replayed", False)
+    return (200 if replayed else 201), bundle_case_out(bundle_case, replayed=replayed)
+
+
+case_router = Router(tags=["bundles"], auth=session_or_token)
+
+
+@case_router.get("/{bundle_case_id}", response={200: BundleCaseOut, **ERRORS}, summary="一件事办件：每个成员的状态、时限和统一时间线")
+def bundle_case_detail(request, bundle_case_id: DbId):
+    return bundle_case_out(selectors.bundle_case_for(actor=request.auth, bundle_case_id=bundle_case_id))

@@ -8,10 +8,15 @@ class BundlesConfig(AppConfig):
 
     def ready(self):
         from yiwang.bundles import catalog_hooks
+        from yiwang.bundles.applications import on_case_event
+        from yiwang.cases.constants import CaseHook
         from yiwang.core import hooks
         from yiwang.core.workbench import WorkbenchLink, register
         from yiwang.orgs.constants import Role
 
+        for name in (CaseHook.REFUSED, CaseHook.DECIDED, CaseHook.CONCLUDED, CaseHook.WITHDRAWN, CaseHook.TERMINATED,
+                     CaseHook.REVOKED):
+            hooks.register(name, on_case_event)
         hooks.register("catalog.xian_seed_loaded", catalog_hooks.load_xian_bundles)
         hooks.register("catalog.life_event_links", catalog_hooks.life_event_links)
         register(WorkbenchLink(frozenset({Role.CATALOG_EDITOR, Role.CATALOG_REVIEWER}), "bundles:editor_list", "一件事管理",

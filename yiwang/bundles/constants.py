@@ -49,3 +49,34 @@ class ErrorCode:
     SELF_REVIEW = "self_review"
     COMMENT_REQUIRED = "comment_required"
     CODE_TAKEN = "bundle_code_taken"
+
+    # Applying (applications.py)
+    NOT_APPLICABLE = "bundle_not_applicable"
+    MEMBER_NOT_ACCEPTABLE = "bundle_member_not_acceptable"
+    BUNDLE_CASE_NOT_FOUND = "bundle_case_not_found"
+    BUNDLE_CASE_CLOSED = "bundle_case_closed"
+
+
+class BundleCaseStatus:
+    SUBMITTED = "submitted"  # filed; the lead agency's window decides acceptance once for all
+    IN_PROGRESS = "in_progress"  # accepted; members run in their agencies
+    CONCLUDED = "concluded"  # every member is finished (concluded, refused, closed)
+    WITHDRAWN = "withdrawn"
+    REFUSED = "refused"  # 综合受理 refused
+
+    CHOICES = [(SUBMITTED, "已提交待综合受理"), (IN_PROGRESS, "办理中"), (CONCLUDED, "已办结"),
+               (WITHDRAWN, "已撤回"), (REFUSED, "不予受理")]
+
+
+class MemberState:
+    """Where one member stands inside the bundle (its case has its own, finer status)."""
+
+    WAITING = "waiting"  # waits for the result of a member it depends on
+    RUNNING = "running"
+    CONCLUDED = "concluded"  # its result exists (approved or denied)
+    REFUSED = "refused"  # not accepted / denied: dependents are closed
+    CLOSED = "closed"  # closed because a member it depends on was refused, or withdrawn
+
+    CHOICES = [(WAITING, "等待前置事项办结"), (RUNNING, "办理中"), (CONCLUDED, "已办结"), (REFUSED, "未获准予"),
+               (CLOSED, "已关闭")]
+    FINISHED = frozenset({CONCLUDED, REFUSED, CLOSED})

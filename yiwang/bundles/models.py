@@ -18,7 +18,7 @@ from contextvars import ContextVar
 from django.conf import settings
 from django.db import models
 
-from yiwang.bundles.constants import FROZEN_STATUSES, ErrorCode, VersionStatus
+from yiwang.bundles.constants import FROZEN_STATUSES, BundleCaseStatus, ErrorCode, MemberState, VersionStatus
 from yiwang.core.base_model import BaseModel
 from yiwang.core.errors import DomainError
 
@@ -237,3 +237,63 @@ class BundleReview(BaseModel):
     class Meta:
         ordering = ["version_id", "created_at"]
         verbose_name = verbose_name_plural = "一件事审核记录"
+
+
+# --- Applying: one bundle case, one ordinary case per member ------------------------------------
+
+class BundleCase(BaseModel):
+    """One application for a bundle. Pins the version in force at filing; each member that applies
+    (after the situational answers) has an ordinary case of the cases app (BundleCaseMember)."""
+
+    number = models.CharField("一件事办件编号", max_length=32, unique=True)
+    version = models.ForeignKey(BundleVersion, on_delete=models.PROTECT, related_name="cases")
+    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bundle_cases")
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField("渠道", max_length=20)
+    status = models.CharField("状态", max_length=20, choices=BundleCaseStatus.CHOICES, default=BundleCaseStatus.SUBMITTED)
+    answers = models.JSONField("情形回答", default=dict, blank=True)
+    joint_delivery = models.BooleanField("结果一并送达", default=True)
+    pickup_code_hash = models.CharField(max_length=128, blank=True)
+    accepted_on = models.DateField("综合受理日", null=True, blank=True)
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField("一件事办结期限", null=True, blank=True, help_text="按关键路径计算")
+    critical_days = models.DecimalField(max_digits=8, decimal_places=1, default=0)
+    concluded_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    idempotency_key = models.CharField(max_length=80, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = verbose_name_plural = "一件事办件"
+        constraints = [models.UniqueConstraint(fields=["applicant", "idempotency_key"], condition=~models.Q(idempotency_key=""),
+                                               name="bundle_case_idempotency")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class BundleCaseMember(BaseModel):
+    bundle_case = models.ForeignKey(BundleCase, on_delete=models.CASCADE, related_name="members")
+    implementation = models.ForeignKey("catalog.ItemImplementation", on_delete=models.PROTECT, related_name="+")
+    case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="bundle_member")
+    order = models.PositiveIntegerField(default=0)
+    waits_for = models.JSONField("须先办结", default=list, blank=True)  # implementation ids (transitive)
+    state = models.CharField("状态", max_length=20, choices=MemberState.CHOICES, default=MemberState.RUNNING)
+    closed_reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["bundle_case", "order"]
+        verbose_name = verbose_name_plural = "一件事成员办件"
+
+
+class BundleChase(BaseModel):
+    """催办: the lead agency asks a late member's agency to hurry (recorded and notified)."""
+
+    bundle_case = models.ForeignKey(BundleCase, on_delete=models.CASCADE, related_name="chases")
+    member = models.ForeignKey(BundleCaseMember, on_delete=models.CASCADE, related_name="chases")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = verbose_name_plural = "催办记录"

@@ -17,12 +17,12 @@ from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, W
 
 from yiwang.bundles import access
 from yiwang.bundles.checklist import Checklist, build_checklist
-from yiwang.bundles.constants import EDITABLE_STATUSES, REPORTED_REDUCTIONS, REPORTED_SOURCE, VersionStatus
+from yiwang.bundles.constants import EDITABLE_STATUSES, REPORTED_REDUCTIONS, REPORTED_SOURCE, BundleCaseStatus, MemberState, VersionStatus
 from yiwang.bundles.definition import Definition, Member
 from yiwang.bundles.figures import Figures, city_totals
 from yiwang.bundles.merge_forms import FieldSpec
 from yiwang.bundles.merge_materials import MaterialSpec, MergedMaterial
-from yiwang.bundles.models import Bundle, BundleMember, BundleQuestion, BundleReview, BundleVersion
+from yiwang.bundles.models import Bundle, BundleCase, BundleCaseMember, BundleMember, BundleQuestion, BundleReview, BundleVersion
 from yiwang.bundles.rules import definition_problems
 from yiwang.bundles.situations import Option, Question, answer_errors
 from yiwang.catalog import selectors as catalog_selectors
@@ -374,3 +374,59 @@ def version_page(version: BundleVersion, *, for_editing: bool = False) -> Versio
         page.agencies = catalog_selectors.agencies_with_published_items()
         page.events = catalog_selectors.life_event_choices()
     return page
+
+
+# --- Bundle cases (applications.py writes them) ---------------------------------------------
+
+def bundle_case_for(*, actor, bundle_case_id) -> BundleCase:
+    """A bundle case its applicant (or the lead agency's staff) may see; anyone else gets 404."""
+    from yiwang.cases.selectors import holds_acceptance_role_at
+
+    pk = _pk(bundle_case_id)
+    row = (BundleCase.objects.select_related("version__bundle", "version__lead_agency", "applicant").filter(pk=pk).first()
+           if pk else None)
+    if row is None or not getattr(actor, "pk", None) or (
+            row.applicant_id != actor.pk and not (row.version.lead_agency and holds_acceptance_role_at(
+                actor=actor, agency=row.version.lead_agency))):
+        raise NotFound("未找到该一件事办件。", code="not_found")
+    return row
+
+
+def bundle_case_members(bundle_case: BundleCase) -> list[BundleCaseMember]:
+    return list(bundle_case.members.select_related("case__version", "case__agency").order_by("order"))
+
+
+def bundle_case_timeline(bundle_case: BundleCase) -> list[dict]:
+    """One timeline over the bundle and every member: (when, member name or "", what)."""
+    from yiwang.cases.selectors import case_timeline
+
+    events = [{"at": bundle_case.created_at, "member": "", "text": "提交一件事申请"}]
+    for member in bundle_case_members(bundle_case):
+        for entry in case_timeline(member.case, staff_names=False):
+            events.append({"at": entry.at, "member": member.case.version.name, "text": entry.title})
+    for chase in bundle_case.chases.select_related("member__case__version"):
+        events.append({"at": chase.created_at, "member": chase.member.case.version.name, "text": "牵头部门催办"})
+    return sorted(events, key=lambda e: e["at"])
+
+
+def late_bundle_cases(*, actor, today=None) -> list[tuple[BundleCase, list[BundleCaseMember]]]:
+    """For the lead agency's console: its bundle cases in progress and their members past due."""
+    from django.utils import timezone
+
+    from yiwang.orgs.selectors import organisations_in_scope
+
+    today = today or timezone.localdate()
+    agencies = organisations_in_scope(actor, ["window_clerk", "dept_reviewer"])
+    rows = (BundleCase.objects.filter(version__lead_agency__in=agencies, status=BundleCaseStatus.IN_PROGRESS)
+            .select_related("version").order_by("due_on")[:200])
+    out = []
+    for row in rows:
+        late = [m for m in bundle_case_members(row)
+                if m.state == MemberState.RUNNING and m.case.due_on and m.case.due_on < today]
+        out.append((row, late))
+    return out
+
+
+def is_bundle_member_case(case_id) -> bool:
+    """Whether a case is a member of a bundle case (ratings offers such cases per stage)."""
+    return BundleCaseMember.objects.filter(case_id=case_id).exists()

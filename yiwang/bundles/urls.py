@@ -1,11 +1,14 @@
 from django.urls import path
 
-from yiwang.bundles.pages import editor, public
+from yiwang.bundles.pages import cases, editor, public
 
 app_name = "bundles"
 urlpatterns = [
     path("", public.overview, name="overview"),
     path("<int:bundle_id>/", public.guide, name="guide"),
+    path("cases/<int:bundle_case_id>/", cases.bundle_case_page, name="case"),
+    path("console/", cases.console, name="console"),
+    path("console/<int:bundle_case_id>/members/<int:member_id>/chase/", cases.chase, name="chase"),
     path("editor/", editor.editor_list, name="editor_list"),
     path("editor/new/", editor.editor_new, name="editor_new"),
     path("editor/versions/<int:version_id>/", editor.editor_version, name="editor_version"),

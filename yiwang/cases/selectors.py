@@ -16,6 +16,7 @@ from django.utils import timezone
 from yiwang.accounts.selectors import user_by_id_number, user_by_uscc
 from yiwang.cases import process_engine as engine
 from yiwang.cases.access import (
+    ACCEPTANCE_ROLES,
     staff_case_filter,
     stored_files_usable_by,
     supervision_case_filter,
@@ -27,6 +28,7 @@ from yiwang.cases.constants import (
     ApplicationStatus,
     CaseHook,
     CaseStatus,
+    Decision,
     MaterialSatisfaction,
     TaskStatus,
     WarningColour,
@@ -58,7 +60,7 @@ from yiwang.core.crypto import mask_id_number, mask_phone
 from yiwang.core.errors import FieldError, NotFound, ValidationFailed
 from yiwang.core.identifiers import id_number_errors, uscc_errors
 from yiwang.orgs.constants import OrganisationKind, Role
-from yiwang.orgs.selectors import organisations_of_kind, role_grants_for, role_holders_over, scope_filter
+from yiwang.orgs.selectors import has_role, organisations_of_kind, role_grants_for, role_holders_over, scope_filter
 from yiwang.supervision.constants import EXCLUDING_KINDS
 from yiwang.supervision.selectors import credit_records_from_case, excluding_credit_records
 from yiwang.workdays.time_limits import working_days_between
@@ -617,3 +619,23 @@ def locker_by_id(locker_id) -> Locker | None:
     except (TypeError, ValueError, OverflowError):
         return None
     return Locker.objects.select_related("outlet").filter(pk=pk).first() if 1 <= pk <= 2**63 - 1 else None
+
+
+# --- For bundles (一件事): the lead agency's window and a member's department ------------------
+
+def holds_acceptance_role_at(*, actor, agency) -> bool:
+    """Whether `actor` may accept at `agency` (a window clerk or reviewer there, or above)."""
+    return bool(getattr(actor, "pk", None)) and has_role(actor, set(ACCEPTANCE_ROLES), agency)
+
+
+def case_was_denied(case: Case) -> bool:
+    return case.decision == Decision.DENIED
+
+
+def department_staff_of(case: Case) -> list:
+    """The people who handle a case in its agency (reviewers and approvers), to be told of a chase."""
+    people = {}
+    for role in (Role.DEPT_REVIEWER, Role.DEPT_APPROVER):
+        for person in role_holders_over(case.agency, role):
+            people.setdefault(person.pk, person)
+    return list(people.values())

@@ -13,6 +13,7 @@ from yiwang.cases.services.acceptance import (
     case_resubmit,
     eligibility,
 )
+from yiwang.cases.services.bundled import case_close_unneeded, case_hand_over
 from yiwang.cases.services.clock import case_extend, case_pause, case_resume, recompute_provisional_due_dates
 from yiwang.cases.services.decisions import (
     case_decide,
@@ -36,6 +37,7 @@ from yiwang.cases.services.intake import (
     application_submit,
     application_submit_at_window,
     application_submit_draft,
+    current_published_version_id,
     delivery_problems,
     licence_offer,
     material_problems,
@@ -54,6 +56,9 @@ __all__ = [
     "application_submit_at_window",
     "application_submit_draft",
     "case_accept",
+    "case_close_unneeded",
+    "case_hand_over",
+    "current_published_version_id",
     "case_decide",
     "case_deem_accept",
     "case_deferral_lapse",

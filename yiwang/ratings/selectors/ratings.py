@@ -31,9 +31,13 @@ from yiwang.workdays.time_limits import working_days_between
 
 
 def stages_offered(case) -> tuple[str, ...]:
-    """The stages a case is rated on. A single case is rated once, as a whole (一事一评). Bundles
-    (which sit below this app) rate their member cases per stage: this is where their stages are
-    offered once that app exposes which cases are staged members."""
+    """The stages a case is rated on. A single case is rated once, as a whole (一事一评); a member
+    case of a bundle (一件事) is rated per stage — acceptance, review, delivery, overall — each
+    member apart (issue 13 §1, STANDARDS §4), one rating per stage."""
+    from yiwang.bundles.selectors import is_bundle_member_case
+
+    if is_bundle_member_case(case.pk):
+        return (RatingStage.ACCEPTANCE, RatingStage.REVIEW, RatingStage.DELIVERY, RatingStage.OVERALL)
     return (RatingStage.OVERALL,)
 
 
