@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "yiwang.ratings",
     "yiwang.servicemap",
     "yiwang.appointments",  # it answers servicemap.outlet_status
+    "yiwang.guidance",
     "yiwang.hotline",
 ]
 
