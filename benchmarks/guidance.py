@@ -112,7 +112,7 @@ def main() -> int:
             got = [(r.kind, r.code) for r in selectors.search(q["query"], limit=3).results]
             top1 += bool(got[:1] and got[0] in ok)
             top3 += any(g in ok for g in got[:3])
-            if args.show_misses and not (got[:1] and got[0] in ok):
+            if args.show_misses and part == "tuned" and not (got[:1] and got[0] in ok):
                 names = [r.name for r in selectors.search(q["query"], limit=3).results]
                 print(f"  miss{'(top3 ok)' if any(g in ok for g in got[:3]) else ''}: {q['query']} → {names} want {[a['name'] for a in q['accept']]}")
         r1, r3 = top1 / len(qs), top3 / len(qs)

@@ -63,6 +63,7 @@ def tokens(text: str) -> list[str]:
 class Passage:
     label: str  # 事项名称, 受理条件, 常见问题 …
     text: str
+    indexed: bool = True  # False: shown as context, not searched (a bundle's member list)
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,8 @@ class Engine:
         for alias in doc.aliases:
             toks += tokens(alias) * 2
         for passage in doc.passages:
-            toks += tokens(passage.text)
+            if passage.indexed:
+                toks += tokens(passage.text)
         return toks
 
     # --- query reading ---

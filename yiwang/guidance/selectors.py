@@ -82,9 +82,9 @@ def _bundle_docs() -> list[Doc]:
         if v.summary:
             passages.append(Passage("简介", v.summary))
         if members:
-            passages.append(Passage("包含事项", members))
+            passages.append(Passage("包含事项", members, indexed=False))
         if questions:
-            passages.append(Passage("情形", questions))
+            passages.append(Passage("情形", questions, indexed=False))
         docs.append(Doc(kind="bundle", code=v.bundle.code, id=v.bundle_id, name=v.name, passages=tuple(passages),
                         high_frequency=True, url=reverse("bundles:guide", args=[v.bundle_id])))
     return docs
