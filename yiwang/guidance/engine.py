@@ -28,9 +28,11 @@ from yiwang.guidance.constants import BUNDLE_BOOST, CLICK_BOOST, HIGH_FREQUENCY_
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 # Words that say nothing about what someone wants to do; kept out of queries and documents.
-STOP_WORDS = frozenset(
-    "的 了 吗 呢 吧 啊 呀 我 我们 你 要 想 想要 需要 怎么 怎么办 怎样 如何 什么 啥 哪些 哪里 在 去 给 把 和 与 及 或 "
-    "是 有 能 可以 一个 一家 个 家 办 办理 手续 请问 问 下 一下 该 应该 都 还 就 做 弄 搞 申请 自己 这 那 吗？".split())
+STOP_WORDS = frozenset({
+    "的", "了", "吗", "呢", "吧", "啊", "呀", "我", "我们", "你", "要", "想", "想要", "需要", "怎么", "怎么办", "怎样", "如何", "什么", "啥",
+    "哪些", "哪里", "在", "去", "给", "把", "和", "与", "及", "或", "是", "有", "能", "可以", "一个", "一家", "个", "家", "办", "办理",
+    "手续", "请问", "问", "下", "一下", "该", "应该", "都", "还", "就", "做", "弄", "搞", "申请", "自己", "这", "那", "吗？"
+})
 _BIGRAM_STOP = frozenset({"怎么", "什么", "可以", "需要", "一下", "办理"})
 
 

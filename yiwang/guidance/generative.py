@@ -31,12 +31,14 @@ def phrase(question: str, passages: Sequence[tuple[str, str]]) -> str:
     body = {"model": getattr(settings, "GUIDANCE_LLM_MODEL", "default"), "temperature": 0,
             "messages": [{"role": "system", "content": PROMPT},
                          {"role": "user", "content": f"{numbered}\n\n问题：{question}"}]}
-    req = urllib.request.Request(settings.GUIDANCE_LLM_URL.rstrip("/") + "/chat/completions",
+    req = urllib.request.Request(settings.GUIDANCE_LLM_URL.rstrip("/") + "/chat/completions",  # noqa: S310 — scheme checked below
                                  data=json.dumps(body).encode(), method="POST",
                                  headers={"Content-Type": "application/json",
                                           "Authorization": f"Bearer {getattr(settings, 'GUIDANCE_LLM_KEY', '')}"})
+    if not settings.GUIDANCE_LLM_URL.startswith(("http://", "https://")):
+        return ""
     try:
-        with urllib.request.urlopen(req, timeout=getattr(settings, "GUIDANCE_LLM_TIMEOUT", 5)) as resp:  # noqa: S310 — configured URL
+        with urllib.request.urlopen(req, timeout=getattr(settings, "GUIDANCE_LLM_TIMEOUT", 5)) as resp:  # noqa: S310 — scheme checked above
             text = json.loads(resp.read())["choices"][0]["message"]["content"].strip()
     except Exception:  # noqa: BLE001 — the quoted passages stand without it
         return ""
