@@ -1,4 +1,4 @@
-"""On a phone: the home search box in everyday words → guided search → the bundle's checklist,
+"""On a phone: everyday words in the guided search box → the bundle's checklist,
 with the accessibility scan of every page visited."""
 
 import pytest
@@ -16,7 +16,7 @@ def xian():
 
 def test_resident_finds_the_restaurant_bundle_and_its_checklist_on_a_phone(phone_page, xian, assert_accessible):
     page = phone_page
-    page.goto("/")
+    page.goto("/guidance/search/")
     page.get_by_role("search").get_by_role("searchbox").fill("开个饭馆")
     page.get_by_role("search").get_by_role("button").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("智能导办")
