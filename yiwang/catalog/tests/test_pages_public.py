@@ -15,7 +15,6 @@ from yiwang.catalog.tests.public_data import (
     published,
 )
 from yiwang.core.context_processors import ELDER_COOKIE
-from yiwang.core.inputs import CONTROL_CHARS
 from yiwang.orgs.constants import OrganisationKind
 from yiwang.orgs.tests.factories import OrganisationFactory
 
@@ -137,10 +136,10 @@ def test_search_bad_parameters_give_a_friendly_message_not_an_error(client, para
     assert message in text(response)
 
 
-def test_search_with_a_nul_character_is_a_400_naming_the_field(client):
+def test_search_with_a_nul_character_is_harmless(client):
     published("食品生产许可")
     response = client.get(reverse("catalog:search"), {"q": "食品\x00生产"})
-    assert response.status_code == 400 and "「q」" in response.content.decode()
+    assert response.status_code == 200 and "食品生产许可" in text(response)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -149,8 +148,7 @@ def test_search_with_a_nul_character_is_a_400_naming_the_field(client):
 def test_search_never_fails_on_any_input(client, q, agency, item_type, page, flags):
     response = client.get(reverse("catalog:search"), {"q": q, "agency": agency, "type": item_type, "page": page,
                                                       "flag": flags})
-    refused = any(CONTROL_CHARS.search(v) for v in [q, agency, item_type, page, *flags])
-    assert response.status_code == (400 if refused else 200)
+    assert response.status_code == 200
 
 
 def test_search_htmx_request_returns_only_the_results_and_the_count(client):
