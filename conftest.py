@@ -22,10 +22,12 @@ def _fresh_process_caches():
     from django.core.cache import cache
 
     from yiwang.cases.services.intake import clear_process_caches
+    from yiwang.guidance.selectors import clear_cache as clear_guidance_index
     from yiwang.hotline.catalogue_cache import clear as clear_hotline_catalogue
 
     clear_process_caches()
     clear_hotline_catalogue()
+    clear_guidance_index()
     cache.clear()
     yield
 

@@ -184,6 +184,7 @@ def _mount() -> None:
     from yiwang.bundles.api import router as bundles_router
     from yiwang.cases.api import router as cases_router
     from yiwang.catalog.api import router as catalog_router
+    from yiwang.guidance.api import router as guidance_router
     from yiwang.hotline.api import router as hotline_router
     from yiwang.licences.api import router as licences_router
     from yiwang.policies.api import router as policies_router
@@ -201,6 +202,7 @@ def _mount() -> None:
     api.add_router("/servicemap", servicemap_router)
     api.add_router("/appointments", appointments_router)
     api.add_router("/licences", licences_router)
+    api.add_router("/guidance", guidance_router)
     api.add_router("/policies", policies_router)
     api.add_router("/", cases_router)
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("bundles/", include("yiwang.bundles.urls")),
     path("messages/", include("yiwang.notifications.urls")),
     path("ratings/", include("yiwang.ratings.urls")),
+    path("guidance/", include("yiwang.guidance.urls")),
     path("policies/", include("yiwang.policies.urls")),
     path("hotline/", include("yiwang.hotline.urls")),
     path("open311/v2/", include("yiwang.hotline.open311_urls")),

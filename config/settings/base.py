@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "yiwang.ratings",
     "yiwang.servicemap",
     "yiwang.appointments",  # it answers servicemap.outlet_status
+    "yiwang.guidance",
     "yiwang.policies",  # it answers licences.profile_changed and licences.profile_sections
     "yiwang.hotline",
 ]
@@ -267,3 +268,10 @@ HOTLINE_OPEN311_KEY_SERVICE = "接口密钥（api_key）由市数据局为对接
 # Automatic dispatch when the routing confidence reaches this (services/routing.py).
 HOTLINE_AUTO_DISPATCH_CONFIDENCE = 0.8
 CELERY_BEAT_SCHEDULE["hotline-escalation"] = {"task": "yiwang.hotline.tasks.run_escalation_task", "schedule": 3600.0}
+
+# Guided search (docs/guidance.md): the optional generative backend, an OpenAI-compatible endpoint
+# that may only rephrase retrieved guide passages with citations. Off while the URL is empty.
+GUIDANCE_LLM_URL = os.environ.get("GUIDANCE_LLM_URL", "")
+GUIDANCE_LLM_MODEL = os.environ.get("GUIDANCE_LLM_MODEL", "default")
+GUIDANCE_LLM_KEY = os.environ.get("GUIDANCE_LLM_KEY", "")
+GUIDANCE_LLM_TIMEOUT = float(os.environ.get("GUIDANCE_LLM_TIMEOUT", "5"))

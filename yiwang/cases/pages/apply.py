@@ -35,6 +35,7 @@ from yiwang.cases.pages.shared import (
 from yiwang.cases.services.intake import DELIVERY_FIELD, published_version_for
 from yiwang.catalog.application_form import form_schema, validate_form_data
 from yiwang.catalog.constants import DataType, MaterialNecessity, MaterialSource
+from yiwang.core import hooks
 from yiwang.core.errors import DomainError, FieldError, NotFound, ValidationFailed
 
 STEPS = (("form", "填写表单"), ("materials", "上传材料"), ("delivery", "送达方式"), ("review", "核对提交"))
@@ -260,6 +261,19 @@ def _delivery_summary(spec: dict | None, lockers: dict) -> list[tuple[str, str]]
     return rows
 
 
+def _prereview_warnings(request, version, values, materials, files) -> list[str]:
+    """智能预审: warnings (never refusals) from the apps above through the `cases.prereview` hook."""
+    rows = [{"key": str(r.pk), "name": r.name, "required": r.necessity == MaterialNecessity.REQUIRED}
+            for r in selectors.version_requirements(version)]
+    uploads = {}
+    for key, spec in materials.items():
+        stored = files.get(file_id(spec))
+        if stored:
+            uploads[str(key)] = [stored.original_name]
+    return [w for found in hooks.call("cases.prereview", materials=rows, uploads=uploads, form_data=values,
+                                      applicant=request.user) for w in found or ()]
+
+
 def _review_context(request, draft, version, *, errors: ErrorList, key: str) -> dict:
     schema = form_schema(version)
     values = _draft_form_values(draft)
@@ -294,7 +308,9 @@ def _review_context(request, draft, version, *, errors: ErrorList, key: str) -> 
                               "edit": f"{_step_url(draft, 'materials')}?return=review#{material_input_id(requirement.pk)}"})
     locker_by_id = {lk.pk: lk for lk in selectors.lockers()}
     delivery_errors = [e.message for e in errors if e.field.startswith("delivery.")]
+    prereview = _prereview_warnings(request, version, values, materials, files)
     return _wizard_context(request, version=version, step="review", draft=draft, errors=errors, sections=sections,
+                           prereview_warnings=prereview,
                            material_rows=material_rows, delivery_rows=_delivery_summary(stash.get("delivery"), locker_by_id),
                            delivery_errors=delivery_errors, idempotency_key=key, action=_step_url(draft, "review"),
                            edit_delivery=_step_url(draft, "delivery") + "?return=review")

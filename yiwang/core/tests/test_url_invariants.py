@@ -18,7 +18,7 @@ PUBLIC = {
     "catalog:agency", "catalog:guide", "catalog:guide_pdf", "cases:progress", "cases:progress_qr",
     "accounts:login", "accounts:logout", "accounts:register", "accounts:register_citizen",
     "accounts:register_enterprise", "core:toggle_elder", "core:healthz", "core:ping", "core:public_media",
-    "bundles:overview", "bundles:guide",
+    "bundles:overview", "bundles:guide", "guidance:search", "guidance:answer",
     # 好差评: the published indicators; rating through a signed link (SMS, QR) and the hall tablet.
     "ratings:public", "ratings:rate_by_token", "ratings:tablet", "ratings:tablet_rate",
     "hotline:follow", "open311:discovery", "open311:services", "open311:service", "open311:requests", "open311:request",

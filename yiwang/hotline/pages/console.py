@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from yiwang.core.crypto import blind_index
 from yiwang.core.errors import DomainError, NotFound
+from yiwang.guidance.selectors import knowledge_search
 from yiwang.hotline import emergency, services
 from yiwang.hotline.access import is_agent
 from yiwang.hotline.constants import Channel, EmergencyLine, ErrorCode, TicketStatus, TicketType, Urgency
@@ -115,7 +116,8 @@ def console(request):
         values, checked=True, suggestion=suggestion, item_confidence=item_confidence,
         duplicates=nearby_open_tickets(lat=w_lat, lng=w_lng, item=suggested_item), earlier=earlier,
         emergency=emergency.message_for([f[0] for f in found]) if found else "", emergency_lines=[f[0] for f in found],
-        templates=list(suggested_item.templates.filter(active=True)) if suggested_item else []))
+        templates=list(suggested_item.templates.filter(active=True)) if suggested_item else [],
+        knowledge=knowledge_search(description, limit=3)))
 
 
 @login_required

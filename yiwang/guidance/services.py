@@ -1,0 +1,100 @@
+"""Writes of guided search. Every write clears the process's index so the next search rebuilds
+(other processes see the version stamp change within selectors.STAMP_CHECK_SECONDS)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import F
+
+from yiwang.core.errors import FieldError, ValidationFailed
+from yiwang.guidance import selectors
+from yiwang.guidance.constants import MAX_QUERY, ClickStatus, ResultKind
+from yiwang.guidance.engine import clean
+from yiwang.guidance.models import KnowledgeEntry, SearchClick, Synonym, ZeroResultSearch
+from yiwang.guidance.seed import SYNONYMS
+
+
+def seed_synonyms() -> int:
+    """Create the starting synonyms that do not exist yet; staff edits are kept."""
+    have = set(Synonym.objects.values_list("phrase", flat=True))
+    rows = [Synonym(phrase=p, canonical=c) for p, c in SYNONYMS.items() if p not in have]
+    Synonym.objects.bulk_create(rows)
+    selectors.clear_cache()
+    return len(rows)
+
+
+def save_synonym(*, phrase: str, canonical: str, active: bool = True, actor=None) -> Synonym:
+    phrase, canonical = clean(phrase)[:40], clean(canonical)[:200]
+    errors = []
+    if not phrase:
+        errors.append(FieldError("phrase", "required", "请填写口语说法。"))
+    if not canonical:
+        errors.append(FieldError("canonical", "required", "请填写规范用语。"))
+    if errors:
+        raise ValidationFailed(errors)
+    row, _ = Synonym.objects.update_or_create(phrase=phrase, defaults={"canonical": canonical, "active": active, "updated_by": actor})
+    selectors.clear_cache()
+    return row
+
+
+def delete_synonym(phrase: str) -> None:
+    Synonym.objects.filter(phrase=phrase).delete()
+    selectors.clear_cache()
+
+
+@transaction.atomic
+def save_knowledge(*, key: str, title: str, body: str, source_document: str, review_date: dt.date,
+                   item_code: str = "", bundle_code: str = "", actor=None, is_demo: bool = False) -> KnowledgeEntry:
+    """A new version of entry `key` (the first when new); the previous version stays, not current."""
+    errors = []
+    for name, value, label in (("key", key, "条目编号"), ("title", title, "标题"), ("body", body, "内容"),
+                               ("source_document", source_document, "来源文件")):
+        if not (value or "").strip():
+            errors.append(FieldError(name, "required", f"请填写{label}。"))
+    if not isinstance(review_date, dt.date):
+        errors.append(FieldError("review_date", "required", "请填写复核日期。"))
+    if errors:
+        raise ValidationFailed(errors)
+    current = KnowledgeEntry.objects.select_for_update().filter(key=key, is_current=True).first()
+    number = 1
+    if current:
+        number = current.version + 1
+        KnowledgeEntry.objects.filter(pk=current.pk).update(is_current=False)
+    entry = KnowledgeEntry.objects.create(key=key.strip(), version=number, title=title.strip(), body=body.strip(),
+                                          source_document=source_document.strip(), review_date=review_date,
+                                          item_code=item_code.strip(), bundle_code=bundle_code.strip(),
+                                          created_by=actor, is_demo=is_demo)
+    transaction.on_commit(selectors.clear_cache)
+    selectors.clear_cache()
+    return entry
+
+
+def log_zero_result(query: str, suggestions: list[str]) -> None:
+    query = clean(query)[:MAX_QUERY]
+    if not query:
+        return
+    updated = ZeroResultSearch.objects.filter(query=query).update(count=F("count") + 1, suggestions=suggestions[:5], resolved=False)
+    if not updated:
+        ZeroResultSearch.objects.get_or_create(query=query, defaults={"suggestions": suggestions[:5]})
+
+
+def resolve_zero_result(query: str) -> None:
+    ZeroResultSearch.objects.filter(query=query).update(resolved=True)
+
+
+def record_click(*, query: str, kind: str, code: str, name: str = "") -> None:
+    """Count what someone opened after a search. It changes nothing until staff approve it."""
+    query = clean(query)[:MAX_QUERY]
+    if not query or kind not in ResultKind.values or not code:
+        return
+    updated = SearchClick.objects.filter(query=query, kind=kind, code=code[:40]).update(count=F("count") + 1)
+    if not updated:
+        SearchClick.objects.get_or_create(query=query, kind=kind, code=code[:40], defaults={"name": name[:200], "count": 1})
+
+
+def review_click(click_id: int, *, approve: bool, actor=None) -> None:
+    SearchClick.objects.filter(pk=click_id).update(status=ClickStatus.APPROVED if approve else ClickStatus.REJECTED,
+                                                   reviewed_by=actor)
+    selectors.clear_cache()
