@@ -265,7 +265,8 @@ def policy_rematch(*, policy: Policy, on: dt.date | None = None, chunk_size: int
 
 @transaction.atomic
 def subject_rematch(*, profile_id: int, on: dt.date | None = None) -> dict:
-    """Re-match one subject against every policy in force for its kind (after a profile change)."""
+    """Re-match one subject against every policy in force for its kind (after a profile change):
+    one read of the policies, one of the subject's matches, one bulk write."""
     row = licences.profile_attributes_by_id(profile_id)
     if row is None:
         return {"policies": 0, "eligible": 0, "told": 0}
@@ -273,12 +274,29 @@ def subject_rematch(*, profile_id: int, on: dt.date | None = None) -> dict:
     now = timezone.now()
     values = subject_attributes(row, on=on)
     policies = policies_in_force(row["kind"], on=on)
-    figures = {"policies": len(policies), "eligible": 0, "told": 0}
+    existing = {m.policy_id: m for m in PolicyMatch.objects.filter(profile_id=profile_id, policy__in=policies)}
+    user = _users([row["user_id"]]).get(row["user_id"])
+    new, changed, told, eligible = [], [], 0, 0
     for policy in policies:
         ok = rules.evaluate(policy.rules, values) is True
-        figures["eligible"] += ok
-        figures["told"] += _apply(policy, [(row, ok)], now)["told"]
-    return figures
+        eligible += ok
+        match = existing.get(policy.pk)
+        if match is None:
+            match = PolicyMatch(policy=policy, profile_id=profile_id, user_id=row["user_id"], subject_name=row["name"][:200],
+                                eligible=ok, policy_version=policy.version, matched_at=now)
+            new.append(match)
+        elif (match.eligible, match.policy_version, match.user_id) != (ok, policy.version, row["user_id"]) or \
+                (ok and match.notified_at is None):
+            match.eligible, match.policy_version, match.matched_at = ok, policy.version, now
+            match.user_id, match.subject_name = row["user_id"], row["name"][:200]
+            changed.append(match)
+        if ok and match.notified_at is None:
+            _tell(policy, match, user, now)
+            told += 1
+    PolicyMatch.objects.bulk_create(new)
+    PolicyMatch.objects.bulk_update(changed, ["eligible", "policy_version", "matched_at", "user_id", "subject_name",
+                                              "notified_at", "updated_at"])
+    return {"policies": len(policies), "eligible": eligible, "told": told}
 
 
 # --- Entitlements (免申即享) -----------------------------------------------------------------------

@@ -10,6 +10,7 @@ swaps them, `all` ands the trues and ors the falses, `any` the other way round.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 
 import numpy as np
@@ -22,12 +23,25 @@ CODE_WIDTH = 12
 class Frame:
     """Columns of n subjects of one kind."""
 
-    def __init__(self, columns: dict[str, np.ndarray]):
+    def __init__(self, columns: dict[str, np.ndarray], *, cached_conditions: int = 256):
         self.columns = columns
         self.n = len(next(iter(columns.values()))) if columns else 0
         self._prefixes: dict[tuple[str, int], np.ndarray] = {}
         self._known: dict[str, np.ndarray] = {}
-        self.cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # condition key -> masks, shared by policies
+        # Condition -> masks, shared by the policies that repeat a condition ("small or micro",
+        # "in Xi'an"); least recently used first out, so memory stays bounded (2 bytes a subject each).
+        self._cache: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._cache_limit = cached_conditions
+
+    def cached(self, key: str, compute: Callable[[], tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+        if key in self._cache:
+            self._cache.move_to_end(key)
+            return self._cache[key]
+        masks = compute()
+        self._cache[key] = masks
+        if len(self._cache) > self._cache_limit:
+            self._cache.popitem(last=False)
+        return masks
 
     @classmethod
     def from_subjects(cls, subjects: Iterable[dict], names: Iterable[str]) -> Frame:
@@ -94,15 +108,15 @@ def _condition(node: dict) -> Predicate:
         return {"==": np.equal, "!=": np.not_equal, "<": np.less, "<=": np.less_equal, ">": np.greater,
                 ">=": np.greater_equal}[op](column, value)
 
+    def compute(frame: Frame) -> Masks:
+        known = frame.known(name)
+        if op == "known":
+            return known, ~known
+        hit = holds(frame) & known
+        return hit, known & ~hit
+
     def predicate(frame: Frame) -> Masks:
-        if key not in frame.cache:
-            known = frame.known(name)
-            if op == "known":
-                frame.cache[key] = (known, ~known)
-            else:
-                hit = holds(frame) & known
-                frame.cache[key] = (hit, known & ~hit)
-        return frame.cache[key]
+        return frame.cached(key, lambda: compute(frame))
 
     return predicate
 

@@ -24,6 +24,7 @@ PUBLIC = {
     "hotline:follow", "open311:discovery", "open311:services", "open311:service", "open311:requests", "open311:request",
     "open311:token", "open311:not_found",
     "servicemap:map", "servicemap:outlet",
+    "policies:list", "policies:detail",
     # Hall kiosks and display boards: no login until a person must be identified (ID number + SMS code).
     "appointments:kiosk", "appointments:kiosk_ticket", "appointments:kiosk_ticket_done", "appointments:kiosk_check_in",
     "appointments:kiosk_identify", "appointments:kiosk_print", "appointments:kiosk_print_file", "appointments:kiosk_end",
