@@ -404,7 +404,7 @@ class DeliverIn(Schema):
 def deliver(request, case_id: DbId, payload: DeliverIn):
     case = _staff_case(request, case_id)
     services.case_deliver(actor=request.auth, case=case, pickup_code=payload.pickup_code,
-                          tracking_number=payload.tracking_number)
+                          tracking_number=payload.tracking_number, client=client_ip(request))
     return _detail_after_change(request, case_id)
 
 
@@ -525,5 +525,6 @@ class LockerPickupOut(Schema):
 @router.post("/lockers/{locker_code}/pickup", response=LockerPickupOut, summary="智能信包箱凭取件码取件（信包箱设备调用）")
 def locker_pickup(request, locker_code: str, payload: LockerPickupIn):
     locker = selectors.locker_by_code(locker_code)
-    cases = services.locker_pickup(actor=request.auth, locker=locker, pickup_code=payload.pickup_code)
+    cases = services.locker_pickup(actor=request.auth, locker=locker, pickup_code=payload.pickup_code,
+                                   client=client_ip(request))
     return {"delivered_case_numbers": [c.number for c in cases]}
