@@ -528,3 +528,20 @@ def locker_pickup(request, locker_code: str, payload: LockerPickupIn):
     cases = services.locker_pickup(actor=request.auth, locker=locker, pickup_code=payload.pickup_code,
                                    client=client_ip(request))
     return {"delivered_case_numbers": [c.number for c in cases]}
+
+
+class LockerDropOffIn(Schema):
+    open_code: str = Field(min_length=1, max_length=20)
+
+
+class LockerDropOffOut(Schema):
+    compartment: str
+
+
+@router.post("/lockers/{locker_code}/drop-off", response=LockerDropOffOut,
+             summary="智能信包箱凭开箱码交件（信包箱设备调用）")
+def locker_drop_off(request, locker_code: str, payload: LockerDropOffIn):
+    locker = selectors.locker_by_code(locker_code)
+    drop_off = services.drop_off_deposit(actor=request.auth, locker=locker, open_code=payload.open_code,
+                                         client=client_ip(request))
+    return {"compartment": drop_off.compartment}

@@ -209,3 +209,6 @@ class CaseHook:
     # (case, actor, audience) -> None | (template_name, context): a panel on the case page;
     # audience is "applicant", "window", "department" or "public".
     CASE_PAGE_PANELS = "cases.case_page_panels"
+    # (lat, lng) -> [(locker id, label)]: lockers near the applicant, nearest first (servicemap);
+    # lat/lng None when no point is known. Without a handler, every registered locker is offered.
+    NEARBY_LOCKERS = "cases.nearby_lockers"

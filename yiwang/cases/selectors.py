@@ -201,10 +201,32 @@ def _locker_entries(case: Case, *, staff_names: bool) -> list[TimelineEntry]:
     return entries
 
 
+def locker_choices(*, lat=None, lng=None) -> list[tuple[int, str]]:
+    """Lockers the applicant may choose, nearest first when the service map knows them (the
+    `cases.nearby_lockers` hook); else every registered locker."""
+    for answer in hooks.call(CaseHook.NEARBY_LOCKERS, lat=lat, lng=lng):
+        if answer:
+            return list(answer)
+    return [(lk.pk, str(lk)) for lk in lockers()]
+
+
 def drop_off_of(application_id: int) -> LockerDropOff | None:
     """The application's current locker drop-off (not a cancelled one), with its locker."""
     return (LockerDropOff.objects.select_related("locker", "locker__outlet")
             .filter(application_id=application_id).exclude(status=DropOffStatus.CANCELLED).first())
+
+
+def drop_off_by_id(drop_off_id) -> LockerDropOff:
+    """One drop-off with its locker and application (not found for a missing one or a non-id);
+    the services check the actor's role at the locker's outlet."""
+    try:
+        pk = int(drop_off_id)
+    except (TypeError, ValueError):
+        pk = 0
+    drop_off = LockerDropOff.objects.select_related("locker", "locker__outlet", "application").filter(pk=pk).first()
+    if drop_off is None:
+        raise NotFound("未找到该信包箱交件。", code="drop_off_not_found")
+    return drop_off
 
 
 def drop_offs_for_staff(actor) -> list[LockerDropOff]:
