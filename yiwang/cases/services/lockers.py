@@ -30,7 +30,7 @@ from yiwang.cases.access import (
 from yiwang.cases.constants import CaseStatus, DeliveryMethod, DropOffStatus, ErrorCode, MaterialSatisfaction
 from yiwang.cases.handover import free_compartment
 from yiwang.cases.locker_device import open_compartment_on_commit
-from yiwang.cases.locks import lock_application, lock_locker
+from yiwang.cases.locks import lock_application, lock_drop_off, lock_locker
 from yiwang.cases.models import Application, Delivery, Locker, LockerDropOff
 from yiwang.core.audit import record_event
 from yiwang.core.crypto import sm3_hex
@@ -128,7 +128,8 @@ def _deposit(*, actor, locker: Locker, open_code: str, now: datetime) -> LockerD
             raise DomainError("开箱码已过期，请在“我的办件”中重新选择信包箱获取新的开箱码。",
                               code="open_code_expired", field="open_code")
         lock_application(drop_off.application)
-        drop_off = LockerDropOff.objects.select_for_update().get(pk=drop_off.pk)
+        lock_drop_off(drop_off.pk)
+        drop_off = LockerDropOff.objects.select_related("application").get(pk=drop_off.pk)
         if drop_off.status != DropOffStatus.AWAITING:
             break
         drop_off.status, drop_off.deposited_at, drop_off.code_hash = DropOffStatus.DEPOSITED, now, ""
@@ -147,7 +148,8 @@ def _deposit(*, actor, locker: Locker, open_code: str, now: datetime) -> LockerD
 def drop_off_collect(*, actor, drop_off: LockerDropOff, now: datetime | None = None) -> LockerDropOff:
     """Hall staff (the courier round) take the materials out of the cabinet."""
     require_window_clerk_at(actor=actor, outlet=drop_off.locker.outlet)
-    drop_off = LockerDropOff.objects.select_for_update().select_related("locker").get(pk=drop_off.pk)
+    lock_drop_off(drop_off.pk)
+    drop_off = LockerDropOff.objects.select_related("locker").get(pk=drop_off.pk)
     if drop_off.status != DropOffStatus.DEPOSITED:
         raise Conflict("该格口当前没有待取出的材料。", code="drop_off_not_deposited")
     drop_off.status, drop_off.collected_at, drop_off.collected_by = DropOffStatus.COLLECTED, now or timezone.now(), actor
@@ -163,7 +165,8 @@ def drop_off_receive(*, actor, drop_off: LockerDropOff, now: datetime | None = N
     handed in on paper, and the cases go on to acceptance with them."""
     require_window_clerk_at(actor=actor, outlet=drop_off.locker.outlet)
     lock_application(drop_off.application)
-    drop_off = LockerDropOff.objects.select_for_update().select_related("locker", "application").get(pk=drop_off.pk)
+    lock_drop_off(drop_off.pk)
+    drop_off = LockerDropOff.objects.select_related("locker", "application").get(pk=drop_off.pk)
     if drop_off.status != DropOffStatus.COLLECTED:
         raise Conflict("请先登记从信包箱取出材料，再签收。", code="drop_off_not_collected")
     drop_off.status, drop_off.received_at, drop_off.received_by = DropOffStatus.RECEIVED, now or timezone.now(), actor
