@@ -27,6 +27,7 @@ from yiwang.bundles import applications, presenters, selectors
 from yiwang.bundles.constants import ErrorCode
 from yiwang.bundles.version_input import has_control_characters
 from yiwang.core.errors import MAX_DB_ID, FieldError, ValidationFailed
+from yiwang.core.inputs import Line
 
 router = Router(tags=["bundles"])
 DbId = Annotated[int, Field(ge=1, le=MAX_DB_ID)]
@@ -316,7 +317,7 @@ def bundle_case_out(bundle_case, *, replayed: bool = False) -> dict:
 @router.post("/{bundle_id}/applications", response={201: BundleCaseOut, 200: BundleCaseOut, **ERRORS}, auth=session_or_token,
              summary="申请一件事（幂等）：每个适用的成员事项各生成一个办件")
 def bundle_apply(request, bundle_id: DbId, payload: ApplicationIn,
-                 idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
+                 idempotency_key: Line(80) | None = Header(None, alias="Idempotency-Key")):
     if idempotency_key is not None and not 1 <= len(idempotency_key) <= 80:
         raise ValidationFailed([FieldError("Idempotency-Key", ErrorCode.FIELD_INVALID, "Idempotency-Key 长度应为 1–80 个字符。")])
     bad = [FieldError(f"answers.{key}"[:60], ErrorCode.FIELD_INVALID, "问题编号或回答含有不可见的控制字符，请删除后重新提交。")

@@ -75,8 +75,14 @@ def staff_case_filter(actor, roles=None) -> Q:
         q |= scope_filter(actor, [Role.WINDOW_CLERK], path_field="outlet_path")
         divisions = city_wide_divisions(actor)
         if divisions:
-            q |= Q(version__city_wide=True, agency__division_id__in=divisions)
+            q |= Q(version__city_wide=True, agency__division_id__in=divisions, status__in=AWAITING_RECEIPT)
     return q
+
+
+# 全城通办 opens a case to every general window of the city only while it waits to be received
+# (the applicant may walk into any hall with it). Once a window has accepted or refused it, it
+# belongs to that window and the agency: the other halls' clerks no longer read it.
+AWAITING_RECEIPT = (CaseStatus.SUBMITTED, CaseStatus.CORRECTION_REQUESTED)
 
 
 def city_wide_divisions(actor) -> list[int]:
@@ -301,7 +307,8 @@ def holds_case_role(*, actor, case: Case, roles) -> bool:
         return False
     if has_role(actor, Role.WINDOW_CLERK, case.agency) or bool(case.outlet_id and has_role(actor, Role.WINDOW_CLERK, case.outlet)):
         return True
-    return case.version.city_wide and case.agency.division_id in city_wide_divisions(actor)
+    return (case.version.city_wide and case.status in AWAITING_RECEIPT
+            and case.agency.division_id in city_wide_divisions(actor))
 
 
 def require_case_role(*, actor, case: Case, roles) -> None:

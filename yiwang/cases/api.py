@@ -556,7 +556,7 @@ class LockerDropOffOut(Schema):
 
 @router.post("/lockers/{locker_code}/drop-off", response=LockerDropOffOut,
              summary="智能信包箱凭开箱码交件（信包箱设备调用）")
-def locker_drop_off(request, locker_code: str, payload: LockerDropOffIn):
+def locker_drop_off(request, locker_code: Line(30), payload: LockerDropOffIn):
     locker = selectors.locker_by_code(locker_code)
     drop_off = services.drop_off_deposit(actor=request.auth, locker=locker, open_code=payload.open_code,
                                          client=client_ip(request))

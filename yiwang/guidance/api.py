@@ -14,6 +14,7 @@ from typing import Annotated
 from ninja import Query, Router, Schema
 from pydantic import StringConstraints
 
+from yiwang.core.inputs import Int
 from yiwang.guidance import selectors, services
 from yiwang.guidance.constants import ResultKind
 
@@ -23,7 +24,7 @@ Q = Annotated[str, StringConstraints(max_length=200)]
 
 class SearchQuery(Schema):
     q: Q = ""
-    limit: int = 10
+    limit: Int(1, 50) = 10
 
 
 class ResultOut(Schema):

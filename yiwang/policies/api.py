@@ -14,6 +14,7 @@ from ninja import Router, Schema
 
 from yiwang.accounts.auth import session_or_token
 from yiwang.core.errors import NotFound, PermissionDenied, ValidationFailed
+from yiwang.core.inputs import DbId, Line
 from yiwang.policies import rules, selectors, services
 from yiwang.policies.access import access_entitlement, can_manage_policies, is_applicant
 from yiwang.policies.constants import ATTRIBUTES, SubjectKind
@@ -50,7 +51,7 @@ class ExplanationOut(Schema):
 
 
 class RuleIn(Schema):
-    subject_kind: str
+    subject_kind: Line(20)
     rules: Any
     subject: dict[str, Any] | None = None
 
@@ -63,8 +64,8 @@ class RuleCheckOut(Schema):
 
 
 class DecisionIn(Schema):
-    decision: str  # confirm | decline
-    payee_note: str = ""
+    decision: Line(20)  # confirm | decline
+    payee_note: Line(200) = ""
 
 
 def _out(policy) -> dict:
@@ -85,7 +86,7 @@ def _my_profile(request) -> dict:
 
 
 @router.get("/", response=list[PolicyOut], auth=None, summary="现行政策（无需登录）")
-def policy_list(request, subject_kind: str = "", category: str = "", q: str = ""):
+def policy_list(request, subject_kind: Line(20) = "", category: Line(40) = "", q: Line(100) = ""):
     return [_out(p) for p in selectors.public_policies(subject_kind=subject_kind, category=category, q=q[:50])[:500]]
 
 
@@ -103,7 +104,7 @@ def my_matches(request):
 
 
 @router.get("/{code}", response=PolicyOut, auth=None, summary="一项政策及其享受条件")
-def policy_detail(request, code: str):
+def policy_detail(request, code: Line(60)):
     policy = selectors.public_policy(code)
     if policy is None:
         raise NotFound("未找到该政策。")
@@ -111,7 +112,7 @@ def policy_detail(request, code: str):
 
 
 @router.get("/{code}/explanation", response=ExplanationOut, auth=session_or_token, summary="我是否符合该政策，逐条说明")
-def explanation(request, code: str):
+def explanation(request, code: Line(60)):
     policy = selectors.public_policy(code)
     if policy is None:
         raise NotFound("未找到该政策。")
@@ -124,7 +125,7 @@ def explanation(request, code: str):
 
 @router.post("/entitlements/{int:entitlement_id}/decision", response=dict, auth=session_or_token,
              summary="确认领取或放弃免申即享待遇")
-def entitlement_decision(request, entitlement_id: int, body: DecisionIn):
+def entitlement_decision(request, entitlement_id: DbId, body: DecisionIn):
     entitlement = access_entitlement(actor=request.auth, entitlement_id=entitlement_id)
     if body.decision not in ("confirm", "decline"):
         raise ValidationFailed([], message="decision：应为 confirm 或 decline。")

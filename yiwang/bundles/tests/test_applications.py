@@ -23,7 +23,21 @@ from yiwang.orgs.models import RoleGrant
 
 pytestmark = pytest.mark.django_db
 MONDAY = dt.date(2026, 11, 16)
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _blank_pdf() -> bytes:
+    """A readable one-page PDF: uploads are parsed for active content, so junk bytes are refused."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer, out = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(width=10, height=10)
+    writer.write(out)
+    return out.getvalue()
+
+
+PDF = _blank_pdf()
 
 
 class W:

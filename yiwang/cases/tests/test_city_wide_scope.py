@@ -29,5 +29,12 @@ def test_a_city_wide_case_is_open_to_every_general_window_of_the_city(world, sub
     assert _visible(world.yanta_clerk, case)
     assert selectors.window_case_id_by_number(world.yanta_clerk, case.number) == case.pk
     assert holds_case_role(actor=world.yanta_clerk, case=case, roles=[Role.WINDOW_CLERK])
+    # Once received (here by the city hall), the case is the receiving window's and the agency's.
+    from yiwang.cases.services import case_accept
+
+    case_accept(actor=world.clerk, case=case)
+    case = Case.objects.select_related("version", "agency").get(pk=case.pk)
+    assert not _visible(world.yanta_clerk, case)
+    assert not holds_case_role(actor=world.yanta_clerk, case=case, roles=[Role.WINDOW_CLERK])
     # The rule opens the window's work only: a district reviewer gains nothing.
     assert not holds_case_role(actor=world.yanta_reviewer, case=case, roles=[Role.DEPT_REVIEWER])

@@ -14,7 +14,7 @@ from django.urls import reverse
 from yiwang.accounts.tests.factories import PASSWORD
 from yiwang.cases.constants import Channel, MaterialSatisfaction
 from yiwang.cases.models import Application, ApplicationMaterial, Case
-from yiwang.cases.services import case_request_corrections, stored_file_create
+from yiwang.cases.services import case_accept, case_request_corrections, stored_file_create
 from yiwang.cases.tests.conftest import PDF_BYTES, form_for, pdf_upload
 from yiwang.cases.tests.page_helpers import today
 from yiwang.catalog.models import ImplementationVersion, published_content_writes
@@ -138,7 +138,7 @@ def test_the_citizen_pages_ignore_a_paper_tick(client, world, submit):
 @pytest.fixture
 def city_case(world):
     """A city-wide item (so a district window may file it), and a citizen's online filing of it,
-    which the district clerk's scope does not hold."""
+    received by the city hall: from then on the district clerk's scope does not hold it."""
     with published_content_writes():  # a fixture arranging the catalog, not code changing it
         ImplementationVersion.objects.filter(pk=world.version.pk).update(city_wide=True)
     citizen = client_for(world.citizen)
@@ -147,7 +147,9 @@ def city_case(world):
     response = post(citizen, {"implementation_id": world.impl.pk, "form_data": form_for(world),
                               "materials": {str(world.required_material.pk): {"file": file_id}}})
     assert response.status_code == 201, response.content
-    return Case.objects.get(pk=response.json()["case_ids"][0]), file_id
+    case = Case.objects.get(pk=response.json()["case_ids"][0])
+    case_accept(actor=world.clerk, case=case)
+    return case, file_id
 
 
 def on_behalf(world, material_spec):
