@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from yiwang.licences import selectors as licences
@@ -41,6 +41,39 @@ def public_policy(code: str) -> Policy | None:
 
 def policies_in_force(kind: str, *, on: dt.date | None = None) -> list[Policy]:
     return list(Policy.objects.filter(in_force(on), subject_kind=kind).select_related("issuing_body"))
+
+
+# The policies in force per kind, kept in memory per process: a profile change re-matches against
+# all of them, and reading 500 rules (JSON) for every change costs more than the matching. The key
+# holds the library's version stamp (one aggregate query, so a change made by another process is
+# seen at once) and a local generation bumped on every save/delete in this process (a rolled-back
+# change can repeat the same stamp, e.g. in tests).
+_IN_FORCE: dict[str, tuple[tuple, list[Policy]]] = {}
+_generation = [0]
+
+
+def library_changed(**kwargs) -> None:
+    """Policy saved or deleted in this process (connected in PoliciesConfig.ready)."""
+    _generation[0] += 1
+    _IN_FORCE.clear()
+
+
+def library_stamp(kind: str) -> tuple:
+    row = Policy.objects.filter(subject_kind=kind).aggregate(n=Count("id"), top=Max("id"), last=Max("updated_at"),
+                                                             versions=Sum("version"))
+    return (_generation[0], row["n"], row["top"], row["last"], row["versions"])
+
+
+def policies_in_force_cached(kind: str, *, on: dt.date | None = None) -> list[Policy]:
+    """policies_in_force, from memory while the library is unchanged (treat the list as read-only)."""
+    on = on or timezone.localdate()
+    key = (on, *library_stamp(kind))
+    cached = _IN_FORCE.get(kind)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    policies = policies_in_force(kind, on=on)
+    _IN_FORCE[kind] = (key, policies)
+    return policies
 
 
 def rule_lines(policy: Policy) -> list[tuple[int, str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
@@ -27,7 +28,7 @@ from yiwang.policies.constants import (
     SubjectKind,
 )
 from yiwang.policies.models import Entitlement, Policy, PolicyMatch
-from yiwang.policies.selectors import in_force, policies_in_force
+from yiwang.policies.selectors import in_force, policies_in_force_cached
 from yiwang.policies.subjects import attributes_of_kind, subject_attributes
 from yiwang.policies.vectorised import Frame, eligible_mask
 
@@ -266,36 +267,47 @@ def policy_rematch(*, policy: Policy, on: dt.date | None = None, chunk_size: int
 @transaction.atomic
 def subject_rematch(*, profile_id: int, on: dt.date | None = None) -> dict:
     """Re-match one subject against every policy in force for its kind (after a profile change):
-    one read of the policies, one of the subject's matches, one bulk write."""
+    the policies from memory (`policies_in_force_cached`), one read of the subject's matches as
+    plain values, new rows in one insert, and only the changed rows written, one UPDATE per group of
+    equal new values (usually one or two), instead of a bulk_update of every row."""
     row = licences.profile_attributes_by_id(profile_id)
     if row is None:
         return {"policies": 0, "eligible": 0, "told": 0}
     on = on or timezone.localdate()
     now = timezone.now()
     values = subject_attributes(row, on=on)
-    policies = policies_in_force(row["kind"], on=on)
-    existing = {m.policy_id: m for m in PolicyMatch.objects.filter(profile_id=profile_id, policy__in=policies)}
-    user = _users([row["user_id"]]).get(row["user_id"])
-    new, changed, told, eligible = [], [], 0, 0
+    policies = policies_in_force_cached(row["kind"], on=on)
+    existing = {policy_id: rest for policy_id, *rest in PolicyMatch.objects.filter(profile_id=profile_id).values_list(
+        "policy_id", "id", "eligible", "policy_version", "user_id", "notified_at")}
+    user_id, name = row["user_id"], row["name"][:200]
+    user = _users([user_id]).get(user_id)
+    new, groups, told, eligible = [], defaultdict(list), 0, 0
     for policy in policies:
         ok = rules.evaluate(policy.rules, values) is True
         eligible += ok
-        match = existing.get(policy.pk)
-        if match is None:
-            match = PolicyMatch(policy=policy, profile_id=profile_id, user_id=row["user_id"], subject_name=row["name"][:200],
+        current = existing.get(policy.pk)
+        if current is None:
+            match = PolicyMatch(policy=policy, profile_id=profile_id, user_id=user_id, subject_name=name,
                                 eligible=ok, policy_version=policy.version, matched_at=now)
+            if ok:
+                _tell(policy, match, user, now)
+                told += 1
             new.append(match)
-        elif (match.eligible, match.policy_version, match.user_id) != (ok, policy.version, row["user_id"]) or \
-                (ok and match.notified_at is None):
-            match.eligible, match.policy_version, match.matched_at = ok, policy.version, now
-            match.user_id, match.subject_name = row["user_id"], row["name"][:200]
-            changed.append(match)
-        if ok and match.notified_at is None:
-            _tell(policy, match, user, now)
+            continue
+        pk, was, version, was_user, notified_at = current
+        tell = ok and notified_at is None
+        if tell:
+            _tell(policy, PolicyMatch(pk=pk, policy=policy, profile_id=profile_id, subject_name=name), user, now)
             told += 1
+        if tell or (was, version, was_user) != (ok, policy.version, user_id):
+            groups[(ok, policy.version, tell)].append(pk)
     PolicyMatch.objects.bulk_create(new)
-    PolicyMatch.objects.bulk_update(changed, ["eligible", "policy_version", "matched_at", "user_id", "subject_name",
-                                              "notified_at", "updated_at"])
+    for (ok, version, tell), pks in groups.items():
+        fields = {"eligible": ok, "policy_version": version, "matched_at": now, "user_id": user_id,
+                  "subject_name": name, "updated_at": now}
+        if tell:
+            fields["notified_at"] = now
+        PolicyMatch.objects.filter(pk__in=pks).update(**fields)
     return {"policies": len(policies), "eligible": eligible, "told": told}
 
 
