@@ -7,6 +7,7 @@ Validation errors come back as 400 `{"code": "validation_failed", "message", "de
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 
 from ninja import Field, Router, Schema, Status
@@ -87,10 +88,8 @@ def _registered(user) -> dict:
 
 def _send_confirmation(request, user) -> None:
     # The account is made either way; a code refused by the rate limit can be asked for again.
-    try:
+    with contextlib.suppress(DomainError):
         services.phone_confirmation_send(user=user, ip=client_ip(request))
-    except DomainError:
-        pass
 
 
 @router.post("/register/citizen", response={201: RegisteredOut}, summary="个人注册")

@@ -3,7 +3,7 @@ from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin, UserM
 from django.db import models
 from django.utils import timezone
 
-from yiwang.accounts.constants import ID_NUMBER_PURPOSE, CodePurpose, PHONE_PURPOSE, IdentifierKind, LoginOutcome, UserKind
+from yiwang.accounts.constants import ID_NUMBER_PURPOSE, PHONE_PURPOSE, CodePurpose, IdentifierKind, LoginOutcome, UserKind
 from yiwang.core.crypto import blind_index, mask_id_number, mask_phone
 from yiwang.core.fields import EncryptedTextField
 from yiwang.core.identifiers import id_number_birth_date, id_number_errors

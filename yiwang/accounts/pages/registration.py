@@ -3,6 +3,8 @@ accounts.services.registration; the page checks first to show every problem at o
 
 from __future__ import annotations
 
+import contextlib
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -35,10 +37,8 @@ def _register(request, *, form_class, errors_fn, register_fn, template: str, fie
             except ValidationFailed as exc:  # lost a race for the same number
                 form.add_service_errors(exc)
             else:
-                try:
+                with contextlib.suppress(DomainError):  # rate limit: the confirm page offers to send again
                     services.phone_confirmation_send(user=user, ip=client_ip(request))
-                except DomainError:
-                    pass  # rate limit: the confirm page offers to send again
                 messages.success(request, "注册成功。短信验证码已发送至您填写的手机号。请用身份证号（企业用统一社会信用代码）"
                                           "或手机号和刚才设置的密码登录，然后输入验证码确认手机号。")
                 return redirect(f"{reverse('accounts:login')}?{urlencode({'next': reverse('accounts:phone_confirm')})}")
