@@ -16,8 +16,8 @@ from yiwang.accounts.forms import PasswordResetForm, PasswordResetRequestForm, P
 from yiwang.accounts.network import client_ip
 from yiwang.core.errors import DomainError, ValidationFailed
 
-# The account typed on the first step, kept in the (server-side) session for the second: never
-# which account it named, since that would be known only to the server anyway and tells nothing.
+# What was typed on the first step, kept in the (server-side) session for the second — not the
+# account it names: step 2 resolves it again, so both steps behave alike for unknown accounts.
 _SESSION_KEY = "password_reset_identifier"
 
 

@@ -176,8 +176,9 @@ def password_reset_confirm(*, identifier: str, code: str, new: str, confirm: str
                            now: datetime | None = None) -> User:
     """Set a new password with the code sent by `password_reset_request`.
 
-    The password is checked first (Django's validators), so a mistake there does not use up the
-    code. Then the code: wrong, expired, used, out of tries or for an unknown account all raise the
+    The password is checked first (Django's validators, without the account), so a mistake there
+    does not use up the code; the checks against the account's own attributes (too similar to the
+    username or name) come only after the code matched, so they tell a stranger nothing. Then the code: wrong, expired, used, out of tries or for an unknown account all raise the
     same `code_invalid` on `code`. On success the code is used, the password set (which ends every
     session of the account: their session hash no longer matches), the login lockout cleared, and
     the reset audited."""
@@ -185,7 +186,9 @@ def password_reset_confirm(*, identifier: str, code: str, new: str, confirm: str
     now = now or timezone.now()
     user, _kind = resolve_identifier(identifier) if not _identifier_errors(identifier) else (None, "")
     errors = _identifier_errors(identifier) + _code_field_errors(code)
-    errors += password_errors(new, user=user, field="new_password")
+    # Without the account first: "too similar to your name" before the code is proven would tell a
+    # stranger that the account exists (and whose it is).
+    errors += password_errors(new, user=None, field="new_password")
     if new and confirm != new:
         errors.append(FieldError("confirm_password", "password_mismatch", "两次输入的新密码不一致。"))
     if errors:
@@ -193,6 +196,9 @@ def password_reset_confirm(*, identifier: str, code: str, new: str, confirm: str
     row = _check_code(user=user, purpose=CodePurpose.PASSWORD_RESET, code=code, now=now)
     if row is None:
         raise _invalid_code()
+    similar = password_errors(new, user=user, field="new_password")
+    if similar:
+        raise ValidationFailed(similar)  # the code stays good: only its owner got this far
     with transaction.atomic():
         # Use the code under a lock: of two requests with the same right code, one wins.
         if PhoneCode.objects.filter(pk=row.pk, used_at__isnull=True).update(used_at=now) != 1:

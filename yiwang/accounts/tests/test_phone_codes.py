@@ -157,6 +157,20 @@ def test_a_bad_new_password_does_not_use_up_the_code(person):
     reset(person.username, code)
 
 
+def test_no_enumeration_a_password_like_the_account_is_refused_only_after_the_right_code(person):
+    like_the_account = person.username + "Xx9"
+    for identifier in (person.username, person.username + "-nobody"):
+        with pytest.raises(ValidationFailed) as exc:
+            reset(identifier, "000001", new=like_the_account)
+        assert codes(exc.value) == {"code": "code_invalid"}
+    services.password_reset_request(identifier=person.username)
+    code = last_code(person)
+    with pytest.raises(ValidationFailed) as exc:
+        reset(person.username, code, new=like_the_account)
+    assert codes(exc.value) == {"new_password": "password_invalid"}
+    reset(person.username, code)  # the code was not used up
+
+
 def test_errors_name_their_fields():
     with pytest.raises(ValidationFailed) as exc:
         services.password_reset_request(identifier="")
