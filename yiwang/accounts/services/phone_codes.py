@@ -177,9 +177,10 @@ def password_reset_confirm(*, identifier: str, code: str, new: str, confirm: str
     """Set a new password with the code sent by `password_reset_request`.
 
     The password is checked first (Django's validators, without the account), so a mistake there
-    does not use up the code; the checks against the account's own attributes (too similar to the
-    username or name) come only after the code matched, so they tell a stranger nothing. Then the code: wrong, expired, used, out of tries or for an unknown account all raise the
-    same `code_invalid` on `code`. On success the code is used, the password set (which ends every
+    does not use up the code. Then the code: wrong, expired, used, out of tries or for an unknown
+    account all raise the same `code_invalid` on `code`. The checks against the account's own
+    attributes (too similar to the username or name) come only after the code matched, so they
+    tell a stranger nothing. On success the code is used, the password set (which ends every
     session of the account: their session hash no longer matches), the login lockout cleared, and
     the reset audited."""
     identifier = (identifier or "").strip()
