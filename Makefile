@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# Two test workers by default (pytest-xdist), one per core of the 2-core machines this runs on.
+PYTEST_ARGS ?= -n 2
 DEMO_ENV := DJANGO_SETTINGS_MODULE=config.settings.demo
 
 .PHONY: demo test smoke venv install install-dev system-deps lint check bench clean

@@ -190,6 +190,10 @@ DEVELOPMENT_KEYS = frozenset({"00112233445566778899aabbccddeeff", "ffeeddccbbaa9
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", None)
+# Lockers (24小时自助信包箱): days a result waits in a compartment before it goes back to the hall,
+# and the cabinet adapter (the fake one until the vendor's integration; see yiwang/cases/locker_device.py).
+YIWANG_LOCKER_RETURN_DAYS = int(os.environ.get("YIWANG_LOCKER_RETURN_DAYS", "7"))
+YIWANG_LOCKER_DEVICE = os.environ.get("YIWANG_LOCKER_DEVICE", "yiwang.cases.locker_device.FakeLockerDevice")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
@@ -201,6 +205,8 @@ CELERY_BEAT_SCHEDULE = {
     # Monitoring runs every hour: idempotent, so the day's deemed acceptances and colours are
     # applied early in the morning and re-checked as the day goes on.
     "case-monitoring": {"task": "yiwang.cases.tasks.run_monitoring_task", "schedule": 3600.0},
+    # Results uncollected in a locker for YIWANG_LOCKER_RETURN_DAYS go back to the hall (idempotent).
+    "locker-return-uncollected": {"task": "yiwang.cases.tasks.lockers_return_uncollected_task", "schedule": 3600.0},
     "prune-login-attempts": {"task": "yiwang.accounts.tasks.prune_login_attempts", "schedule": 86400.0},
     "send-pending-notifications": {"task": "yiwang.notifications.tasks.send_pending_notifications", "schedule": 5.0},
     # Ratings: flag late rectifications (idempotent) and send due records to the provincial system.

@@ -193,6 +193,46 @@ def access_case_by_number(*, number: str, verification_code: str, client: str | 
     return case
 
 
+# Pickup codes (§44, issue 9 §8) have 6 digits, like the verification code: without a limit, 40
+# wrong codes and then the right one hand the result over. Failures are counted per application at
+# the window (one result cannot be guessed), per locker (the 24-hour cabinet takes codes for all its
+# compartments, so it also has a daily cap: 60 compartments × 30 guesses a day stay far below a
+# million codes over the days a result waits), per staff account or device, and per client address.
+# A locked key stays locked for the window even for the right code, or the lock would tell nothing.
+PICKUP_WINDOW_SECONDS = 3600
+PICKUP_FAILURES_PER_APPLICATION = 5
+PICKUP_FAILURES_PER_ACTOR = 20
+PICKUP_FAILURES_PER_CLIENT = 20
+LOCKER_FAILURES_PER_HOUR = 10
+LOCKER_FAILURES_PER_DAY = 30
+
+
+def pickup_limits(*, actor, client: str | None, application_id: int | None = None,
+                  locker_code: str | None = None) -> list[tuple[str, str, int, int]]:
+    """The (scope, key, limit, window seconds) counters one pickup-code check falls under."""
+    limits = [("pickup-actor", str(getattr(actor, "pk", actor)), PICKUP_FAILURES_PER_ACTOR, PICKUP_WINDOW_SECONDS)]
+    if application_id is not None:
+        limits.append(("pickup-application", str(application_id), PICKUP_FAILURES_PER_APPLICATION,
+                       PICKUP_WINDOW_SECONDS))
+    if locker_code is not None:
+        limits += [("pickup-locker", locker_code, LOCKER_FAILURES_PER_HOUR, PICKUP_WINDOW_SECONDS),
+                   ("pickup-locker-day", locker_code, LOCKER_FAILURES_PER_DAY, 86400)]
+    if client:
+        limits.append(("pickup-client", client, PICKUP_FAILURES_PER_CLIENT, PICKUP_WINDOW_SECONDS))
+    return limits
+
+
+def require_pickup_attempts_left(limits: list[tuple[str, str, int, int]]) -> None:
+    if any(throttle.failures(scope, key) >= limit for scope, key, limit, _ in limits):
+        raise TooManyAttempts("取件码错误次数过多，已暂停核验，请 1 小时后再试；"
+                              "如遗失取件码，请到受理窗口核验身份后重新发送。")
+
+
+def pickup_attempt_failed(limits: list[tuple[str, str, int, int]]) -> int:
+    """Count one wrong code under every counter; the highest count afterwards."""
+    return max(throttle.record_failure(scope, key, window_seconds=window) for scope, key, _, window in limits)
+
+
 def access_document_by_id(*, actor, document_id: int | str, case_id: int | str | None = None) -> CaseDocument:
     """A document of a case the actor may see (of `case_id`, when given)."""
     try:

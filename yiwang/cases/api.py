@@ -420,7 +420,7 @@ class DeliverIn(Schema):
 def deliver(request, case_id: DbId, payload: DeliverIn):
     case = _staff_case(request, case_id)
     services.case_deliver(actor=request.auth, case=case, pickup_code=payload.pickup_code,
-                          tracking_number=payload.tracking_number)
+                          tracking_number=payload.tracking_number, client=client_ip(request))
     return _detail_after_change(request, case_id)
 
 
@@ -541,5 +541,23 @@ class LockerPickupOut(Schema):
 @router.post("/lockers/{locker_code}/pickup", response=LockerPickupOut, summary="智能信包箱凭取件码取件（信包箱设备调用）")
 def locker_pickup(request, locker_code: Line(30), payload: LockerPickupIn):
     locker = selectors.locker_by_code(locker_code)
-    cases = services.locker_pickup(actor=request.auth, locker=locker, pickup_code=payload.pickup_code)
+    cases = services.locker_pickup(actor=request.auth, locker=locker, pickup_code=payload.pickup_code,
+                                   client=client_ip(request))
     return {"delivered_case_numbers": [c.number for c in cases]}
+
+
+class LockerDropOffIn(Schema):
+    open_code: str = Field(min_length=1, max_length=20)
+
+
+class LockerDropOffOut(Schema):
+    compartment: str
+
+
+@router.post("/lockers/{locker_code}/drop-off", response=LockerDropOffOut,
+             summary="智能信包箱凭开箱码交件（信包箱设备调用）")
+def locker_drop_off(request, locker_code: str, payload: LockerDropOffIn):
+    locker = selectors.locker_by_code(locker_code)
+    drop_off = services.drop_off_deposit(actor=request.auth, locker=locker, open_code=payload.open_code,
+                                         client=client_ip(request))
+    return {"compartment": drop_off.compartment}

@@ -165,6 +165,16 @@ class TransferStatus(models.TextChoices):
     RECEIVED = "received", "已签收"
 
 
+class DropOffStatus(models.TextChoices):
+    """Paper materials left in a 24-hour locker for the hall (drop-off, 全城通港)."""
+
+    AWAITING = "awaiting", "待投入信包箱"
+    DEPOSITED = "deposited", "已投入信包箱"
+    COLLECTED = "collected", "已由工作人员取出"
+    RECEIVED = "received", "大厅已签收"
+    CANCELLED = "cancelled", "已取消"
+
+
 class ErrorCode:
     """Stable codes of case domain errors."""
 
@@ -211,3 +221,6 @@ class CaseHook:
     # (applicant, requirement, on_date) -> None | {"source", "identifier", "satisfies", "reason",
     # "message", ...}: a held e-licence offered for a material requirement naming a licence type.
     MATERIAL_SOURCES = "cases.material_sources"
+    # (lat, lng) -> [(locker id, label)]: lockers near the applicant, nearest first (servicemap);
+    # lat/lng None when no point is known. Without a handler, every registered locker is offered.
+    NEARBY_LOCKERS = "cases.nearby_lockers"

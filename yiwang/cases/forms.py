@@ -288,6 +288,17 @@ class DeliveryForm(CaseForm):
 
 
 
+class DropOffForm(CaseForm):
+    """信包箱交件: the locker for the paper materials (choices from the service map, set by the view)."""
+
+    locker = forms.ChoiceField(label="交件信包箱", choices=[],
+                               help_text="选择离您较近的 24 小时信包箱，开箱码将发送到您的手机和“我的消息”。")
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["locker"].choices = [("", "— 请选择信包箱 —"), *[(str(pk), label) for pk, label in choices]]
+
+
 class FindApplicantForm(CaseForm):
     identifier = _text("申请人证件号码", help_text="18 位居民身份证号码或统一社会信用代码。刷身份证后核对本人。",
                        spellcheck="false", autocapitalize="characters", maxlength="22")

@@ -16,9 +16,9 @@ from datetime import date
 
 from django.utils import timezone
 
-from yiwang.cases.constants import CaseAction, CaseStatus, DeliveryMethod
+from yiwang.cases.constants import CaseAction, CaseStatus, DeliveryMethod, DropOffStatus
 from yiwang.cases.locks import lock_locker
-from yiwang.cases.models import Application, Case, Delivery
+from yiwang.cases.models import Application, Case, Delivery, LockerDropOff
 from yiwang.cases.transitions import case_transition
 from yiwang.core.audit import record_event
 from yiwang.core.crypto import blind_index, sm3_hex
@@ -27,6 +27,8 @@ from yiwang.notifications.services import notify
 # Compartments per locker. The lockers in service have 60; a per-locker size arrives with the
 # locker-device integration.
 LOCKER_COMPARTMENTS = 60
+# A drop-off holds its compartment from the code's issue until staff take the materials out.
+DROP_OFF_IN_CABINET = (DropOffStatus.AWAITING, DropOffStatus.DEPOSITED)
 # Statuses in which a case no longer holds back its application's delivery.
 _DONE_FOR_DELIVERY = (CaseStatus.CONCLUDED, CaseStatus.DELIVERED, CaseStatus.WITHDRAWN, CaseStatus.REFUSED,
                       CaseStatus.TERMINATED, CaseStatus.REVOKED)
@@ -88,8 +90,16 @@ def _free_compartment(delivery: Delivery) -> str | None:
     """A compartment no result waiting at this locker occupies, or None when all are taken. The
     locker row is locked, so two results concluding at once cannot be given the same one."""
     lock_locker(delivery.locker_id)
-    taken = set(Delivery.objects.filter(locker_id=delivery.locker_id, completed_at__isnull=True)
-                .exclude(pk=delivery.pk).exclude(locker_compartment="").values_list("locker_compartment", flat=True))
+    return free_compartment(delivery.locker_id, exclude_delivery=delivery.pk)
+
+
+def free_compartment(locker_id: int, *, exclude_delivery: int | None = None) -> str | None:
+    """A compartment of the (locked) locker that neither a waiting result nor paper materials
+    dropped off for the hall occupy, or None."""
+    taken = set(Delivery.objects.filter(locker_id=locker_id, completed_at__isnull=True, returned_at__isnull=True)
+                .exclude(pk=exclude_delivery).exclude(locker_compartment="").values_list("locker_compartment", flat=True))
+    taken |= set(LockerDropOff.objects.filter(locker_id=locker_id, status__in=DROP_OFF_IN_CABINET)
+                 .values_list("compartment", flat=True))
     free = [label for label in (f"{n:02d}" for n in range(1, LOCKER_COMPARTMENTS + 1)) if label not in taken]
     return secrets.choice(free) if free else None
 
@@ -100,7 +110,9 @@ def issue_code(*, delivery: Delivery, application: Application, actor, action: s
     code = f"{secrets.randbelow(10**6):06d}"
     delivery.pickup_code_hash = code_hash(application.pk, code)
     delivery.pickup_code_sealed = code
-    delivery.save(update_fields=["pickup_code_hash", "pickup_code_sealed", "locker_compartment", "updated_at"])
+    delivery.code_issued_at = timezone.now()
+    delivery.save(update_fields=["pickup_code_hash", "pickup_code_sealed", "locker_compartment", "code_issued_at",
+                                 "updated_at"])
     where = (f"信包箱 {delivery.locker}（{delivery.locker_compartment} 号格口）" if delivery.method == DeliveryMethod.LOCKER
              else (delivery.pickup_outlet.name if delivery.pickup_outlet_id else "受理窗口"))
     # Name the case: an enterprise with several results ready holds several codes and must know

@@ -1,7 +1,8 @@
 """Row locks for cases, in one place and one order, so two writers that meet on the same rows never
 deadlock:
 
-    application → its cases (by id) → a case's process instance → its task rows (by id) → a locker
+    application → its cases (by id) → a case's process instance → its task rows (by id)
+    → the application's locker drop-off → a locker
 
 A write locks once, at its entry (the public service: case_accept, task_complete …); what it calls
 afterwards — transitions, documents, the back office, actions — works on the rows it was handed
@@ -13,7 +14,7 @@ This module is the only place that locks case rows (yiwang/cases/tests/test_lock
 from __future__ import annotations
 
 from yiwang.cases.constants import OPEN_TASK_STATUSES
-from yiwang.cases.models import Application, Case, Locker, ProcessInstance, WorkTask
+from yiwang.cases.models import Application, Case, Locker, LockerDropOff, ProcessInstance, WorkTask
 
 
 def _select_cases_for_update(**filters) -> list[Case]:
@@ -81,3 +82,9 @@ def lock_task(task: WorkTask) -> WorkTask:
 def lock_locker(locker_id: int) -> None:
     """Lock a locker (the last in the order), so two results are never given one compartment."""
     list(Locker.objects.select_for_update().filter(pk=locker_id).values_list("pk", flat=True))
+
+
+def lock_drop_off(drop_off_id: int) -> None:
+    """Lock a locker drop-off (after its application, before a locker), so a code opens it once and
+    staff record its collection and receipt once."""
+    list(LockerDropOff.objects.select_for_update().filter(pk=drop_off_id).values_list("pk", flat=True))

@@ -17,6 +17,7 @@ from yiwang.cases.constants import (
     Decision,
     DeliveryMethod,
     DocumentKind,
+    DropOffStatus,
     MaterialReview,
     MaterialSatisfaction,
     SpecialProcedure,
@@ -335,6 +336,33 @@ class Delivery(BaseModel):
     tracking_number = models.CharField(max_length=60, blank=True)
     dispatched_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # When the current code was issued (a locker result waits N days from then), and when an
+    # uncollected locker result went back to the hall.
+    code_issued_at = models.DateTimeField(null=True, blank=True)
+    returned_at = models.DateTimeField(null=True, blank=True)
+
+
+class LockerDropOff(BaseModel):
+    """Paper materials of an application left in a locker: the applicant deposits them with a
+    one-time open code, hall staff collect them from the cabinet, the hall signs for them."""
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="drop_off")
+    locker = models.ForeignKey(Locker, on_delete=models.PROTECT, related_name="drop_offs")
+    compartment = models.CharField(max_length=20)
+    status = models.CharField(max_length=20, choices=DropOffStatus.choices, default=DropOffStatus.AWAITING)
+    # The open code: SM3 hash only; single use (cleared on deposit), expiring.
+    code_hash = models.CharField(max_length=64, blank=True)
+    code_expires_at = models.DateTimeField(null=True, blank=True)
+    deposited_at = models.DateTimeField(null=True, blank=True)
+    collected_at = models.DateTimeField(null=True, blank=True)
+    collected_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    received_at = models.DateTimeField(null=True, blank=True)
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "信包箱交件"
 
 
 class MaterialTransfer(BaseModel):

@@ -29,6 +29,7 @@ from yiwang.cases.constants import (
     CaseHook,
     CaseStatus,
     Decision,
+    DropOffStatus,
     MaterialSatisfaction,
     TaskStatus,
     WarningColour,
@@ -47,6 +48,7 @@ from yiwang.cases.models import (
     Deferral,
     Delivery,
     Locker,
+    LockerDropOff,
     MaterialTransfer,
     Refusal,
     StoredFile,
@@ -175,8 +177,73 @@ def case_timeline(case: Case, *, for_public: bool = False, staff_names: bool | N
             entries.append(TimelineEntry(transfer.sent_at, "纸质材料寄往实施部门", "", transfer.tracking_number))
             if transfer.received_at:
                 entries.append(TimelineEntry(transfer.received_at, "实施部门签收纸质材料", "", ""))
+        entries += _locker_entries(case, staff_names=staff_names)
     entries.sort(key=lambda e: e.at)
     return entries
+
+
+def _locker_entries(case: Case, *, staff_names: bool) -> list[TimelineEntry]:
+    """The locker both ways: paper materials dropped off (deposit, collection, the hall's receipt)
+    and a result that waited too long in a locker and went back to the hall."""
+    entries = []
+    drop_off = LockerDropOff.objects.select_related("locker", "collected_by", "received_by").filter(
+        application_id=case.application_id).exclude(status=DropOffStatus.CANCELLED).first()
+    if drop_off is not None:
+        where = f"信包箱 {drop_off.locker}（{drop_off.compartment} 号格口）"
+        if drop_off.deposited_at:
+            entries.append(TimelineEntry(drop_off.deposited_at, "纸质材料已投入信包箱", "", where))
+        if drop_off.collected_at:
+            who = drop_off.collected_by.display_name if staff_names and drop_off.collected_by else ""
+            entries.append(TimelineEntry(drop_off.collected_at, "工作人员已从信包箱取出材料", who, where))
+        if drop_off.received_at:
+            who = drop_off.received_by.display_name if staff_names and drop_off.received_by else ""
+            entries.append(TimelineEntry(drop_off.received_at, "大厅已签收信包箱材料", who, "材料进入受理"))
+    delivery = Delivery.objects.filter(application_id=case.application_id, returned_at__isnull=False).first()
+    if delivery is not None:
+        entries.append(TimelineEntry(delivery.returned_at, "信包箱逾期未取，结果已退回窗口", "", "凭原取件码到窗口领取"))
+    return entries
+
+
+def locker_choices(*, lat=None, lng=None) -> list[tuple[int, str]]:
+    """Lockers the applicant may choose, nearest first when the service map knows them (the
+    `cases.nearby_lockers` hook); else every registered locker."""
+    for answer in hooks.call(CaseHook.NEARBY_LOCKERS, lat=lat, lng=lng):
+        if answer:
+            return list(answer)
+    return [(lk.pk, str(lk)) for lk in lockers()]
+
+
+def drop_off_of(application_id: int) -> LockerDropOff | None:
+    """The application's current locker drop-off (not a cancelled one), with its locker."""
+    return (LockerDropOff.objects.select_related("locker", "locker__outlet")
+            .filter(application_id=application_id).exclude(status=DropOffStatus.CANCELLED).first())
+
+
+def drop_off_by_id(drop_off_id) -> LockerDropOff:
+    """One drop-off with its locker and application (not found for a missing one or a non-id);
+    the services check the actor's role at the locker's outlet."""
+    try:
+        pk = int(drop_off_id)
+    except (TypeError, ValueError):
+        pk = 0
+    drop_off = LockerDropOff.objects.select_related("locker", "locker__outlet", "application").filter(pk=pk).first()
+    if drop_off is None:
+        raise NotFound("未找到该信包箱交件。", code="drop_off_not_found")
+    return drop_off
+
+
+def drop_offs_for_staff(actor) -> list[LockerDropOff]:
+    """Drop-offs at the lockers of outlets where the actor is a window clerk that staff still have
+    to collect or sign for (deposited, collected), oldest first."""
+    outlets = [g.organisation for g in role_grants_for(actor, [Role.WINDOW_CLERK])]
+    if not outlets:
+        return []
+    query = Q()
+    for org in outlets:
+        query |= Q(locker__outlet__path__startswith=org.path)
+    return list(LockerDropOff.objects.select_related("locker", "application", "application__applicant")
+                .filter(query, status__in=(DropOffStatus.DEPOSITED, DropOffStatus.COLLECTED))
+                .order_by("deposited_at", "id")[:200])
 
 
 def case_closure(case: Case) -> dict | None:

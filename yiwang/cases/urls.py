@@ -1,6 +1,16 @@
 from django.urls import path
 
-from yiwang.cases.pages import applicant, apply, department, files, monitoring, progress, window, window_case
+from yiwang.cases.pages import (
+    applicant,
+    apply,
+    department,
+    files,
+    monitoring,
+    progress,
+    window,
+    window_case,
+    window_lockers,
+)
 
 app_name = "cases"
 urlpatterns = [
@@ -24,6 +34,7 @@ urlpatterns = [
     path("window/", window.clerk_workbench, name="clerk_workbench"),
     path("window/apply/<int:implementation_id>/", window.clerk_apply, name="clerk_apply"),
     path("window/cases/<int:case_id>/", window_case.clerk_case, name="clerk_case"),
+    path("window/lockers/", window_lockers.locker_drop_offs, name="locker_drop_offs"),
     # The department.
     path("work/", department.worklist, name="worklist"),
     path("work/cases/<int:case_id>/", department.staff_case, name="staff_case"),

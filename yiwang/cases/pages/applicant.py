@@ -16,8 +16,8 @@ from django.views.decorators.http import require_http_methods
 
 from yiwang.cases import selectors, services
 from yiwang.cases.access import access_case_by_id, case_actions_for
-from yiwang.cases.constants import CaseStatus, DeliveryMethod
-from yiwang.cases.forms import DeliveryForm, ErrorList, WithdrawForm
+from yiwang.cases.constants import CaseStatus, DeliveryMethod, DropOffStatus
+from yiwang.cases.forms import DeliveryForm, DropOffForm, ErrorList, WithdrawForm
 from yiwang.cases.lifecycle import status_facts
 from yiwang.cases.pages.materials import (
     correction_context,
@@ -76,8 +76,22 @@ def my_cases(request):
         "query": urlencode({"status": status}) if status else ""})
 
 
+def _locker_context(request, case, drop_off_form: DropOffForm | None = None) -> dict:
+    """The locker panel: the drop-off of paper materials (choice while the case awaits acceptance,
+    then its state) and where a result waits in a locker."""
+    drop_off = selectors.drop_off_of(case.application_id)
+    may_drop_off = (case.status in (CaseStatus.SUBMITTED, CaseStatus.CORRECTION_REQUESTED)
+                    and (drop_off is None or drop_off.status == DropOffStatus.AWAITING))
+    if may_drop_off and drop_off_form is None:
+        choices = selectors.locker_choices(lat=request.GET.get("lat"), lng=request.GET.get("lng"))
+        drop_off_form = DropOffForm(choices=choices, prefix="drop_off",
+                                    initial={"locker": str(drop_off.locker_id) if drop_off else ""}) if choices else None
+    return {"drop_off": drop_off, "drop_off_form": drop_off_form if may_drop_off else None}
+
+
 def _case_detail_context(request, case, *, errors: ErrorList | None = None, resubmit_values: dict | None = None,
-                         delivery_form: DeliveryForm | None = None, kept: dict | None = None) -> dict:
+                         delivery_form: DeliveryForm | None = None, kept: dict | None = None,
+                         drop_off_form: DropOffForm | None = None) -> dict:
     errors = errors or ErrorList()
     kept = kept or {}
     actions = case_actions_for(actor=request.user, case=case)
@@ -107,6 +121,7 @@ def _case_detail_context(request, case, *, errors: ErrorList | None = None, resu
                      if (correction or supplement) else []),
         "panels": selectors.case_page_panels(case=case, actor=request.user, audience="applicant"),
         "pickup": pickup_context(case, request.user),
+        **_locker_context(request, case, drop_off_form),
     }
 
 
@@ -115,7 +130,8 @@ def _case_detail_context(request, case, *, errors: ErrorList | None = None, resu
 def case_detail(request, case_id: int):
     case = access_case_by_id(actor=request.user, case_id=case_id)
     return case_page(request, case, template="cases/case_detail.html", context=_case_detail_context,
-                     actions={"resubmit": _resubmit, "supplement": _supplement, "delivery": _delivery},
+                     actions={"resubmit": _resubmit, "supplement": _supplement, "delivery": _delivery,
+                              "drop_off": _drop_off},
                      url_name="cases:case_detail")
 
 
@@ -170,6 +186,25 @@ def _delivery(request, case):
             return redirect("cases:case_detail", case.pk)
     errors = collect(ErrorList(), (form, "delivery-change"))
     return render(request, "cases/case_detail.html", _case_detail_context(request, case, errors=errors, delivery_form=form))
+
+
+def _drop_off(request, case):
+    form = DropOffForm(request.POST, choices=selectors.locker_choices(), prefix="drop_off")
+    if form.is_valid():
+        try:
+            drop_off = services.drop_off_request(actor=request.user, application=case.application,
+                                                 locker_id=int(form.cleaned_data["locker"]))
+        except Conflict as exc:
+            messages.error(request, exc.message)
+            return redirect("cases:case_detail", case.pk)
+        except DomainError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, f"已选择信包箱 {drop_off.locker}（{drop_off.compartment} 号格口），"
+                                      "开箱码已发送到您的手机和“我的消息”。")
+            return redirect("cases:case_detail", case.pk)
+    errors = collect(ErrorList(), (form, "drop-off"))
+    return render(request, "cases/case_detail.html", _case_detail_context(request, case, errors=errors, drop_off_form=form))
 
 
 @applicant_required

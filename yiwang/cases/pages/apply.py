@@ -379,4 +379,4 @@ def draft_discard(request, application_id: int):
 def application_done(request, application_id: int):
     application, cases = selectors.submitted_application(request.user, application_id)
     return render(request, "cases/apply_done.html", {"application": application, "cases": [
-        {"case": c, "progress_url": progress_path(c)} for c in cases]})
+        {"case": c, "progress_url": progress_path(c)} for c in cases], "has_lockers": bool(selectors.lockers())})

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from yiwang.accounts.network import client_ip
 from yiwang.cases import selectors, services
 from yiwang.cases.access import access_case_for_window, case_actions_for
 from yiwang.cases.constants import AcceptanceMode, DeliveryMethod
@@ -211,7 +212,7 @@ def _deliver(request, case):
     form.is_valid()
     try:
         services.case_deliver(actor=request.user, case=case, pickup_code=form.cleaned_data.get("pickup_code", ""),
-                              tracking_number=form.cleaned_data.get("tracking_number", ""))
+                              tracking_number=form.cleaned_data.get("tracking_number", ""), client=client_ip(request))
     except (ValidationFailed, DomainError) as exc:
         if isinstance(exc, Conflict):
             messages.error(request, exc.message)

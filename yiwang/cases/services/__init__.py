@@ -45,6 +45,13 @@ from yiwang.cases.services.intake import (
     prefill_from_profile,
     stored_file_create,
 )
+from yiwang.cases.services.lockers import (
+    drop_off_collect,
+    drop_off_deposit,
+    drop_off_receive,
+    drop_off_request,
+    lockers_return_uncollected,
+)
 from yiwang.cases.services.monitoring import run_monitoring
 from yiwang.cases.services.work_tasks import decision_submit, task_claim, task_complete, task_reassign, task_return
 
@@ -76,9 +83,14 @@ __all__ = [
     "decision_submit",
     "delivery_change",
     "delivery_problems",
+    "drop_off_collect",
+    "drop_off_deposit",
+    "drop_off_receive",
+    "drop_off_request",
     "eligibility",
     "licence_offer",
     "locker_pickup",
+    "lockers_return_uncollected",
     "material_problems",
     "material_transfer_receive",
     "material_transfer_send",

@@ -13,13 +13,17 @@ from django.utils import timezone
 
 from yiwang.cases import actions
 from yiwang.cases.access import (
+    pickup_attempt_failed,
+    pickup_limits,
     require_department_role,
     require_handover_role,
+    require_pickup_attempts_left,
     require_window_clerk_at,
     require_window_role,
 )
 from yiwang.cases.constants import CaseAction, CaseStatus, DeliveryMethod, ErrorCode, TransferStatus
 from yiwang.cases.handover import all_concluded, code_matches, deliver_application, issue_code, prepare_delivery
+from yiwang.cases.locker_device import open_compartment_on_commit
 from yiwang.cases.locks import lock_application, lock_case
 from yiwang.cases.models import Application, Case, Delivery, Locker, MaterialTransfer
 from yiwang.cases.services.intake import agency_hall_id
@@ -85,11 +89,35 @@ def delivery_change(*, actor, application: Application, method: str, address: st
     return delivery
 
 
-@transaction.atomic
+def _wrong_code(*, actor, limits, obj, where: str, exc: DomainError) -> DomainError:
+    """Count a wrong pickup code and keep it in the audit trail (its own transaction: the refused
+    hand-over rolls back, the record of the attempt must not)."""
+    failures = pickup_attempt_failed(limits)
+    with transaction.atomic():
+        record_event(actor=actor, action="delivery.pickup_code_failed", obj=obj,
+                     details={"where": where, "failures": failures})
+    return exc
+
+
 def case_deliver(*, actor, case: Case, pickup_code: str = "", tracking_number: str = "",
-                 today: date | None = None) -> list[Case]:
-    """Hand the result over: at the window (pickup code checked) or by mail (tracking number)."""
+                 today: date | None = None, client: str | None = None) -> list[Case]:
+    """Hand the result over: at the window (pickup code checked) or by mail (tracking number).
+    Wrong codes are limited (access.pickup_limits); `client` is the caller's address."""
     require_handover_role(actor=actor, case=case)
+    limits = pickup_limits(actor=actor, client=client, application_id=case.application_id)
+    if case.application.delivery.method in (DeliveryMethod.WINDOW, DeliveryMethod.LOCKER):
+        require_pickup_attempts_left(limits)
+    try:
+        return _case_deliver(actor=actor, case=case, pickup_code=pickup_code, tracking_number=tracking_number,
+                             today=today)
+    except DomainError as exc:
+        if exc.code != ErrorCode.PICKUP_CODE:
+            raise
+        raise _wrong_code(actor=actor, limits=limits, obj=case.application.delivery, where="window", exc=exc) from None
+
+
+@transaction.atomic
+def _case_deliver(*, actor, case: Case, pickup_code: str, tracking_number: str, today: date | None) -> list[Case]:
     application = case.application
     cases = lock_application(application, refresh=case)
     if case.status != CaseStatus.CONCLUDED:
@@ -114,20 +142,36 @@ def case_deliver(*, actor, case: Case, pickup_code: str = "", tracking_number: s
                       actor)
 
 
-@transaction.atomic
-def locker_pickup(*, actor, locker: Locker, pickup_code: str, today: date | None = None) -> list[Case]:
+def locker_pickup(*, actor, locker: Locker, pickup_code: str, today: date | None = None,
+                  client: str | None = None) -> list[Case]:
     """The applicant opens the locker with the one-time code (24-hour self-service). `actor` is the
-    locker's own device account: a window-clerk role at the locker's outlet."""
+    locker's own device account: a window-clerk role at the locker's outlet. Wrong codes are
+    limited per locker, per device and per client address (access.pickup_limits)."""
     try:
         require_window_clerk_at(actor=actor, outlet=locker.outlet)
     except NotFound:
         raise NotFound("未找到该信包箱。", code="locker_not_found") from None
+    limits = pickup_limits(actor=actor, client=client, locker_code=locker.code)
+    require_pickup_attempts_left(limits)
+    try:
+        return _locker_pickup(actor=actor, locker=locker, pickup_code=pickup_code, today=today)
+    except DomainError as exc:
+        if exc.code != ErrorCode.PICKUP_CODE:
+            raise
+        raise _wrong_code(actor=actor, limits=limits, obj=locker, where="locker", exc=exc) from None
+
+
+@transaction.atomic
+def _locker_pickup(*, actor, locker: Locker, pickup_code: str, today: date | None) -> list[Case]:
     for delivery in Delivery.objects.select_related("application").filter(
             locker=locker, completed_at__isnull=True).exclude(pickup_code_hash=""):
         if code_matches(delivery.application_id, pickup_code, delivery.pickup_code_hash):
             cases = lock_application(delivery.application)
-            return _delivered(deliver_application(application=delivery.application, cases=cases, actor=actor,
-                                                  note=f"信包箱 {locker.code} 自取", today=today), actor)
+            compartment = delivery.locker_compartment
+            delivered = _delivered(deliver_application(application=delivery.application, cases=cases, actor=actor,
+                                                       note=f"信包箱 {locker.code} 自取", today=today), actor)
+            open_compartment_on_commit(locker=locker, compartment=compartment)
+            return delivered
     raise DomainError("取件码不正确或已使用。", code=ErrorCode.PICKUP_CODE, field="pickup_code")
 
 

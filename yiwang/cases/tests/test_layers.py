@@ -7,7 +7,7 @@ import grimp
 LAYERS = [
     # lowest first
     {"constants", "lifecycle", "models", "deadlines", "process_engine", "forms", "templatetags"},
-    {"locks"},
+    {"locks", "locker_device"},
     {"access"},
     {"selectors"},
     {"transitions", "documents", "back_office", "handover"},

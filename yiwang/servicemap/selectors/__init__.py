@@ -36,6 +36,7 @@ from yiwang.servicemap.selectors.outlets import (
     distance_text,
     forget_day_types,
     items_offered,
+    nearby_lockers,
     outlet_detail,
     outlet_list,
     outlet_status,
@@ -56,7 +57,7 @@ from yiwang.servicemap.selectors.service_circle import (
 __all__ = [
     "OUTLET_STATUS_HOOK", "CoverageReport", "DistrictCoverage", "ItemGroup", "MapSearch", "NearestOutlet",
     "NearestResult", "OutletDetail", "OutletFormChoices", "OutletListEntry", "OutletMaintenance", "OutletPage",
-    "OutletStatus", "PlaceGroup", "circle_minutes", "clean_query", "coverage_report", "day_type_of", "distance_text",
+    "OutletStatus", "PlaceGroup", "circle_minutes", "nearby_lockers", "clean_query", "coverage_report", "day_type_of", "distance_text",
     "forget_day_types", "items_for_staff", "items_offered", "outlet_detail", "outlet_form_choices", "outlet_list",
     "outlet_maintenance", "outlet_status", "outlets_for_staff", "outlets_nearest", "place_location",
     "population_arrays", "reference_places", "service_map_search", "walking_model",

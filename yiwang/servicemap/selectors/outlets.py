@@ -525,3 +525,18 @@ def service_map_search(*, q="", item_id=None, kind="", facility="", district="",
     return search
 
 
+
+
+def nearby_lockers(*, lat=None, lng=None, limit: int = 10) -> list[tuple[int, str]]:
+    """The `cases.nearby_lockers` hook: (locker id, label) of locker outlets, the nearest first and
+    within 5 km (seed 004) when a point is given, else every locker outlet by name. The applicant
+    chooses one for dropping off materials or collecting a result."""
+    index = get_index()
+    if lat not in (None, "") and lng not in (None, ""):
+        try:
+            found = outlets_nearest(lat=lat, lng=lng, kind=OutletKind.LOCKER, limit=limit).results
+        except ValidationFailed:
+            found = []
+        return [(n.record.locker_id, f"{n.record.name}（{n.distance_text}）") for n in found if n.record.locker_id]
+    records = sorted((r for r in index.records if r.kind == OutletKind.LOCKER and r.locker_id), key=lambda r: r.name)
+    return [(r.locker_id, r.name) for r in records]
