@@ -1,4 +1,5 @@
-"""Accounts API: self-registration for citizens and enterprises, and `GET /me`.
+"""Accounts API: self-registration for citizens and enterprises (an SMS code to confirm the phone
+is sent at once), `GET /me`, and confirming the phone (`POST /me/phone/code`, `/me/phone/confirm`).
 
 Validation errors come back as 400 `{"code": "validation_failed", "message", "detail": [{"field",
 "code", "message"}]}` with the same Chinese messages as the pages.
@@ -6,13 +7,16 @@ Validation errors come back as 400 `{"code": "validation_failed", "message", "de
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 
 from ninja import Field, Router, Schema, Status
 
 from yiwang.accounts import services
 from yiwang.accounts.auth import session_or_token
+from yiwang.accounts.network import client_ip
 from yiwang.accounts.selectors import profile_for
+from yiwang.core.errors import DomainError
 
 router = Router(tags=["accounts"])
 
@@ -38,6 +42,16 @@ class RegisteredOut(Schema):
     username: str = Field(..., description="系统生成的用户名；登录可用身份证号/统一社会信用代码或手机号")
     kind: str
     display_name: str
+    phone_confirmed: bool = Field(..., description="注册后为 false：验证码已发往手机，本人用 /me/phone/confirm 确认")
+
+
+class PhoneCodeIn(Schema):
+    code: str = Field(..., max_length=20, description="发往登记手机的 6 位短信验证码")
+
+
+class PhoneStateOut(Schema):
+    phone_confirmed: bool
+    phone_confirmed_at: datetime | None
 
 
 class RoleOut(Schema):
@@ -68,18 +82,27 @@ class MeOut(Schema):
 
 
 def _registered(user) -> dict:
-    return {"id": user.pk, "username": user.username, "kind": user.kind, "display_name": user.display_name}
+    return {"id": user.pk, "username": user.username, "kind": user.kind, "display_name": user.display_name,
+            "phone_confirmed": user.phone_confirmed_at is not None}
+
+
+def _send_confirmation(request, user) -> None:
+    # The account is made either way; a code refused by the rate limit can be asked for again.
+    with contextlib.suppress(DomainError):
+        services.phone_confirmation_send(user=user, ip=client_ip(request))
 
 
 @router.post("/register/citizen", response={201: RegisteredOut}, summary="个人注册")
 def register_citizen(request, payload: CitizenRegistrationIn):
     user = services.citizen_register(**payload.dict())
+    _send_confirmation(request, user)
     return Status(201, _registered(user))
 
 
 @router.post("/register/enterprise", response={201: RegisteredOut}, summary="企业（法人）注册")
 def register_enterprise(request, payload: EnterpriseRegistrationIn):
     user = services.enterprise_register(**payload.dict())
+    _send_confirmation(request, user)
     return Status(201, _registered(user))
 
 
@@ -88,3 +111,22 @@ def me(request):
     """The caller's own account. Identifiers are shown in full because the caller is their owner
     (a session or an API token acting as that account); profiles of other people are masked."""
     return profile_for(subject=request.auth, viewer=request.auth)
+
+
+def _phone_state(user) -> dict:
+    return {"phone_confirmed": user.phone_confirmed_at is not None, "phone_confirmed_at": user.phone_confirmed_at}
+
+
+@router.post("/me/phone/code", response=PhoneStateOut, auth=session_or_token, summary="发送手机确认验证码")
+def phone_code(request):
+    """Send (again) the code that confirms the caller's phone. Rate-limited: 429-style
+    `too_many_requests`; `phone_already_confirmed` when there is nothing to confirm."""
+    services.phone_confirmation_send(user=request.auth, ip=client_ip(request))
+    return _phone_state(request.auth)
+
+
+@router.post("/me/phone/confirm", response=PhoneStateOut, auth=session_or_token, summary="确认手机号")
+def phone_confirm(request, payload: PhoneCodeIn):
+    """Confirm the caller's phone with the code sent to it (400 `validation_failed`, field `code`,
+    code `code_invalid` when wrong, expired, used or out of tries)."""
+    return _phone_state(services.phone_confirm(user=request.auth, code=payload.code))

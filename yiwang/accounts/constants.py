@@ -46,6 +46,29 @@ class ErrorCode:
     USERNAME_FORMAT = "username_format"
     PASSWORD_INVALID = "password_invalid"  # noqa: S105 (an error code, not a password)
     NOT_STAFF = "not_staff"
+    CODE_INVALID = "code_invalid"  # wrong, expired, used up or never sent: one answer for all
+    CODE_FORMAT = "code_format"
+    TOO_MANY_REQUESTS = "too_many_requests"
+    PHONE_ALREADY_CONFIRMED = "phone_already_confirmed"
+    NO_PHONE = "no_phone"
+
+
+class CodePurpose(models.TextChoices):
+    """What an SMS verification code was sent for; a code is only good for its own purpose."""
+
+    PASSWORD_RESET = "password_reset", "找回密码"  # noqa: S105 (a purpose name)
+    PHONE_CONFIRM = "phone_confirm", "确认手机号"
+
+
+# SMS codes (issue 8 §5): 6 digits, 10 minutes, 5 wrong tries per code. Sending is limited per
+# account, per phone/identifier and per client address, each in a one-hour window, plus a pause
+# between two sends to one account. Settings override: YIWANG_SMS_CODE_* (read at call time).
+SMS_CODE_PURPOSE = "sms_code"  # blind-index purpose of the code hashes
+DEFAULT_SMS_CODE_TTL_SECONDS = 10 * 60
+DEFAULT_SMS_CODE_MAX_TRIES = 5
+DEFAULT_SMS_CODE_PER_ACCOUNT_PER_HOUR = 5
+DEFAULT_SMS_CODE_PER_IP_PER_HOUR = 20
+DEFAULT_SMS_CODE_RESEND_SECONDS = 60
 
 
 # Lockout defaults (issue: 5 failures within 15 minutes lock for 15 minutes). Read at call time

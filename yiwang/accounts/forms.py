@@ -84,3 +84,23 @@ class PasswordChangeForm(ServiceForm):
     current_password = _password("当前密码", autocomplete="current-password")
     new_password = _password("新密码", help_text="至少 8 位，不能全是数字，不能过于常见，不能与用户名或姓名过于相似。")
     confirm_password = _password("再次输入新密码")
+
+
+_CODE = {"inputmode": "numeric", "maxlength": "6", "pattern": "[0-9]*"}
+
+
+class PasswordResetRequestForm(ServiceForm):
+    field_map = {"identifier": "username"}
+
+    username = _text("身份证号 / 统一社会信用代码 / 手机号 / 用户名", autocomplete="username",
+                     help_text="与登录时填写的相同。", spellcheck="false", autocapitalize="none")
+
+
+class PasswordResetForm(ServiceForm):
+    code = _text("短信验证码", help_text="6 位数字，10 分钟内有效。", autocomplete="one-time-code", **_CODE)
+    new_password = _password("新密码", help_text="至少 8 位，不能全是数字，不能过于常见，不能与用户名或姓名过于相似。")
+    confirm_password = _password("再次输入新密码")
+
+
+class PhoneConfirmForm(ServiceForm):
+    code = _text("短信验证码", help_text="6 位数字，10 分钟内有效。", autocomplete="one-time-code", **_CODE)

@@ -3,7 +3,7 @@ from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin, UserM
 from django.db import models
 from django.utils import timezone
 
-from yiwang.accounts.constants import ID_NUMBER_PURPOSE, PHONE_PURPOSE, IdentifierKind, LoginOutcome, UserKind
+from yiwang.accounts.constants import ID_NUMBER_PURPOSE, PHONE_PURPOSE, CodePurpose, IdentifierKind, LoginOutcome, UserKind
 from yiwang.core.crypto import blind_index, mask_id_number, mask_phone
 from yiwang.core.fields import EncryptedTextField
 from yiwang.core.identifiers import id_number_birth_date, id_number_errors
@@ -38,6 +38,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     id_number_index = models.CharField(max_length=64, blank=True, default="", db_index=True, editable=False)
     phone = EncryptedTextField("手机号码", blank=True, default="")
     phone_index = models.CharField(max_length=64, blank=True, default="", db_index=True, editable=False)
+    # Set when the owner typed the SMS code sent to `phone`; cleared when the phone changes. Only a
+    # confirmed phone may receive a password-reset code (docs/accounts.md §2).
+    phone_confirmed_at = models.DateTimeField("手机号确认时间", null=True, blank=True)
     email = models.EmailField("电子邮箱", blank=True)
     # Enterprise accounts: the enterprise itself and its legal representative.
     org_name = models.CharField("单位名称", max_length=200, blank=True)
@@ -170,3 +173,31 @@ class ApiToken(models.Model):
     @property
     def revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class PhoneCode(models.Model):
+    """A 6-digit code sent by SMS to an account's phone (password reset, phone confirmation).
+
+    Only a keyed HMAC-SM3 of the code is stored (blind index, purpose `sms_code`, salted with the
+    row's random `salt`): a copy of the table without the key gives nothing to brute-force. Single
+    use (`used_at`), expires at `expires_at`, dead after `max` wrong tries (`failed_tries`). Issuing
+    a new code for the same account and purpose retires the previous one (`used_at` set)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="phone_codes")
+    purpose = models.CharField("用途", max_length=20, choices=CodePurpose.choices)
+    salt = models.CharField(max_length=32, editable=False)
+    code_hash = models.CharField(max_length=64, editable=False)
+    # The blind index of the phone the code went to: a code confirms that number, not a later one.
+    phone_index = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField("发送时间", db_index=True)
+    expires_at = models.DateTimeField("失效时间")
+    failed_tries = models.PositiveSmallIntegerField("输错次数", default=0)
+    used_at = models.DateTimeField("使用时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "短信验证码"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "purpose", "created_at"], name="phone_code_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yiwang.accounts.pages import password, profile, registration, signin
+from yiwang.accounts.pages import password, profile, recovery, registration, signin
 
 app_name = "accounts"
 urlpatterns = [
@@ -10,5 +10,9 @@ urlpatterns = [
     path("register/citizen/", registration.register_citizen, name="register_citizen"),
     path("register/enterprise/", registration.register_enterprise, name="register_enterprise"),
     path("profile/", profile.profile, name="profile"),
+    path("password/forgot/", recovery.password_reset_request, name="password_reset_request"),
+    path("password/reset/", recovery.password_reset, name="password_reset"),
+    path("profile/phone/", recovery.phone_confirm, name="phone_confirm"),
+    path("profile/phone/resend/", recovery.phone_confirm_resend, name="phone_confirm_resend"),
     path("profile/password/", password.password_change, name="password_change"),
 ]

@@ -3,6 +3,8 @@ accounts.services.registration; the page checks first to show every problem at o
 
 from __future__ import annotations
 
+import contextlib
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,7 +15,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from yiwang.accounts import services
 from yiwang.accounts.forms import CitizenRegistrationForm, EnterpriseRegistrationForm
-from yiwang.core.errors import ValidationFailed
+from yiwang.accounts.network import client_ip
+from yiwang.core.errors import DomainError, ValidationFailed
 
 
 def register_choice(request):
@@ -30,12 +33,15 @@ def _register(request, *, form_class, errors_fn, register_fn, template: str, fie
             form.add_service_errors(ValidationFailed(problems))
         elif form_ok:
             try:
-                register_fn(**data)
+                user = register_fn(**data)
             except ValidationFailed as exc:  # lost a race for the same number
                 form.add_service_errors(exc)
             else:
-                messages.success(request, "注册成功。请用身份证号（企业用统一社会信用代码）或手机号和刚才设置的密码登录。")
-                return redirect(f"{reverse('accounts:login')}?{urlencode({'next': reverse('accounts:profile')})}")
+                with contextlib.suppress(DomainError):  # rate limit: the confirm page offers to send again
+                    services.phone_confirmation_send(user=user, ip=client_ip(request))
+                messages.success(request, "注册成功。短信验证码已发送至您填写的手机号。请用身份证号（企业用统一社会信用代码）"
+                                          "或手机号和刚才设置的密码登录，然后输入验证码确认手机号。")
+                return redirect(f"{reverse('accounts:login')}?{urlencode({'next': reverse('accounts:phone_confirm')})}")
     return render(request, template, {"form": form})
 
 

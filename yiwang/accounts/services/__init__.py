@@ -6,6 +6,7 @@
     lockout        login_attempt, lockout_state, login_lock_clear, login_attempts_prune
     key_rotation   identifiers_reindex
     self_service   password_change (the signed-in person's own password)
+    phone_codes    password_reset_request/_confirm, phone_confirmation_send, phone_confirm (SMS codes)
     tokens         api_token_create, api_token_revoke, api_token_use
 
 Who may act on which account is accounts.access. Everything public is importable from
@@ -25,6 +26,14 @@ from yiwang.accounts.services.lockout import (
     login_identifier_index,
     login_lock_clear,
     logout_record,
+)
+from yiwang.accounts.services.phone_codes import (
+    RESET_SENT_MESSAGE,
+    SEND_HOOK,
+    password_reset_confirm,
+    password_reset_request,
+    phone_confirm,
+    phone_confirmation_send,
 )
 from yiwang.accounts.services.registration import (
     citizen_register,
@@ -48,6 +57,12 @@ __all__ = [
     "API_TOKEN_PREFIX",
     "USER_UPDATABLE_FIELDS",
     "password_change",
+    "RESET_SENT_MESSAGE",
+    "SEND_HOOK",
+    "password_reset_confirm",
+    "password_reset_request",
+    "phone_confirm",
+    "phone_confirmation_send",
     "LockoutPolicy",
     "LockoutState",
     "api_token_create",

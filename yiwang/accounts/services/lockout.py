@@ -98,7 +98,7 @@ def _locked_error(locked_until: datetime) -> DomainError:
     local = timezone.localtime(locked_until)
     return DomainError(
         f"登录失败次数过多，该账号已被暂时锁定，请于 {local:%Y年%m月%d日 %H:%M} 后再试。"
-        "如忘记密码，请携带身份证件到政务服务中心窗口办理，或拨打 12345 咨询。",
+        "如忘记密码，可在登录页选择“忘记密码”用短信验证码重新设置，或携带身份证件到政务服务中心窗口办理。",
         code=ErrorCode.ACCOUNT_LOCKED, detail={"locked_until": local.isoformat()},
     )
 

@@ -136,6 +136,10 @@ def user_update(*, actor, user: User, **changes: Any) -> User:
             changed.append(field)
     if not changed:
         return user
+    if "phone" in changed:
+        # A new number is not the one the owner confirmed: reset codes go only to a confirmed phone.
+        user.phone_confirmed_at = None
+        changed.append("phone_confirmed_at")
     try:
         with transaction.atomic():
             user.save(update_fields=changed)  # User.save adds the blind-index columns
@@ -143,7 +147,7 @@ def user_update(*, actor, user: User, **changes: Any) -> User:
         raise ValidationFailed([FieldError(f, ErrorCode.DUPLICATE, "该号码已被其他账户使用。")
                                 for f in changed if f in ("id_number", "phone", "uscc", "username")]) from exc
     record_event(actor=actor, action="accounts.user_updated", obj=user, details={
-        "changed": sorted(changed),
+        "changed": sorted(f for f in changed if f != "phone_confirmed_at"),
         "values": {f: getattr(user, f) for f in changed if f in _AUDITED_VALUES},
     })
     return user

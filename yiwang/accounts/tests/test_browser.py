@@ -1,9 +1,12 @@
 """A citizen registers in a real browser, corrects her ID number, logs in and sees her profile."""
 
+import re
+
 import pytest
 
 from conftest import login
 from yiwang.accounts.tests.factories import valid_id, wrong_check_digit
+from yiwang.notifications.models import Notification
 
 PASSWORD = "Xian-2026-wxy"
 
@@ -49,3 +52,37 @@ def test_citizen_registers_fixes_check_digit_logs_in_and_sees_profile(page, asse
     assert page.locator("[data-testid=id-number]").inner_text() == id_number
     assert page.locator("[data-testid=phone]").inner_text() == "13909110001"
     assert_accessible(page, context="我的资料")
+
+    # The phone is unconfirmed until she types the code sent to it at registration.
+    assert page.locator("[data-testid=phone-state]").inner_text() == "（未确认）"
+    page.click("[data-testid=phone-unconfirmed] a")
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "确认手机号"
+    assert_accessible(page, context="确认手机号")
+    sms = Notification.objects.filter(channel="sms", topic="accounts.phone_confirm").get()
+    page.fill("#id_code", re.search(r"\d{6}", sms.body).group())
+    page.click("button[type=submit]:has-text('确认')")
+    page.wait_for_load_state()
+    assert page.url.endswith("/accounts/profile/")
+    assert page.locator("[data-testid=phone-state]").inner_text() == "（已确认）"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_forgotten_password_pages_pass_csp_and_accessibility(page, assert_accessible):
+    page.goto("/accounts/login/")
+    page.click("text=忘记密码")
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "忘记密码"
+    assert_accessible(page, context="忘记密码")
+    page.fill("#id_username", "13900000000")
+    page.click("button[type=submit]:has-text('获取验证码')")
+    page.wait_for_load_state()
+    assert "如该账号存在，验证码已发送至登记手机" in page.locator(".messages").inner_text()
+    page.fill("#id_code", "123456")
+    page.fill("#id_new_password", "Qujiang-Lotus-2027")
+    page.fill("#id_confirm_password", "Qujiang-Lotus-2027")
+    page.click("button[type=submit]:has-text('重新设置密码')")
+    page.wait_for_load_state()
+    assert "短信验证码错误或已失效" in page.locator("#id_code_error").inner_text()
+    assert_accessible(page, context="重新设置密码（有错误）")

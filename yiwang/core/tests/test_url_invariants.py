@@ -18,6 +18,8 @@ PUBLIC = {
     "catalog:agency", "catalog:guide", "catalog:guide_pdf", "cases:progress", "cases:progress_qr",
     "accounts:login", "accounts:logout", "accounts:register", "accounts:register_citizen",
     "accounts:register_enterprise", "core:toggle_elder", "core:healthz", "core:ping", "core:public_media",
+    # 忘记密码: the person cannot sign in, by definition.
+    "accounts:password_reset_request", "accounts:password_reset",
     "bundles:overview", "bundles:guide", "guidance:search", "guidance:answer",
     # 好差评: the published indicators; rating through a signed link (SMS, QR) and the hall tablet.
     "ratings:public", "ratings:rate_by_token", "ratings:tablet", "ratings:tablet_rate",

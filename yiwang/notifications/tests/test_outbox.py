@@ -51,3 +51,16 @@ def test_sweeper_sends_what_was_not_kicked_and_retries_failures(settings, monkey
     assert send_pending_notifications() == 1
     sms.refresh_from_db()
     assert sms.state == DeliveryState.SENT and len(backends.MemorySmsBackend.outbox) == 1
+
+
+def test_the_accounts_send_code_hook_queues_one_sms_and_nothing_else():
+    """accounts (below notifications) sends verification codes only through this hook."""
+    from yiwang.core import hooks
+    from yiwang.notifications.services import verification_code_send
+
+    assert verification_code_send in hooks.handlers("accounts.send_code")
+    person = UserFactory(email="wang@example.cn")
+    hooks.call("accounts.send_code", user=person, code="246810", purpose="password_reset")
+    rows = list(Notification.objects.filter(recipient=person))
+    assert [r.channel for r in rows] == ["sms"] and "246810" in rows[0].body and "10 分钟" in rows[0].body
+    assert hooks.call("accounts.send_code", user=UserFactory(phone=""), code="1", purpose="phone_confirm") == [None]
