@@ -19,9 +19,9 @@ from django.db import transaction
 
 from yiwang.accounts import selectors as account_selectors
 from yiwang.accounts import services as account_services
+from yiwang.bundles import selectors
 from yiwang.orgs import services as org_services
 from yiwang.orgs.constants import Role
-from yiwang.bundles import selectors
 from yiwang.orgs.selectors import organisations_by_id, organisations_by_short_name
 
 DEMO_PASSWORD = "Demo-2026-xian"  # noqa: S105 — public on purpose (README, docs/bundles.md)
