@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:bundle_id>/apply/<slug:step>/", apply.apply_step, name="apply_step"),
     path("cases/<int:bundle_case_id>/", cases.bundle_case_page, name="case"),
     path("console/", cases.console, name="console"),
+    path("console/<int:bundle_case_id>/accept/", cases.accept, name="accept"),
     path("console/<int:bundle_case_id>/members/<int:member_id>/chase/", cases.chase, name="chase"),
     path("editor/", editor.editor_list, name="editor_list"),
     path("editor/new/", editor.editor_new, name="editor_new"),

@@ -63,7 +63,7 @@ def test_checklist_for_answers(client, s):
 @pytest.mark.parametrize("payload,field,code", [
     ({"answers": {"signboard": "maybe"}}, "answers.signboard", "unknown_option"),
     ({"answers": {"colour": "red"}}, "answers.colour", "unknown_question"),
-    ({"answers": {"signboard": "no\u0000"}}, "answers.signboard", "invalid"),
+    ({"answers": {"signboard": "no\u0000"}}, "answers.signboard", "control_character"),
     ({"answers": {"signboard": "n" * 41}}, "answers.signboard", "string_too_long"),
     ({"answers": {f"k{i}": "x" for i in range(21)}}, "answers", "too_long"),
     ({"answers": "yes"}, "answers", "dict_type"),

@@ -135,3 +135,36 @@ def test_delivery_needs_a_choice(client, w):
     _answer(client, w, {"signboard": "no", "agent": "no"})
     response = client.post(_step(w, "delivery"), {"nav": "next"})
     assert response.status_code == 400 and "请选择领取方式" in response.content.decode()
+
+
+def test_lead_console_accepts_a_filed_bundle_jointly(client, w):
+    from yiwang.bundles import applications
+    from yiwang.bundles.constants import BundleCaseStatus
+    from yiwang.cases.services import stored_file_create
+    from yiwang.orgs.constants import Role
+    from yiwang.orgs.models import RoleGrant
+
+    clerk = StaffFactory(username="yjs_window")
+    for org in (w.s.market, w.s.urban):
+        RoleGrant.objects.create(user=clerk, organisation=org, role=Role.WINDOW_CLERK)
+    answers = {"signboard": "yes", "agent": "no"}
+    checklist = bundle_checklist(w.version, answers)
+    stored = stored_file_create(actor=w.citizen, owner=w.citizen, upload=SimpleUploadedFile("a.pdf", PDF))
+    bundle_case = applications.bundle_application_submit(
+        actor=w.citizen, applicant=w.citizen, bundle_id=w.version.bundle_id, answers=answers,
+        form_data={f.name: f"{f.label}内容" for f in checklist.form.fields},
+        materials={m.key: {"file": stored.pk} for m in checklist.materials.merged if m.submitted})
+    client.force_login(clerk)
+    console = client.get("/bundles/console/").content.decode()
+    assert "待综合受理" in console and bundle_case.number in console
+    # Somebody without a role at the lead agency cannot accept (404: not theirs to see).
+    outsider = StaffFactory(username="other_window")
+    RoleGrant.objects.create(user=outsider, organisation=w.s.urban, role=Role.WINDOW_CLERK)
+    client.force_login(outsider)
+    assert client.post(f"/bundles/console/{bundle_case.pk}/accept/").status_code == 404
+    client.force_login(clerk)
+    assert client.post(f"/bundles/console/{bundle_case.pk}/accept/")["Location"] == "/bundles/console/"
+    bundle_case.refresh_from_db()
+    assert bundle_case.status == BundleCaseStatus.IN_PROGRESS and bundle_case.due_on
+    assert all(m.case.accepted_on for m in bundle_case.members.select_related("case"))
+    assert f"/bundles/console/{bundle_case.pk}/accept/" not in client.get("/bundles/console/").content.decode()
