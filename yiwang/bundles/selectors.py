@@ -427,6 +427,15 @@ def late_bundle_cases(*, actor, today=None) -> list[tuple[BundleCase, list[Bundl
     return out
 
 
+def bundle_cases_awaiting_acceptance(*, actor) -> list[BundleCase]:
+    """For the lead agency's console: bundle cases filed and not yet jointly accepted (综合受理)."""
+    from yiwang.orgs.selectors import organisations_in_scope
+
+    agencies = organisations_in_scope(actor, ["window_clerk", "dept_reviewer"])
+    return list(BundleCase.objects.filter(version__lead_agency__in=agencies, status=BundleCaseStatus.SUBMITTED)
+                .select_related("version", "applicant").order_by("created_at")[:200])
+
+
 def is_bundle_member_case(case_id) -> bool:
     """Whether a case is a member of a bundle case (ratings offers such cases per stage)."""
     return BundleCaseMember.objects.filter(case_id=case_id).exists()

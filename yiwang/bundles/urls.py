@@ -1,13 +1,16 @@
 from django.urls import path
 
-from yiwang.bundles.pages import cases, editor, public
+from yiwang.bundles.pages import apply, cases, editor, public
 
 app_name = "bundles"
 urlpatterns = [
     path("", public.overview, name="overview"),
     path("<int:bundle_id>/", public.guide, name="guide"),
+    path("<int:bundle_id>/apply/", apply.apply_start, name="apply"),
+    path("<int:bundle_id>/apply/<slug:step>/", apply.apply_step, name="apply_step"),
     path("cases/<int:bundle_case_id>/", cases.bundle_case_page, name="case"),
     path("console/", cases.console, name="console"),
+    path("console/<int:bundle_case_id>/accept/", cases.accept, name="accept"),
     path("console/<int:bundle_case_id>/members/<int:member_id>/chase/", cases.chase, name="chase"),
     path("editor/", editor.editor_list, name="editor_list"),
     path("editor/new/", editor.editor_new, name="editor_new"),

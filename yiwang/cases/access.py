@@ -89,10 +89,15 @@ def city_wide_divisions(actor) -> list[int]:
     """全城通办: a clerk at any general window of a city receives the city-wide items of every agency
     of that city (its districts, zones and streets included), wherever the case was filed. Returns
     the divisions of the cities where the actor is such a clerk."""
+    cached = getattr(actor, "_city_wide_divisions", None)
+    if cached is not None:  # a page filters several lists by scope: walk the division tree once a request
+        return cached
     ids: set[int] = set()
     for grant in role_grants_for(actor, [Role.WINDOW_CLERK]):
         if grant.organisation.kind in GENERAL_WINDOW_KINDS:
             ids.update(city_division_ids(grant.organisation))
+    if getattr(actor, "pk", None):
+        actor._city_wide_divisions = sorted(ids)
     return sorted(ids)
 
 

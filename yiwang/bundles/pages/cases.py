@@ -34,7 +34,22 @@ def bundle_case_page(request, bundle_case_id: int):
 @login_required
 def console(request):
     rows = selectors.late_bundle_cases(actor=request.user)
-    return render(request, "bundles/cases/console.html", {"rows": rows})
+    return render(request, "bundles/cases/console.html", {
+        "rows": rows, "awaiting": selectors.bundle_cases_awaiting_acceptance(actor=request.user)})
+
+
+@require_POST
+@login_required
+def accept(request, bundle_case_id: int):
+    """综合受理 from the console: every member accepted at once, or none (the failing member named)."""
+    bundle_case = _bundle_case(request, bundle_case_id)
+    try:
+        applications.bundle_case_accept(actor=request.user, bundle_case=bundle_case)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已综合受理 {bundle_case.number}，各成员事项已受理。")
+    return redirect("bundles:console")
 
 
 @require_POST

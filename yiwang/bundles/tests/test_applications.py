@@ -16,6 +16,7 @@ from yiwang.bundles.selectors import bundle_checklist, late_bundle_cases
 from yiwang.bundles.tests.factories import published_bundle, shop
 from yiwang.cases.constants import CaseStatus
 from yiwang.cases.services import case_decide, stored_file_create
+from yiwang.cases.tests.conftest import PDF_BYTES as PDF
 from yiwang.core.errors import DomainError, ValidationFailed
 from yiwang.notifications.models import Notification
 from yiwang.orgs.constants import Role
@@ -23,21 +24,6 @@ from yiwang.orgs.models import RoleGrant
 
 pytestmark = pytest.mark.django_db
 MONDAY = dt.date(2026, 11, 16)
-
-
-def _blank_pdf() -> bytes:
-    """A readable one-page PDF: uploads are parsed for active content, so junk bytes are refused."""
-    import io
-
-    from pypdf import PdfWriter
-
-    writer, out = PdfWriter(), io.BytesIO()
-    writer.add_blank_page(width=10, height=10)
-    writer.write(out)
-    return out.getvalue()
-
-
-PDF = _blank_pdf()
 
 
 class W:

@@ -100,3 +100,75 @@ def test_staff_define_review_and_publish_a_bundle(page, assert_accessible):
     page.get_by_role("link", name="查看公开页面").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("开办餐饮店")
     expect(page.get_by_text("须先办结：企业营业执照信息核验")).to_be_visible()
+
+
+def test_enterprise_applies_for_the_restaurant_bundle_on_a_phone(phone_page, xian, assert_accessible, tmp_path):
+    """The 开办餐饮店 bundle end to end on a phone: questions → merged form → merged materials →
+    delivery → review → submit → the bundle case page lists every member."""
+    from yiwang.accounts.tests.factories import EnterpriseUserFactory
+    from yiwang.bundles import selectors
+    from yiwang.bundles.merge_materials import ONLINE_FORM
+    from yiwang.bundles.tests.test_seed import _typed_value
+    from yiwang.cases.tests.conftest import PDF_BYTES
+
+    applicant = EnterpriseUserFactory(username="shop_owner")
+    applicant.set_password("Test-2026-pass")
+    applicant.save()
+    answers = {"signboard": "yes", "assembly": "yes", "fire_commitment": "yes", "agent": "no"}
+    checklist = selectors.bundle_checklist(selectors.published_bundle(xian.pk), answers)
+    page = phone_page
+    login(page, "shop_owner", "Test-2026-pass")
+    page.goto(f"/bundles/{xian.pk}/")
+    page.get_by_role("link", name="一次申请").click()
+    expect(page.get_by_text("第 1 步，共 5 步：回答问题")).to_be_visible()
+    assert_accessible(page, context="bundle apply: questions (phone)")
+    page.get_by_role("button", name="下一步").click()  # nothing answered: named next to each question
+    expect(page.locator("#question-agent-error")).to_contain_text("请回答「由他人代为办理吗？」")
+    for label, option in (("需要设置户外招牌吗？", "需要"), ("经营场所属于公众聚集场所吗？", "属于"),
+                          ("消防安全检查选择告知承诺方式吗？", "是，签署告知承诺书"), ("由他人代为办理吗？", "否，本人办理")):
+        page.get_by_role("group", name=label).get_by_label(option, exact=True).check()
+    page.get_by_role("button", name="下一步").click()
+
+    expect(page.get_by_text("第 2 步，共 5 步：填写表单")).to_be_visible()
+    assert no_horizontal_scroll(page)
+    assert_accessible(page, context="bundle apply: merged form (phone)")
+    for field in checklist.form.fields:
+        value = _typed_value(field, applicant)
+        inputs = page.locator(f'[name="{field.name}"]')
+        kind = inputs.first.evaluate("e => e.tagName.toLowerCase() + ':' + (e.type || '')")
+        if kind in ("input:radio", "input:checkbox"):
+            for chosen in value if isinstance(value, list) else [value]:
+                page.locator(f'[name="{field.name}"][value="{chosen}"]').check()
+        elif kind.startswith("select"):
+            inputs.first.select_option(value)
+        else:
+            inputs.first.fill(value)
+    page.get_by_role("button", name="下一步").click()
+
+    expect(page.get_by_text("第 3 步，共 5 步：上传材料")).to_be_visible()
+    assert no_horizontal_scroll(page)
+    assert_accessible(page, context="bundle apply: merged materials (phone)")
+    document = tmp_path / "材料.pdf"
+    document.write_bytes(PDF_BYTES)
+    uploads = [m for m in checklist.materials.merged if m.submitted and m.source_channel != ONLINE_FORM]
+    for entry in uploads:
+        page.get_by_label(entry.name, exact=False).first.set_input_files(str(document))
+    page.get_by_role("button", name="下一步").click()
+
+    expect(page.get_by_text("第 4 步，共 5 步：领取方式")).to_be_visible()
+    assert_accessible(page, context="bundle apply: delivery (phone)")
+    page.get_by_label("全部办结后一并领取", exact=False).check()
+    page.get_by_role("button", name="下一步").click()
+
+    expect(page.get_by_text("第 5 步，共 5 步：核对提交")).to_be_visible()
+    assert no_horizontal_scroll(page)
+    assert_accessible(page, context="bundle apply: review (phone)")
+    page.get_by_role("button", name="提交申请").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("开办餐饮店")
+    expect(page).to_have_url(re.compile(r"/bundles/cases/\d+/$"))
+    members = page.get_by_role("table")
+    for member in checklist.members:
+        expect(members).to_contain_text(member.name)
+    assert no_horizontal_scroll(page)
+    assert_accessible(page, context="bundle case page (phone)")

@@ -173,3 +173,53 @@ def test_demo_staff_can_carry_the_yanta_bundles(by_code):
     assert access.version_actions_for(actor=editor, version=version).start_draft
     assert access.can_review(reviewer, version.bundle) and not access.can_edit(reviewer, version.bundle)
     assert not access.can_edit(editor, by_code["XA-2024-1-03"].bundle)  # the city's bundles are the city bureau's
+
+
+def _typed_value(field, applicant):
+    """A valid answer of the merged field's data type (the enterprise's own identifiers where asked)."""
+    from yiwang.catalog.constants import DataType
+
+    by_type = {DataType.INTEGER: "3", DataType.DECIMAL: "120.5", DataType.DATE: "2026-11-16", DataType.BOOLEAN: "true",
+               DataType.ID_NUMBER: applicant.legal_rep_id_number or applicant.id_number, DataType.USCC: applicant.uscc,
+               DataType.PHONE: "13909110002", DataType.EMAIL: "shop@example.com", DataType.DIVISION: "610113",
+               DataType.ADDRESS: "西安市雁塔区小寨东路 1 号"}
+    if field.options:
+        first = field.options[0][0]
+        return [first] if field.data_type == DataType.MULTI_CHOICE else first
+    return by_type.get(field.data_type, "西安示例餐饮")
+
+
+def test_demo_carries_the_restaurant_bundle_through_joint_acceptance(by_code):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from yiwang.accounts.selectors import user_by_identifier
+    from yiwang.accounts.tests.factories import EnterpriseUserFactory
+    from yiwang.bundles import applications, demo
+    from yiwang.bundles.constants import BundleCaseStatus
+    from yiwang.bundles.merge_materials import ONLINE_FORM
+    from yiwang.cases import selectors as case_selectors
+    from yiwang.cases.services import stored_file_create
+    from yiwang.cases.tests.conftest import PDF_BYTES
+
+    demo.load(stdout=io.StringIO())
+    demo.load(stdout=io.StringIO())  # idempotent
+    version = by_code[demo.CASE_BUNDLE]
+    clerk = user_by_identifier("clerk_yjs")
+    assert case_selectors.holds_acceptance_role_at(actor=clerk, agency=version.lead_agency)
+    applicant = EnterpriseUserFactory()
+    answers = {"signboard": "yes", "assembly": "yes", "fire_commitment": "yes", "agent": "no"}
+    checklist = selectors.bundle_checklist(version, answers)
+    assert len(checklist.members) == 4
+    stored = stored_file_create(actor=applicant, owner=applicant, upload=SimpleUploadedFile("a.pdf", PDF_BYTES))
+    bundle_case = applications.bundle_application_submit(
+        actor=applicant, applicant=applicant, bundle_id=version.bundle_id, answers=answers,
+        form_data={f.name: _typed_value(f, applicant) for f in checklist.form.fields},
+        materials={m.key: {"file": stored.pk} for m in checklist.materials.merged
+                   if m.submitted and m.source_channel != ONLINE_FORM})
+    applications.bundle_case_accept(actor=clerk, bundle_case=bundle_case)
+    bundle_case.refresh_from_db()
+    assert bundle_case.status == BundleCaseStatus.IN_PROGRESS and bundle_case.due_on
+    # Every member's agency has somebody to review and approve it (and to be told of a chase).
+    for member in bundle_case.members.select_related("case"):
+        staff = case_selectors.department_staff_of(member.case)
+        assert staff, member.case.agency
