@@ -1,8 +1,8 @@
 from django.apps import AppConfig
 
+from yiwang.accounts.constants import DEMO_STAFF_NEEDED
 from yiwang.core import hooks
 from yiwang.core.workbench import WorkbenchLink, register
-from yiwang.accounts.constants import DEMO_STAFF_NEEDED
 from yiwang.orgs.constants import Role
 from yiwang.workdays.provisional import register_provisional_recomputer
 
