@@ -132,7 +132,8 @@ class Command(BaseCommand):
                 org_services.role_grant(actor=None, user=user, organisation=organisation, role=spec.role)
                 rows.append((user.username, "工作人员" + ("（超级管理员）" if spec.superuser else ""),
                              f"{Role(spec.role).label} @ {organisation.name}", user.username))
-            rows.extend(self._journey_staff())
+            listed = {row[0] for row in rows}
+            rows.extend(row for row in self._journey_staff() if row[0] not in listed)
             citizen = self._citizen()
             rows.append((citizen.username, "个人", f"{citizen.real_name}（1958 年生，雁塔区）",
                          f"{citizen.username} / {citizen.id_number} / {citizen.phone}"))
@@ -172,10 +173,13 @@ class Command(BaseCommand):
             if (organisation.pk, role) in seen or role not in GENERATED_PREFIXES:
                 continue
             seen.add((organisation.pk, role))
-            if role_holders_over(organisation, role):
-                continue
             prefix, title = GENERATED_PREFIXES[role]
             username = f"{prefix}_{unit_slug(organisation)}"
+            holders = role_holders_over(organisation, role)
+            if holders:  # made by an earlier run: list it again, so every run prints the whole table
+                rows.extend((u.username, "工作人员", f"{Role(role).label} @ {organisation.name}", u.username)
+                            for u in holders if u.username in (username, f"{username}_{organisation.pk}"))
+                continue
             if User.objects.filter(username=username).exists():  # two units of one kind: keep them apart
                 username = f"{username}_{organisation.pk}"
             short = organisation.short_name or organisation.name
