@@ -77,3 +77,8 @@ DEFAULT_SMS_CODE_RESEND_SECONDS = 60
 DEFAULT_LOGIN_MAX_FAILURES = 5
 DEFAULT_LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
 DEFAULT_LOGIN_LOCKOUT_SECONDS = 15 * 60
+
+# Hook load_demo_accounts calls to learn which (organisation, role) pairs the demo journeys need
+# (the cases app answers from the published items and their processes); each handler returns a
+# list of (orgs.Organisation, role) pairs.
+DEMO_STAFF_NEEDED = "accounts.demo_staff_needed"

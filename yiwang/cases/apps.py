@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from yiwang.accounts.constants import DEMO_STAFF_NEEDED
+from yiwang.core import hooks
 from yiwang.core.workbench import WorkbenchLink, register
 from yiwang.orgs.constants import Role
 from yiwang.workdays.provisional import register_provisional_recomputer
@@ -14,9 +16,12 @@ class CasesConfig(AppConfig):
         # Imported here, not at the top: apps.py is imported while the app registry is being
         # populated, before any models module may be, and the services import cases' models.
         # When an administrator enters a new year's holidays, provisional due dates are recomputed.
+        from yiwang.cases.back_office import staff_needed_for_published_items
         from yiwang.cases.services.clock import recompute_provisional_due_dates
 
         register_provisional_recomputer(recompute_provisional_due_dates)
+        # load_demo_accounts (accounts, below cases) asks who each demo journey needs.
+        hooks.register(DEMO_STAFF_NEEDED, lambda: [(n.organisation, n.role) for n in staff_needed_for_published_items()])
 
         register(
             WorkbenchLink(frozenset({Role.WINDOW_CLERK}), "cases:clerk_workbench", "综合窗口受理",

@@ -16,6 +16,7 @@ mention a site inspection → review_inspect_decide, everything else → review_
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import IntegrityError, transaction
@@ -27,9 +28,11 @@ from yiwang.cases.constants import OPEN_TASK_STATUSES, CaseStatus, ErrorCode, Ta
 from yiwang.cases.locks import lock_open_tasks, lock_process
 from yiwang.cases.models import Case, ProcessDefinition, ProcessInstance, WorkTask
 from yiwang.catalog.constants import CaseKind
+from yiwang.catalog.selectors import published_versions
 from yiwang.core.audit import record_event
 from yiwang.core.errors import Conflict, DomainError, FieldError, InvalidTransition, ValidationFailed
-from yiwang.orgs.selectors import organisation_by_id
+from yiwang.orgs.constants import OrganisationKind, Role
+from yiwang.orgs.selectors import nearest_of_kind, organisation_by_id
 
 STANDARD_PROCESS_DIR = Path(__file__).resolve().parent / "processes"
 ON_THE_SPOT = "on_the_spot"
@@ -93,7 +96,11 @@ def _mentions_site_inspection(special_procedures) -> bool:
 
 
 def process_key_for_case(case: Case) -> str:
-    version = case.version
+    return process_key_for_version(case.version)
+
+
+def process_key_for_version(version) -> str:
+    """The process a case filed under this item version runs (see the module docstring)."""
     if version.process_key:
         return version.process_key
     if version.case_kind == CaseKind.IMMEDIATE:
@@ -118,6 +125,43 @@ def process_for_case(case: Case) -> ProcessDefinition:
         raise DomainError(f"事项配置的后台流程「{key}」不存在或已停用：请在流程管理中上传该流程，或清空事项的“后台流程”以使用标准流程。",
                           code=PROCESS_NOT_FOUND, field="process_key")
     return definition
+
+
+@dataclass(frozen=True)
+class StaffNeed:
+    """Someone must hold `role` at `organisation` (or above it) for a case of `item` to get through
+    `task` (a back-office task key, or ACCEPTANCE for receiving the case at the general window)."""
+
+    item: str
+    task: str
+    role: str
+    organisation: object  # orgs.Organisation
+
+
+ACCEPTANCE = "acceptance"
+
+
+def staff_needed_for_published_items() -> list[StaffNeed]:
+    """Who must be there for every item in force to go from application to delivery: a general
+    window clerk at the hall where its online applications are filed (who receives and hands over),
+    and for each user task of its process the task's role at the organisation that owns the task
+    (the agency; a co-handling task at each co-agency). Read by `load_demo_accounts` (through the
+    accounts.demo_staff_needed hook) so every demo journey has somebody at each step."""
+    needs: list[StaffNeed] = []
+    definitions: dict[str, ProcessDefinition | None] = {}
+    for version in published_versions().prefetch_related("co_agencies"):
+        agency = version.implementation.agency
+        hall = nearest_of_kind(agency.pk, OrganisationKind.SERVICE_CENTER)  # as intake.agency_hall
+        if hall is not None:
+            needs.append(StaffNeed(version.name, ACCEPTANCE, Role.WINDOW_CLERK, organisation_by_id(hall[0])))
+        key = process_key_for_version(version)
+        if key not in definitions:
+            definitions[key] = _active_definition(key)
+        definition = definitions[key]
+        for task in (definition.user_tasks if definition else []):
+            owners = list(version.co_agencies.all()) if task.get("multi_instance") == engine.CO_AGENCIES else [agency]
+            needs.extend(StaffNeed(version.name, task["task_key"], task["role"], owner) for owner in owners)
+    return needs
 
 
 def process_definition_check(*, actor, xml: str | bytes, key: str, name: str) -> engine.ParsedProcess:

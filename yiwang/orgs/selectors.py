@@ -48,14 +48,19 @@ def organisations_of_kind(kind: str, *, excluding: int | None = None) -> QuerySe
 
 def nearest_of_kind(organisation_id: int, kind: str) -> tuple[int, str] | None:
     """(id, path) of the first organisation of `kind` in the organisation's division, else in the
-    nearest ancestor division (e.g. the service center where an agency's items are accepted)."""
-    division = Organisation.objects.select_related("division").get(pk=organisation_id).division
-    while division is not None:
-        found = (Organisation.objects.filter(kind=kind, division=division).order_by("path")
-                 .values_list("pk", "path").first())
-        if found:
-            return found
-        division = division.parent
+    nearest ancestor division (e.g. the service center where an agency's items are accepted).
+    An organisation above every such hall (a provincial office the city hosts, e.g. the central
+    bank's branch) takes the hall of the organisation it sits under in the tree."""
+    organisation = Organisation.objects.select_related("division").get(pk=organisation_id)
+    while organisation is not None:
+        division = organisation.division
+        while division is not None:
+            found = (Organisation.objects.filter(kind=kind, division=division).order_by("path")
+                     .values_list("pk", "path").first())
+            if found:
+                return found
+            division = division.parent
+        organisation = organisation.parent
     return None
 
 

@@ -9,11 +9,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from yiwang.accounts import services
+from yiwang.accounts.constants import DEMO_STAFF_NEEDED
 from yiwang.accounts.models import User
+from yiwang.core import hooks
 from yiwang.core.identifiers import with_id_check_digit, with_uscc_check_digit
 from yiwang.orgs import services as org_services
 from yiwang.orgs.constants import DivisionLevel, ExerciseLevel, OrganisationKind, Role
-from yiwang.orgs.selectors import division_by_code, organisation_by_short_name, organisation_named
+from yiwang.orgs.selectors import division_by_code, organisation_by_short_name, organisation_named, role_holders_over
 
 # Public on purpose: printed by this command and documented in docs/accounts.md.
 DEMO_PASSWORD = "Demo-2026-xian"  # noqa: S105
@@ -66,6 +68,41 @@ STAFF = [
     StaffSpec("supervisor", "马涛", Role.SUPERVISOR, CITY),
 ]
 
+# Accounts made for every organisation a published item's journey needs and the named accounts above
+# do not cover: "<prefix>_<单位简称>", e.g. reviewer_雁塔区民政局 (prefix, the person's title).
+GENERATED_PREFIXES = {
+    Role.WINDOW_CLERK: ("clerk", "窗口"),
+    Role.DEPT_REVIEWER: ("reviewer", "审查员"),
+    Role.DEPT_APPROVER: ("approver", "审批员"),
+}
+
+# Usernames are ASCII (accounts' rule): "<prefix>_<unit>[_<district>]" from these words of the short
+# name, e.g. 雁塔区民政局 → reviewer_civil_yanta, 市人社局 → approver_hrss; a unit not listed here
+# gets its id (reviewer_org42).
+UNIT_WORDS = {
+    "政务服务中心": "center", "民政局": "civil", "人社局": "hrss", "公安局": "police", "交通局": "transport",
+    "住建局": "housing", "医疗保障局": "medins", "卫生健康委": "health", "发改委": "ndrc", "商务局": "commerce",
+    "城管执法局": "urban", "组织部": "org", "工信局": "industry", "市场监管局": "market", "应急管理局": "emergency",
+    "教育局": "edu", "文化旅游局": "culture", "残联": "disabled", "水务局": "water", "消防救援支队": "fire",
+    "生态环境局": "ecology", "科技局": "science", "税务局": "tax", "统计局": "stats", "行政审批局": "approval",
+    "资源规划局": "land", "退役军人局": "veterans", "司法局": "justice", "住房公积金": "hfund", "海关": "customs",
+    "人行": "pbc", "养老保险": "pension", "警备区": "garrison", "供气": "gas", "供水": "watersupply",
+    "供电": "power", "网络运营商": "telecom", "法院": "court",
+}
+DISTRICT_WORDS = {
+    "新城区": "xincheng", "碑林区": "beilin", "莲湖区": "lianhu", "灞桥区": "baqiao", "未央区": "weiyang",
+    "雁塔区": "yanta", "阎良区": "yanliang", "临潼区": "lintong", "长安区": "changan", "高陵区": "gaoling",
+    "鄠邑区": "huyi", "蓝田县": "lantian", "周至县": "zhouzhi",
+}
+
+
+def unit_slug(organisation) -> str:
+    name = organisation.short_name or organisation.name
+    unit = next((slug for word, slug in UNIT_WORDS.items() if word in name), f"org{organisation.pk}")
+    district = next((slug for word, slug in DISTRICT_WORDS.items() if name.startswith(word)), "")
+    return f"{unit}_{district}" if district else unit
+
+
 # 王秀英: born 15 March 1958 in 雁塔区; the even sequence digit makes her a woman (GB 11643).
 CITIZEN = {"username": "citizen", "real_name": "王秀英", "id_number": with_id_check_digit("61011319580315024"),
            "phone": "13909110001"}
@@ -96,6 +133,8 @@ class Command(BaseCommand):
                 org_services.role_grant(actor=None, user=user, organisation=organisation, role=spec.role)
                 rows.append((user.username, "工作人员" + ("（超级管理员）" if spec.superuser else ""),
                              f"{Role(spec.role).label} @ {organisation.name}", user.username))
+            listed = {row[0] for row in rows}
+            rows.extend(row for row in self._journey_staff() if row[0] not in listed)
             citizen = self._confirmed(self._citizen())
             rows.append((citizen.username, "个人", f"{citizen.real_name}（1958 年生，雁塔区）",
                          f"{citizen.username} / {citizen.id_number} / {citizen.phone}"))
@@ -124,6 +163,31 @@ class Command(BaseCommand):
         self.created_orgs.append(short_name)
         return org_services.organisation_create(actor=None, name=name, short_name=short_name, kind=kind, level=level,
                                                 division=_division(division_code), parent=parent, is_demo=True)
+
+    def _journey_staff(self) -> list[tuple]:
+        """One account per (organisation, role) a published item's journey needs and nobody over
+        that organisation holds yet: after load_xian, every implementing agency gets its reviewer
+        and approver and every hall its clerk, so no demo case waits forever."""
+        rows, seen = [], set()
+        needs = [pair for answer in hooks.call(DEMO_STAFF_NEEDED) for pair in (answer or [])]
+        for organisation, role in sorted(needs, key=lambda p: (p[0].path, p[1])):
+            if (organisation.pk, role) in seen or role not in GENERATED_PREFIXES:
+                continue
+            seen.add((organisation.pk, role))
+            prefix, title = GENERATED_PREFIXES[role]
+            username = f"{prefix}_{unit_slug(organisation)}"
+            holders = role_holders_over(organisation, role)
+            if holders:  # made by an earlier run: list it again, so every run prints the whole table
+                rows.extend((u.username, "工作人员", f"{Role(role).label} @ {organisation.name}", u.username)
+                            for u in holders if u.username in (username, f"{username}_{organisation.pk}"))
+                continue
+            if User.objects.filter(username=username).exists():  # two units of one kind: keep them apart
+                username = f"{username}_{organisation.pk}"
+            short = organisation.short_name or organisation.name
+            user = self._staff(StaffSpec(username, f"{short}{title}", role, short))
+            org_services.role_grant(actor=None, user=user, organisation=organisation, role=role)
+            rows.append((user.username, "工作人员", f"{Role(role).label} @ {organisation.name}", user.username))
+        return rows
 
     def _set_demo_password(self, user: User) -> None:
         if not user.check_password(DEMO_PASSWORD):
