@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0003_document_facts'),
+        ('cases', '0005_sealed_form_data'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0003_document_facts'),
+        ('cases', '0006_clock_pause_last_day'),
     ]
 
     operations = [

@@ -1,6 +1,8 @@
 """On a phone: everyday words in the guided search box → the bundle's checklist,
 with the accessibility scan of every page visited."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -34,3 +36,21 @@ def test_nonsense_on_a_phone_offers_bundles_and_12345(phone_page, xian, assert_a
     expect(page.get_by_role("heading", name="没有找到直接对应的事项")).to_be_visible()
     expect(page.get_by_role("link", name="12345")).to_be_visible()
     assert_accessible(page, context="guided search fallback (phone)")
+
+
+def test_the_home_search_box_is_the_guided_search(page, xian, assert_accessible):
+    page.goto("/")
+    box = page.get_by_role("searchbox", name="搜索事项")
+    box.fill("营业执照")
+    page.get_by_role("button", name="搜索", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/guidance/search/\?q="))
+    results = page.locator(".guidance-result")
+    expect(results.first.get_by_role("link")).to_have_text("企业设立登记（有限责任公司）")
+    assert_accessible(page, context="guided search from the home box")
+
+    page.goto("/")
+    page.get_by_role("searchbox", name="搜索事项").fill("开饭店")
+    page.get_by_role("button", name="搜索", exact=True).click()
+    first = page.locator(".guidance-result").first
+    expect(first).to_have_attribute("data-kind", "bundle")
+    expect(first.get_by_role("link")).to_have_text(re.compile("^(开办餐饮店|小餐饮一件事)$"))
