@@ -21,6 +21,17 @@ PROFILE_FIELDS = {
 }
 
 
+def _profile_field(key: str):
+    """The wizard's form keys are dotted data elements ("applicant.name", "applicant.id_number",
+    "enterprise.uscc"); match them as "applicant_name", then by their last part ("id_number") —
+    but never a bare "name" of another part ("agent.name" is the agent's, not the applicant's)."""
+    last = key.rsplit(".", 1)[-1]
+    for candidate in (key, key.replace(".", "_"), last if last != "name" or key == last else ""):
+        if candidate in PROFILE_FIELDS:
+            return PROFILE_FIELDS[candidate]
+    return None
+
+
 def _extension(filename: str) -> str:
     return filename.rsplit(".", 1)[-1].lower() if "." in (filename or "") else ""
 
@@ -46,8 +57,9 @@ def prereview_warnings(*, materials: Sequence[Mapping] = (), uploads: Mapping[st
                 warnings.append(f"材料「{m.get('name')}」的文件「{f}」类型不受支持，请上传 PDF、JPG、PNG 或 OFD 文件。")
     if profile:
         for key, value in (form_data or {}).items():
-            if key in PROFILE_FIELDS:
-                attr, label = PROFILE_FIELDS[key]
+            field = _profile_field(str(key))
+            if field:
+                attr, label = field
                 held = profile.get(attr)
                 if value not in (None, "") and held not in (None, "") and str(held).strip() != str(value).strip():
                     warnings.append(f"表单中的{label}「{value}」与您档案中的「{held}」不一致，请核对。")

@@ -8,6 +8,7 @@ import datetime as dt
 from django.db import transaction
 from django.db.models import F
 
+from yiwang.core.audit import record_event
 from yiwang.core.errors import FieldError, ValidationFailed
 from yiwang.guidance import selectors
 from yiwang.guidance.constants import MAX_QUERY, ClickStatus, ResultKind
@@ -34,13 +35,21 @@ def save_synonym(*, phrase: str, canonical: str, active: bool = True, actor=None
         errors.append(FieldError("canonical", "required", "请填写规范用语。"))
     if errors:
         raise ValidationFailed(errors)
-    row, _ = Synonym.objects.update_or_create(phrase=phrase, defaults={"canonical": canonical, "active": active, "updated_by": actor})
+    with transaction.atomic():  # the audit sequence is taken in the write's transaction
+        row, created = Synonym.objects.update_or_create(phrase=phrase, defaults={"canonical": canonical, "active": active,
+                                                                                 "updated_by": actor})
+        record_event(actor=actor, action="guidance.synonym_saved", obj=row,
+                     details={"phrase": phrase, "canonical": canonical, "active": active, "created": created})
     selectors.clear_cache()
     return row
 
 
-def delete_synonym(phrase: str) -> None:
-    Synonym.objects.filter(phrase=phrase).delete()
+def delete_synonym(phrase: str, *, actor=None) -> None:
+    with transaction.atomic():
+        deleted, _ = Synonym.objects.filter(phrase=phrase).delete()
+        if deleted:
+            record_event(actor=actor, action="guidance.synonym_deleted", object_type="guidance.synonym",
+                         details={"phrase": phrase})
     selectors.clear_cache()
 
 
@@ -66,6 +75,8 @@ def save_knowledge(*, key: str, title: str, body: str, source_document: str, rev
                                           source_document=source_document.strip(), review_date=review_date,
                                           item_code=item_code.strip(), bundle_code=bundle_code.strip(),
                                           created_by=actor, is_demo=is_demo)
+    record_event(actor=actor, action="guidance.knowledge_saved", obj=entry,
+                 details={"key": entry.key, "version": number, "title": entry.title})
     transaction.on_commit(selectors.clear_cache)
     selectors.clear_cache()
     return entry
@@ -95,6 +106,9 @@ def record_click(*, query: str, kind: str, code: str, name: str = "") -> None:
 
 
 def review_click(click_id: int, *, approve: bool, actor=None) -> None:
-    SearchClick.objects.filter(pk=click_id).update(status=ClickStatus.APPROVED if approve else ClickStatus.REJECTED,
-                                                   reviewed_by=actor)
+    status = ClickStatus.APPROVED if approve else ClickStatus.REJECTED
+    with transaction.atomic():
+        if SearchClick.objects.filter(pk=click_id).update(status=status, reviewed_by=actor):
+            record_event(actor=actor, action="guidance.click_reviewed", object_type="guidance.searchclick",
+                         object_id=click_id, details={"status": str(status)})
     selectors.clear_cache()

@@ -36,7 +36,8 @@ def test_home_has_search_box_entry_points_and_high_frequency_items(client):
     response = client.get(reverse("catalog:home"))
     assert response.status_code == 200
     body = text(response)
-    assert '<label for="home-q"' in body and 'action="/search/"' in body and ">搜索</button>" in body
+    assert '<label for="home-q"' in body and 'action="/guidance/search/"' in body and ">搜索</button>" in body
+    assert 'href="/search/">按部门、事项类型筛选全部事项' in body  # the filtered catalog list stays
     assert "个人办事" in body and "法人办事" in body
     assert "出生" in body and "企业开办" in body and "#stage-" in body
     assert "食品经营许可（新办）" in body  # high frequency

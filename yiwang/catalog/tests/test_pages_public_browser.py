@@ -35,11 +35,15 @@ def test_search_then_guide_then_pdf(page, catalog, assert_accessible):
     assert_accessible(page, context="home")
     page.get_by_role("searchbox", name="搜索事项").fill("食品经营")
     page.get_by_role("button", name="搜索", exact=True).click()
-    expect(page).to_have_url(re.compile(r"/search/\?q="))
-    expect(page.locator("#result-count")).to_contain_text("共 1 项")
+    # The home box is the guided search: ranked results, the best match first.
+    expect(page).to_have_url(re.compile(r"/guidance/search/\?q="))
+    first = page.locator(".guidance-result").first
+    expect(first).to_have_attribute("data-kind", "item")
+    expect(first.get_by_role("link")).to_have_text("食品经营许可（新办）")
+    expect(page.get_by_role("link", name="出生医学证明")).to_have_count(0)
     assert_accessible(page, context="search results")
 
-    page.get_by_role("link", name="食品经营许可（新办）").click()
+    first.get_by_role("link", name="食品经营许可（新办）").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("食品经营许可（新办）")
     materials = page.get_by_role("table", name="申请材料清单")
     expect(materials).to_contain_text("食品经营许可申请书")
@@ -114,7 +118,10 @@ def test_on_a_phone(phone_page, catalog, assert_accessible):
     page.goto("/")
     page.get_by_role("searchbox", name="搜索事项").fill("身份证")
     page.get_by_role("button", name="搜索", exact=True).click()
-    expect(page.locator("#result-count")).to_contain_text("共 1 项")
+    expect(page).to_have_url(re.compile(r"/guidance/search/\?q="))
+    expect(page.locator(".guidance-result").first.get_by_role("link")).to_have_text("居民身份证换领")
+    assert no_horizontal_scroll(page)
+    assert_accessible(page, context="phone guided search")
 
 
 def test_elder_mode_persists_across_pages(phone_page, catalog, assert_accessible):

@@ -37,7 +37,7 @@ def home(request):
                                       actor=request.user)
                 messages.success(request, "同义词已保存，搜索立即按新词理解。")
             elif action == "delete_synonym":
-                services.delete_synonym(request.POST.get("phrase", ""))
+                services.delete_synonym(request.POST.get("phrase", ""), actor=request.user)
                 messages.success(request, "同义词已删除。")
             elif action == "resolve":
                 services.resolve_zero_result(request.POST.get("query", ""))

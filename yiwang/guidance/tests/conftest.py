@@ -1,6 +1,8 @@
 import pytest
 from django.db import connection, transaction
 
+from yiwang.cases.tests.conftest import world  # noqa: F401 (the cases world, for the wizard tests)
+
 
 @pytest.fixture(scope="module")
 def xian(django_db_setup, django_db_blocker):
