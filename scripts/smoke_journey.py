@@ -22,9 +22,12 @@ import uuid
 from html.parser import HTMLParser
 
 PASSWORD = "Demo-2026-xian"  # noqa: S105 (the public demo password, README)
-# A one-page PDF, the smallest a content check accepts.
+# A one-page PDF with its cross-reference table: uploads are parsed (active content is refused), so
+# the bytes must be a PDF a reader accepts.
 PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-       b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+       b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 10 10]>>endobj\nxref\n0 4\n0000000000 65535 f \n"
+       b"0000000009 00000 n \n0000000052 00000 n \n0000000101 00000 n \n"
+       b"trailer<</Size 4/Root 1 0 R>>\nstartxref\n162\n%%EOF\n")
 ITEM_NAME = "食品经营许可"
 
 
