@@ -115,14 +115,17 @@ def _restore_reference_data():
     """Reference rows that data migrations put in every database (the working-day calendar of
     2004–2026, the standard BPMN processes). A transactional test ends by emptying every table, so
     they are put back right after it, outside any test transaction, leaving the database as the
-    migrations leave it (reference rows, no audit events)."""
+    migrations leave it (reference rows, no audit events). The guided search's starting synonyms
+    are such rows too."""
     from yiwang.cases.back_office import ensure_standard_processes
     from yiwang.core.models import AuditBlock, AuditEvent, AuditStream
+    from yiwang.guidance.services import seed_synonyms
     from yiwang.workdays.services import calendar_seed_from_package
     from yiwang.workdays.time_limits import invalidate_calendar_index
 
     calendar_seed_from_package(actor=None)
     ensure_standard_processes()
+    seed_synonyms()
     invalidate_calendar_index()
     # Migrations put the reference rows in without audit events; so does this restore, or the next
     # test would start with events it did not write (and count them).

@@ -79,7 +79,9 @@ def test_lint_imports_is_installed():
     ("core-knows-no-domain", ["yiwang.core.probe_domain -> yiwang.workdays.constants",
                               "yiwang.core.probe_domain -> yiwang.licences.services"]),
     ("own-tables", ["yiwang.catalog.probe_tables -> yiwang.orgs.models"]),
-    ("no-app-cycles", [".orgs -> .catalog"]),
+    # import-linter names at most five of the dependencies whose removal breaks the cycles, chosen
+    # by its own weighting, so the injected orgs -> catalog is not always among those printed.
+    ("no-app-cycles", ["No cycles are allowed in yiwang", "could be made acyclic"]),
 ])
 def test_each_contract_reports_a_deliberate_violation(projects, contract, expected):
     clean, broken = projects
