@@ -210,7 +210,7 @@ def window_intake(request, bundle_id: int):
         blocked = set.intersection(*(set(ids) for ids in refused.values())) if refused else set()
         names = "、".join(f"「{m.title}」" for m in checklist.members if m.id in blocked) or "部分成员事项"
         errors.add("members", f"{names}不属于全市通办事项，本窗口不能受理。请调整情形回答，或引导申请人到实施部门所在地的政务服务中心办理。",
-                   "#members")
+                   "#situations")
         return _render(request, context, answers, status=400)
     if checklist.form.conflicts:
         errors.add("members", "该一件事的合并表单存在冲突，暂不能受理。请联系一件事的维护单位。", "#members")
@@ -231,7 +231,8 @@ def window_intake(request, bundle_id: int):
         spec = read_material(request, _requirement(entry), owner=applicant, errors=errors, allow_paper=True)
         if spec is not None:
             materials[entry.key] = spec
-    delivery_form = DeliveryForm(request.POST, lockers=lockers, prefix="delivery")
+    delivery_form = (DeliveryForm(request.POST, lockers=lockers, prefix="delivery") if shown else
+                     DeliveryForm(initial={"method": DeliveryMethod.WINDOW}, lockers=lockers, prefix="delivery"))
     joint_choice = request.POST.get("joint_delivery", "")
     outlet_id = request.POST.get("outlet", "")
     outlet = next((o for o in fits if str(o.pk) == outlet_id), fits[0] if len(fits) == 1 else None)
@@ -242,7 +243,8 @@ def window_intake(request, bundle_id: int):
         # 确定情形 (or answers changed before 提交): the form for these answers, typed values kept.
         if action == "submit":
             messages.info(request, "情形回答已更改，下方表单和材料已按新的回答更新，请核对后再提交。")
-        delivery_form.is_valid()
+        if delivery_form.is_bound:
+            delivery_form.is_valid()
         return _render(request, context, answers, schema=schema, entries=entries)
     for problem in required_field_errors(checklist, values):
         errors.add(problem.field, problem.message, problem.href)
