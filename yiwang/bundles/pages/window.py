@@ -88,10 +88,12 @@ def _bundle_rows(actor, *, q: str, subject: str | None) -> list[dict]:
     for version in versions:
         definition = definitions[version.pk]
         fits, refused = access.window_outlets_for_members(actor, [m.id for m in definition.members])
-        blocked = set.intersection(*(set(ids) for ids in refused.values())) if refused and not fits else set()
+        # The outlet that misses the fewest members says which ones (none when one fits them all).
+        blocked = set() if fits or not refused else min((set(ids) for ids in refused.values()), key=len)
         names = [m.title for m in definition.members if m.id in blocked]
-        rows.append({"version": version, "definition": definition, "ok": bool(fits) or (blocked <= _excludable(definition)),
-                     "blocked": names, "members": len(definition.members)})
+        ok = bool(fits) or any(set(ids) <= _excludable(definition) for ids in refused.values())
+        rows.append({"version": version, "definition": definition, "ok": ok, "blocked": names,
+                     "members": len(definition.members)})
     return rows
 
 
@@ -207,7 +209,7 @@ def window_intake(request, bundle_id: int):
     fits, refused = access.window_outlets_for_members(request.user, [m.id for m in checklist.members])
     context.update(checklist=checklist, outlets=fits, fingerprint=_fingerprint(answers))
     if not fits:
-        blocked = set.intersection(*(set(ids) for ids in refused.values())) if refused else set()
+        blocked = min((set(ids) for ids in refused.values()), key=len) if refused else set()
         names = "、".join(f"「{m.title}」" for m in checklist.members if m.id in blocked) or "部分成员事项"
         errors.add("members", f"{names}不属于全市通办事项，本窗口不能受理。请调整情形回答，或引导申请人到实施部门所在地的政务服务中心办理。",
                    "#situations")
