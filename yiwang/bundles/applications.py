@@ -14,9 +14,10 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth.hashers import check_password, make_password
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from yiwang.bundles.access import may_accept
 from yiwang.bundles.constants import BundleCaseStatus, ErrorCode, MemberState
 from yiwang.bundles.figures import working_days
 from yiwang.bundles.graph import critical_path
@@ -68,9 +69,8 @@ def bundle_application_submit(*, actor, applicant, bundle_id, answers: dict | No
     """File a bundle: every applicable member becomes a case through cases' intake, all or none.
     A field error of a member's form comes back under the merged form's field name."""
     if idempotency_key:
-        existing = BundleCase.objects.filter(applicant=applicant, idempotency_key=idempotency_key).first()
+        existing = _replayed(applicant, idempotency_key)
         if existing is not None:
-            existing.replayed = True
             return existing
     version = published_bundle(bundle_id)
     checklist = bundle_checklist(version, answers or {}, applicant=applicant)
@@ -83,10 +83,20 @@ def bundle_application_submit(*, actor, applicant, bundle_id, answers: dict | No
     per_member = _member_materials(checklist, materials)
     by_element = {(f.element, m): f.name for f in checklist.form.fields for m in f.members}
     today = today or timezone.localdate()
-    bundle_case = BundleCase.objects.create(
-        number=f"YJS{today:%Y%m%d}{secrets.randbelow(10**8):08d}", version=version, applicant=applicant,
-        filed_by=actor if getattr(actor, "pk", None) and actor.pk != applicant.pk else None, channel=channel,
-        answers=dict(answers or {}), joint_delivery=joint_delivery, idempotency_key=idempotency_key or "")
+    try:
+        # Two clicks race here: the second insert waits for the first transaction and then hits
+        # the unique key — the savepoint keeps this transaction usable to read the winner.
+        with transaction.atomic():
+            bundle_case = BundleCase.objects.create(
+                number=f"YJS{today:%Y%m%d}{secrets.randbelow(10**8):08d}", version=version, applicant=applicant,
+                filed_by=actor if getattr(actor, "pk", None) and actor.pk != applicant.pk else None, channel=channel,
+                outlet=outlet,
+                answers=dict(answers or {}), joint_delivery=joint_delivery, idempotency_key=idempotency_key or "")
+    except IntegrityError:
+        existing = _replayed(applicant, idempotency_key) if idempotency_key else None
+        if existing is None:
+            raise
+        return existing
     for order, member in enumerate(checklist.members):
         waits = sorted(checklist.waits_for.get(member.id, frozenset()))
         try:
@@ -111,6 +121,13 @@ def bundle_application_submit(*, actor, applicant, bundle_id, answers: dict | No
                  details={"version": version.pk, "members": [m.id for m in checklist.members], "channel": channel})
     bundle_case.replayed = False
     return bundle_case
+
+
+def _replayed(applicant, idempotency_key: str) -> BundleCase | None:
+    existing = BundleCase.objects.filter(applicant=applicant, idempotency_key=idempotency_key).first()
+    if existing is not None:
+        existing.replayed = True
+    return existing
 
 
 def _unique(errors: list[FieldError]) -> list[FieldError]:
@@ -139,9 +156,9 @@ def bundle_case_accept(*, actor, bundle_case: BundleCase, today: date | None = N
     """综合受理: the lead agency's window accepts every member at once. A member whose own
     acceptance conditions fail (the cases app decides) is named and nothing is accepted."""
     bundle_case = _lock(bundle_case)
-    lead = bundle_case.version.lead_agency
-    if lead is None or not case_selectors.holds_acceptance_role_at(actor=actor, agency=lead):
-        raise PermissionDenied("只有牵头部门的一件事窗口可以综合受理。", code="permission_denied")
+    if not may_accept(actor, bundle_case):
+        raise PermissionDenied("只有牵头部门的一件事窗口（或受理该一件事的政务服务中心综合窗口）可以综合受理。",
+                               code="permission_denied")
     if bundle_case.status != BundleCaseStatus.SUBMITTED:
         raise Conflict("该一件事已经综合受理或已结束。", code=ErrorCode.BUNDLE_CASE_CLOSED)
     today = today or timezone.localdate()

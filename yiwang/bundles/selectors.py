@@ -379,17 +379,23 @@ def version_page(version: BundleVersion, *, for_editing: bool = False) -> Versio
 # --- Bundle cases (applications.py writes them) ---------------------------------------------
 
 def bundle_case_for(*, actor, bundle_case_id) -> BundleCase:
-    """A bundle case its applicant (or the lead agency's staff) may see; anyone else gets 404."""
-    from yiwang.cases.selectors import holds_acceptance_role_at
-
+    """A bundle case its applicant, the lead agency's staff, or a window clerk at the outlet where
+    it was filed may see; anyone else gets 404."""
     pk = _pk(bundle_case_id)
-    row = (BundleCase.objects.select_related("version__bundle", "version__lead_agency", "applicant").filter(pk=pk).first()
-           if pk else None)
+    row = (BundleCase.objects.select_related("version__bundle", "version__lead_agency", "applicant", "outlet")
+           .filter(pk=pk).first() if pk else None)
     if row is None or not getattr(actor, "pk", None) or (
-            row.applicant_id != actor.pk and not (row.version.lead_agency and holds_acceptance_role_at(
-                actor=actor, agency=row.version.lead_agency))):
+            row.applicant_id != actor.pk
+            and not access.may_accept(actor, row)):
         raise NotFound("未找到该一件事办件。", code="not_found")
     return row
+
+
+def bundle_case_by_key(*, applicant, idempotency_key: str) -> BundleCase | None:
+    """The bundle case already filed for `applicant` under an idempotency key (a page sent twice)."""
+    if not idempotency_key:
+        return None
+    return BundleCase.objects.filter(applicant=applicant, idempotency_key=idempotency_key).first()
 
 
 def bundle_case_members(bundle_case: BundleCase) -> list[BundleCaseMember]:
@@ -432,8 +438,10 @@ def bundle_cases_awaiting_acceptance(*, actor) -> list[BundleCase]:
     from yiwang.orgs.selectors import organisations_in_scope
 
     agencies = organisations_in_scope(actor, ["window_clerk", "dept_reviewer"])
-    return list(BundleCase.objects.filter(version__lead_agency__in=agencies, status=BundleCaseStatus.SUBMITTED)
-                .select_related("version", "applicant").order_by("created_at")[:200])
+    outlets = organisations_in_scope(actor, ["window_clerk"])  # filed at her window (综合受理 there)
+    return list(BundleCase.objects.filter(Q(version__lead_agency__in=agencies) | Q(outlet__in=outlets),
+                                          status=BundleCaseStatus.SUBMITTED)
+                .select_related("version", "applicant", "outlet").order_by("created_at")[:200])
 
 
 def is_bundle_member_case(case_id) -> bool:

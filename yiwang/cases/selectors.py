@@ -75,13 +75,17 @@ def applicant_by_identifier(identifier: str, *, field: str = "identifier"):
     text = re.sub(r"\s", "", identifier or "").upper()
     if len(text) != 18:
         raise ValidationFailed([FieldError(field, "invalid", "请输入 18 位居民身份证号码或统一社会信用代码。")])
-    if not id_number_errors(text, field=field):
+    id_problems, uscc_problems = id_number_errors(text, field=field), uscc_errors(text, field=field)
+    if not id_problems:
         user = user_by_id_number(text)
-    elif not uscc_errors(text, field=field):
+    elif not uscc_problems:
         user = user_by_uscc(text)
     else:
-        raise ValidationFailed([FieldError(field, "invalid",
-                                           "号码校验位或格式不正确，请核对证件上的 18 位号码（身份证最后一位可能是 X）。")])
+        # Name what is wrong for the kind of number it looks like: digits (and a final X) are a
+        # resident ID; letters make it a USCC (a wrong check digit says which one it should be).
+        looks_like_id = re.fullmatch(r"\d{17}[\dX]", text) and id_problems[0].code != "id_birth_date"
+        problem = id_problems[0] if looks_like_id else uscc_problems[0]
+        raise ValidationFailed([FieldError(field, "invalid", f"{problem.message}请核对证件上的 18 位号码。")])
     if user is None or user.is_staff_member or not user.is_active:
         raise NotFound("未找到该申请人：该号码尚未注册。请协助申请人先注册账号（个人用身份证，企业用统一社会信用代码）。",
                        code="applicant_not_found", field=field)

@@ -53,7 +53,7 @@ def _step_url(bundle_id: int, step: str) -> str:
     return reverse("bundles:apply_step", args=[bundle_id, step])
 
 
-def _schema(checklist) -> list[dict]:
+def merged_schema(checklist) -> list[dict]:
     """The merged form in the shape the cases app's form widgets take."""
     return [{"key": f.name, "label": f.label, "type": f.data_type, "required": f.required,
              "options": [{"value": v, "label": label} for v, label in f.options], "help": f.help_text,
@@ -65,7 +65,7 @@ def material_slot(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:12]
 
 
-def _to_hand_in(checklist) -> list:
+def to_hand_in(checklist) -> list:
     """The merged entries to upload: everything handed in except the merged online form, which
     the form step fills in."""
     return [m for m in checklist.materials.merged if m.submitted and m.source_channel != ONLINE_FORM]
@@ -129,7 +129,7 @@ def _questions(request, version, state):
                   status=400 if errors else 200)
 
 
-def _form_errors(checklist, values: dict) -> ErrorList:
+def required_field_errors(checklist, values: dict) -> ErrorList:
     """Required fields left empty, named; the members' own checks (formats, lengths) come back
     from the intake at submission, under the same field names."""
     errors = ErrorList()
@@ -142,7 +142,7 @@ def _form_errors(checklist, values: dict) -> ErrorList:
 
 def _form(request, version, state):
     checklist = selectors.bundle_checklist(version, state["answers"], applicant=request.user)
-    schema = _schema(checklist)
+    schema = merged_schema(checklist)
     values = dict(state.get("form_data") or {})
     errors = ErrorList()
     if request.method == "POST":
@@ -150,7 +150,7 @@ def _form(request, version, state):
         nav = request.POST.get("nav", "next")
         state["form_data"] = values
         _save_state(request, version.bundle_id, state)
-        errors = _form_errors(checklist, values) if nav == "next" else ErrorList()
+        errors = required_field_errors(checklist, values) if nav == "next" else ErrorList()
         if not errors:
             return _next(version.bundle_id, "form", nav)
     return render(request, "bundles/apply/form.html", _context(
@@ -161,7 +161,7 @@ def _form(request, version, state):
 def _material_rows(request, checklist, materials: dict, errors: ErrorList) -> list[dict]:
     files = case_selectors.owned_files(request.user, [s.get("file") for s in materials.values() if isinstance(s, dict)])
     rows = []
-    for entry in _to_hand_in(checklist):
+    for entry in to_hand_in(checklist):
         slot = material_slot(entry.key)
         spec = materials.get(entry.key) or {}
         rows.append({"entry": entry, "slot": slot, "id": f"m-{slot}", "current": files.get(spec.get("file")),
@@ -177,7 +177,7 @@ def _materials(request, version, state):
     errors = ErrorList()
     if request.method == "POST":
         nav = request.POST.get("nav", "next")
-        for entry in _to_hand_in(checklist):
+        for entry in to_hand_in(checklist):
             slot = material_slot(entry.key)
             field = f"materials.{entry.key}"
             upload = request.FILES.get(f"file-{slot}")
@@ -192,7 +192,7 @@ def _materials(request, version, state):
         state["materials"] = materials
         _save_state(request, version.bundle_id, state)
         if nav == "next":
-            for entry in _to_hand_in(checklist):
+            for entry in to_hand_in(checklist):
                 if entry.necessity == MaterialNecessity.REQUIRED and entry.key not in materials \
                         and not errors.for_field(f"materials.{entry.key}"):
                     errors.add(f"materials.{entry.key}", f"请上传「{entry.name}」。", f"#m-{material_slot(entry.key)}")
@@ -242,7 +242,7 @@ def _review(request, version, state):
         else:
             _forget(request, version.bundle_id)
             return redirect("bundles:case", bundle_case.pk)
-    schema = _schema(checklist)
+    schema = merged_schema(checklist)
     values = state.get("form_data") or {}
     form_url = _step_url(version.bundle_id, "form")
     rows = [{"label": item["label"], "value": display_value(item, values.get(item["key"])), "id": input_id(item["key"]),
