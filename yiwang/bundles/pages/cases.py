@@ -24,8 +24,10 @@ def _bundle_case(request, bundle_case_id):
 @login_required
 def bundle_case_page(request, bundle_case_id: int):
     bundle_case = _bundle_case(request, bundle_case_id)
+    members = selectors.bundle_case_members(bundle_case)
     return render(request, "bundles/cases/case.html", {
-        "bundle_case": bundle_case, "members": selectors.bundle_case_members(bundle_case),
+        "bundle_case": bundle_case, "members": members,
+        "from_licences": selectors.bundle_case_licence_materials(members),
         "timeline": selectors.bundle_case_timeline(bundle_case),
     })
 
@@ -34,8 +36,9 @@ def bundle_case_page(request, bundle_case_id: int):
 @login_required
 def console(request):
     rows = selectors.late_bundle_cases(actor=request.user)
+    awaiting = selectors.bundle_cases_awaiting_acceptance(actor=request.user)
     return render(request, "bundles/cases/console.html", {
-        "rows": rows, "awaiting": selectors.bundle_cases_awaiting_acceptance(actor=request.user)})
+        "rows": rows, "awaiting": awaiting, "from_licences": selectors.licence_materials_by_bundle_case(awaiting)})
 
 
 @require_POST
