@@ -211,3 +211,14 @@ def test_the_wizard_shows_the_waived_material_instead_of_an_upload(world, shop, 
     assert f'name="file-{material_slot(expired.key)}"' in page and "有效期已于 2024-01-06 届满" in page
     refused = client.post(f"{base}/materials/", {"nav": "next"}).content.decode()
     assert "请上传「食品经营许可证」：您的「食品经营许可证」有效期已于 2024-01-06 届满" in refused
+
+
+def test_a_file_handed_in_for_a_held_material_is_used_as_given(world, shop):
+    # A client that computed the checklist before signing in hands in every material: still filed.
+    business = issue(world, "LIC-BUSINESS-LICENCE")
+    anonymous = bundle_checklist(shop.version, ANSWERS, applicant=AnonymousUser())
+    bundle_case = _file(world.enterprise, shop, anonymous)
+    assert bundle_checklist(shop.version, ANSWERS, applicant=world.enterprise).held  # held for this applicant
+    food_case = bundle_case.members.get(implementation_id=shop.food.implementation_id).case
+    row = food_case.application.materials.get(requirement__name="营业执照副本原件及复印件")
+    assert row.satisfaction == MaterialSatisfaction.UPLOAD and row.stored_file_id and business.identifier != row.licence_reference
