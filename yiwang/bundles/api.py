@@ -162,6 +162,16 @@ class MaterialOut(Schema):
     members: list[int]
     member_names: list[str]
     covers: list[CoverOut]
+    notice: str = ""  # why a held document does not serve (an expired or revoked e-licence)
+
+
+class HeldOut(Schema):
+    key: str
+    name: str
+    licence_name: str
+    identifier: str
+    reason: str
+    members: list[int]
 
 
 class DroppedOut(Schema):
@@ -192,6 +202,7 @@ class ChecklistOut(Schema):
     waves: list[list[int]]
     materials: list[MaterialOut]
     dropped: list[DroppedOut]
+    held: list[HeldOut] = []
     form: list[FormFieldOut]
     figures: FiguresOut
 

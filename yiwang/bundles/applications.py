@@ -34,12 +34,19 @@ from yiwang.notifications.services import notify
 from yiwang.workdays.time_limits import add_working_days
 
 
+def _entries(checklist) -> list:
+    """The merged entries one may hand in: those to submit, and those the government holds (免提交:
+    left without a file, each member's intake records the licence that serves; a file given anyway
+    is used as given)."""
+    return [*checklist.materials.merged, *(h.entry for h in checklist.held)]
+
+
 def _member_materials(checklist, given: dict) -> dict[int, dict]:
     """The merged materials submitted once ({entry key: spec}) as each member's own
     {requirement id: spec}: every member an entry stands for gets the same file (or paper)."""
     per_member: dict[int, dict] = {}
     facts_by_member = {}
-    for entry in checklist.materials.merged:
+    for entry in _entries(checklist):
         spec = given.get(entry.key)
         if not spec:
             continue
@@ -55,7 +62,7 @@ def _member_materials(checklist, given: dict) -> dict[int, dict]:
 
 
 def _extra_materials(checklist, errors: list[FieldError], given: dict) -> None:
-    known = {entry.key for entry in checklist.materials.merged}
+    known = {entry.key for entry in _entries(checklist)}
     for key in given:
         if key not in known:
             errors.append(FieldError(f"materials.{key}", "material_unknown", "该材料不属于本一件事的合并材料清单，请刷新页面后重试。"))

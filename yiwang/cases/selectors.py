@@ -710,3 +710,15 @@ def department_staff_of(case: Case) -> list:
         for person in role_holders_over(case.agency, role):
             people.setdefault(person.pk, person)
     return list(people.values())
+
+
+def licence_materials_of_cases(case_ids) -> dict[int, list[tuple[str, str]]]:
+    """{case id: [(material name, e-licence identifier)]} for the materials the cases' applications
+    met from the e-licence library (免提交), one query (a bundle's console lists many cases)."""
+    rows = (ApplicationMaterial.objects.filter(application__cases__id__in=list(case_ids))
+            .exclude(licence_reference="").values_list("application__cases__id", "requirement__name", "licence_reference")
+            .order_by("application__cases__id", "requirement__order", "requirement_id"))
+    found: dict[int, list[tuple[str, str]]] = {}
+    for case_id, name, identifier in rows:
+        found.setdefault(case_id, []).append((name, identifier))
+    return found

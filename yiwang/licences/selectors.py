@@ -173,6 +173,31 @@ def material_offer(*, applicant, requirement, on_date: dt.date | None = None) ->
                          f"您的「{lic.name}」{why}，不能免于提交。请先办理延续（换证），或按要求提交有效的证件。")
 
 
+def material_offers(*, applicant, requirements, on_date: dt.date | None = None) -> dict:
+    """`material_offer` for several requirements at once (a bundle's merged materials, each with a
+    `key` and a `licence_type_code`): {key: MaterialOffer} for those the applicant holds a licence
+    of — the very matching of a single application, once per requirement."""
+    offers = {}
+    for requirement in requirements:
+        if not getattr(requirement, "licence_type_code", ""):
+            continue
+        offer = material_offer(applicant=applicant, requirement=requirement, on_date=on_date)
+        if offer is not None:
+            offers[requirement.key] = offer
+    return offers
+
+
+def licence_type_names(requirements) -> dict:
+    """{key: licence type name} for the requirements (with a `key` and a `licence_type_code`) that
+    name a licence type of the library (active): the ones a held licence can waive."""
+    names = {}
+    for requirement in requirements:
+        licence_type = licence_type_for_code(getattr(requirement, "licence_type_code", "") or "")
+        if licence_type is not None:
+            names[requirement.key] = licence_type.name
+    return names
+
+
 def waivable_materials(version) -> list[tuple]:
     """(material, licence type) for each material of a version that a held licence can satisfy."""
     codes = {m.licence_type_code for m in version.materials.all() if m.licence_type_code}

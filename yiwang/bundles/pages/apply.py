@@ -167,7 +167,8 @@ def _material_rows(request, checklist, materials: dict, errors: ErrorList) -> li
         rows.append({"entry": entry, "slot": slot, "id": f"m-{slot}", "current": files.get(spec.get("file")),
                      "required": entry.necessity == MaterialNecessity.REQUIRED,
                      "necessity": MaterialNecessity(entry.necessity).label if entry.necessity in MaterialNecessity.values else "",
-                     "errors": errors.for_field(f"materials.{entry.key}"), "members": entry.member_titles})
+                     "errors": errors.for_field(f"materials.{entry.key}"), "members": entry.member_titles,
+                     "notice": checklist.notices.get(entry.key, "")})
     return rows
 
 
@@ -195,13 +196,16 @@ def _materials(request, version, state):
             for entry in to_hand_in(checklist):
                 if entry.necessity == MaterialNecessity.REQUIRED and entry.key not in materials \
                         and not errors.for_field(f"materials.{entry.key}"):
-                    errors.add(f"materials.{entry.key}", f"请上传「{entry.name}」。", f"#m-{material_slot(entry.key)}")
+                    notice = checklist.notices.get(entry.key)  # a held licence that does not serve: say why
+                    errors.add(f"materials.{entry.key}", f"请上传「{entry.name}」：{notice}" if notice else f"请上传「{entry.name}」。",
+                               f"#m-{material_slot(entry.key)}")
         if not errors or nav == "back":
             return _next(version.bundle_id, "materials", nav)
     rows = _material_rows(request, checklist, materials, errors)
     return render(request, "bundles/apply/materials.html", _context(
         request, version, "materials", errors, rows=rows, online=[m for m in checklist.materials.merged if m.source_channel == ONLINE_FORM],
-        dropped=checklist.materials.dropped), status=400 if errors else 200)
+        held=checklist.held, dropped=[d for d in checklist.materials.dropped if d.reason_code != "held"]),
+        status=400 if errors else 200)
 
 
 def _delivery(request, version, state):
@@ -254,7 +258,7 @@ def _review(request, version, state):
     member_errors = [e for e in errors if e.field == "materials" or not e.field]
     return render(request, "bundles/apply/review.html", _context(
         request, version, "review", errors, rows=rows, material_rows=material_rows, answered=answered,
-        members=checklist.members, joint=state.get("joint_delivery", True), idempotency_key=key,
+        members=checklist.members, joint=state.get("joint_delivery", True), idempotency_key=key, held=checklist.held,
         member_errors=member_errors), status=400 if errors else 200)
 
 

@@ -26,8 +26,10 @@ def _bundle_case(request, bundle_case_id):
 def bundle_case_page(request, bundle_case_id: int):
     bundle_case = _bundle_case(request, bundle_case_id)
     staff = bundle_case.applicant_id != request.user.pk
+    members = selectors.bundle_case_members(bundle_case)
     return render(request, "bundles/cases/case.html", {
-        "bundle_case": bundle_case, "members": selectors.bundle_case_members(bundle_case),
+        "bundle_case": bundle_case, "members": members,
+        "from_licences": selectors.bundle_case_licence_materials(members),
         "timeline": selectors.bundle_case_timeline(bundle_case), "staff": staff,
         # 综合受理 right here, for the clerk who has just filed it at her window (or the lead agency).
         "may_accept": staff and bundle_case.status == BundleCaseStatus.SUBMITTED and access.may_accept(request.user, bundle_case),
@@ -38,8 +40,9 @@ def bundle_case_page(request, bundle_case_id: int):
 @login_required
 def console(request):
     rows = selectors.late_bundle_cases(actor=request.user)
+    awaiting = selectors.bundle_cases_awaiting_acceptance(actor=request.user)
     return render(request, "bundles/cases/console.html", {
-        "rows": rows, "awaiting": selectors.bundle_cases_awaiting_acceptance(actor=request.user),
+        "rows": rows, "awaiting": awaiting, "from_licences": selectors.licence_materials_by_bundle_case(awaiting),
         "may_use_window": access.may_use_window(request.user)})
 
 

@@ -114,8 +114,19 @@ def test_enterprise_applies_for_the_restaurant_bundle_on_a_phone(phone_page, xia
     applicant = EnterpriseUserFactory(username="shop_owner")
     applicant.set_password("Test-2026-pass")
     applicant.save()
+    # The shop holds its business licence in the e-licence library: not asked for (免提交).
+    import datetime as dt
+
+    from yiwang.licences.selectors import licence_type_for_code
+    from yiwang.licences.services import Holder, licence_issue, licence_types_load
+
+    licence_types_load(actor=None)
+    business = licence_type_for_code("LIC-BUSINESS-LICENCE")
+    licence = licence_issue(actor=None, licence_type=business, holder=Holder("enterprise", applicant.org_name, applicant.uscc),
+                            issuer=business.issuing_agency, issued_on=dt.date(2024, 5, 6), source="demo", notify=False)
     answers = {"signboard": "yes", "assembly": "yes", "fire_commitment": "yes", "agent": "no"}
-    checklist = selectors.bundle_checklist(selectors.published_bundle(xian.pk), answers)
+    checklist = selectors.bundle_checklist(selectors.published_bundle(xian.pk), answers, applicant=applicant)
+    assert [h.identifier for h in checklist.held] == [licence.identifier]
     page = phone_page
     login(page, "shop_owner", "Test-2026-pass")
     page.goto(f"/bundles/{xian.pk}/")
@@ -146,6 +157,8 @@ def test_enterprise_applies_for_the_restaurant_bundle_on_a_phone(phone_page, xia
     page.get_by_role("button", name="下一步").click()
 
     expect(page.get_by_text("第 3 步，共 5 步：上传材料")).to_be_visible()
+    expect(page.locator(".held-materials")).to_contain_text("已从电子证照库调取「营业执照」")
+    expect(page.locator(".held-materials")).to_contain_text(licence.identifier)
     assert no_horizontal_scroll(page)
     assert_accessible(page, context="bundle apply: merged materials (phone)")
     document = tmp_path / "材料.pdf"
@@ -167,9 +180,11 @@ def test_enterprise_applies_for_the_restaurant_bundle_on_a_phone(phone_page, xia
 
     expect(page.get_by_role("heading", level=1)).to_have_text("开办餐饮店")
     expect(page).to_have_url(re.compile(r"/bundles/cases/\d+/$"))
-    members = page.get_by_role("table")
+    members = page.get_by_role("table").first
     for member in checklist.members:
         expect(members).to_contain_text(member.name)
+    expect(page.get_by_role("heading", name="已从电子证照库调取的材料")).to_be_visible()
+    expect(page.get_by_text(licence.identifier).first).to_be_visible()
     assert no_horizontal_scroll(page)
     assert_accessible(page, context="bundle case page (phone)")
 
