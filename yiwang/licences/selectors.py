@@ -138,12 +138,23 @@ def _holder_index_for(applicant, licence_type: LicenceType) -> str | None:
     return subject_index(subject.identifier)
 
 
+# A material that is another person's document — the one who collects for the applicant, acts for
+# them, is entrusted by them or is their guardian — names a licence type the applicant may hold
+# too (居民身份证), but the applicant's own is not it: never waived from the applicant's holdings.
+THIRD_PARTY_MARKERS = ("代领人", "受托人", "代理人", "经办人", "监护人")
+
+
+def names_another_person(material_name: str) -> bool:
+    return any(marker in (material_name or "") for marker in THIRD_PARTY_MARKERS)
+
+
 def material_offer(*, applicant, requirement, on_date: dt.date | None = None) -> MaterialOffer | None:
     """The licence that satisfies a material requirement naming a licence type, if the applicant
     holds one: valid on `on_date` → satisfies (免提交); expired or revoked → does not, and says why.
-    None when the requirement names no known type or the applicant holds none of it."""
+    None when the requirement names no known type, is someone else's document
+    (`names_another_person`), or the applicant holds none of it."""
     licence_type = licence_type_for_code(getattr(requirement, "licence_type_code", "") or "")
-    if licence_type is None:
+    if licence_type is None or names_another_person(getattr(requirement, "name", "")):
         return None
     index = _holder_index_for(applicant, licence_type)
     if index is None:
@@ -193,7 +204,7 @@ def licence_type_names(requirements) -> dict:
     names = {}
     for requirement in requirements:
         licence_type = licence_type_for_code(getattr(requirement, "licence_type_code", "") or "")
-        if licence_type is not None:
+        if licence_type is not None and not names_another_person(getattr(requirement, "name", "")):
             names[requirement.key] = licence_type.name
     return names
 
