@@ -14,7 +14,7 @@ import pytest
 
 from yiwang.bundles import applications
 from yiwang.bundles.constants import BundleCaseStatus, MemberState
-from yiwang.bundles.tests.test_applications import _apply, _member, w  # noqa: F401 (fixture)
+from yiwang.bundles.tests import test_applications as base
 from yiwang.cases.constants import CaseStatus, WarningColour, WarningKind
 from yiwang.cases.models import CaseWarning
 from yiwang.cases.selectors import case_clock
@@ -23,6 +23,8 @@ from yiwang.core.models import AuditEvent
 from yiwang.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
+w = base.w  # the shop bundle, its applicant and staff (fixture)
+_apply, _member = base._apply, base._member
 ACCEPTED = dt.date(2026, 9, 28)  # Monday
 CHECK_CONCLUDED = dt.date(2026, 9, 30)  # Wednesday, two working days after its 即办 due date
 
