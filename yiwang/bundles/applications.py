@@ -1,7 +1,7 @@
 """Applying for a bundle (一件事一次办): one application, one bundle case, one ordinary case per
 member that applies — filed through the cases app's own intake as one batch (validation,
-materials, encryption, the §32 clock, written together), each in its own agency; joint acceptance (综合受理) once; members start
-when what they wait for has concluded; a refused member closes only the members that need it;
+materials, encryption, the §32 clock, written together), each in its own agency; joint
+acceptance (综合受理) once; members' clocks start when what they wait for has concluded; a refused member closes only the members that need it;
 results delivered together (one pickup code) or member by member.
 
 The member events come from the cases app's named hooks (apps.py registers `on_case_event`).

@@ -131,9 +131,10 @@ def next_sequences(count: int) -> tuple[int, int]:
     if count < 1:
         raise ValueError("count must be at least 1")
     key = _writer_key()
-    table = connection.ops.quote_name(AuditStream._meta.db_table)
+    qn = connection.ops.quote_name
+    table, seq, pk, writer = qn(AuditStream._meta.db_table), qn("last_seq"), qn("id"), qn("key")
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET last_seq = last_seq + %s WHERE key = %s RETURNING id, last_seq",  # noqa: S608 (model table)
+        cursor.execute(f"UPDATE {table} SET {seq} = {seq} + %s WHERE {writer} = %s RETURNING {pk}, {seq}",  # noqa: S608 (model table)
                        [count, key])
         row = cursor.fetchone()
     if row is None:
