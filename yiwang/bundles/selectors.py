@@ -154,6 +154,13 @@ def published_bundles(*, subject: str | None = None, stage_id: int | None = None
     return list(qs.order_by("stage__subject", "stage__order", "bundle__code"))
 
 
+def published_bundle_version_id(bundle_id) -> int | None:
+    """The id of a bundle's version in force (None: no such bundle, or never published)."""
+    pk = _pk(bundle_id)
+    return (BundleVersion.objects.filter(bundle_id=pk, status=VersionStatus.PUBLISHED).values_list("pk", flat=True).first()
+            if pk else None)
+
+
 def published_bundle(bundle_id) -> BundleVersion:
     """The version in force of a bundle, or NotFound (also for a bundle never published)."""
     pk = _pk(bundle_id)
@@ -450,8 +457,15 @@ def bundle_case_by_key(*, applicant, idempotency_key: str) -> BundleCase | None:
     return BundleCase.objects.filter(applicant=applicant, idempotency_key=idempotency_key).first()
 
 
-def bundle_case_members(bundle_case: BundleCase) -> list[BundleCaseMember]:
-    return list(bundle_case.members.select_related("case__version", "case__agency").order_by("order"))
+def bundle_case_members(bundle_case: BundleCase, *, today=None) -> list[BundleCaseMember]:
+    """The members in order, each with its case's clock (`member.clock`, cases.selectors.Clock:
+    waiting for what it depends on, running with its due date, paused, stopped)."""
+    from yiwang.cases.selectors import case_clock
+
+    members = list(bundle_case.members.select_related("case__version", "case__agency").order_by("order"))
+    for member in members:
+        member.clock = case_clock(member.case, today=today)
+    return members
 
 
 def bundle_case_licence_materials(members: Iterable[BundleCaseMember]) -> list[dict]:
@@ -504,8 +518,9 @@ def late_bundle_cases(*, actor, today=None) -> list[tuple[BundleCase, list[Bundl
             .select_related("version").order_by("due_on")[:200])
     out = []
     for row in rows:
-        late = [m for m in bundle_case_members(row)
-                if m.state == MemberState.RUNNING and m.case.due_on and m.case.due_on < today]
+        members = bundle_case_members(row, today=today)
+        row.member_rows = members
+        late = [m for m in members if m.state == MemberState.RUNNING and m.case.due_on and m.case.due_on < today]
         out.append((row, late))
     return out
 

@@ -111,6 +111,11 @@ def cases_for_staff_list(actor, *, status: str | None = None, colour: str | None
     return qs
 
 
+# The clock of a case accepted with others that waits for a case it depends on (a bundle member):
+# not a special procedure of the applicant's making, just not yet its turn.
+WAITING_LABEL = "等待前序事项办结"
+
+
 @dataclass
 class Clock:
     due_on: date | None
@@ -120,6 +125,7 @@ class Clock:
     paused: bool
     stopped: bool
     tone: str = ""  # the tag colour on a page (deadlines.clock_tone)
+    waiting: bool = False  # accepted, waiting for the cases it depends on (prerequisites.py)
 
     @property
     def label(self) -> str:
@@ -127,6 +133,8 @@ class Clock:
             return "已结束计时"
         if self.paused:
             return "特别程序中，暂停计时"
+        if self.waiting:
+            return WAITING_LABEL
         if self.due_on is None:
             return "受理后开始计时"
         if self.remaining_working_days is None:
@@ -146,7 +154,8 @@ def case_clock(case: Case, *, today: date | None = None) -> Clock:
         remaining = working_days_between(today, case.due_on)
     colour = case.warning or WarningColour.NONE
     clock = Clock(due_on=case.due_on, provisional=case.due_provisional, remaining_working_days=remaining,
-                  colour=colour, paused=case.status == CaseStatus.SUSPENDED, stopped=stopped)
+                  colour=colour, paused=case.status == CaseStatus.SUSPENDED, stopped=stopped,
+                  waiting=bool(case.waiting_since) and not stopped)
     clock.tone = clock_tone(clock, today)
     return clock
 

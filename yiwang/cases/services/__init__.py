@@ -32,11 +32,14 @@ from yiwang.cases.services.delivery import (
     pickup_code_reissue,
 )
 from yiwang.cases.services.intake import (
+    BatchItem,
+    BatchRejected,
     application_discard_draft,
     application_save_draft,
     application_submit,
     application_submit_at_window,
     application_submit_draft,
+    applications_submit_batch,
     current_published_version_id,
     delivery_problems,
     licence_offer,
@@ -56,6 +59,9 @@ from yiwang.cases.services.monitoring import run_monitoring
 from yiwang.cases.services.work_tasks import decision_submit, task_claim, task_complete, task_reassign, task_return
 
 __all__ = [
+    "BatchItem",
+    "BatchRejected",
+    "applications_submit_batch",
     "document_file",
     "application_discard_draft",
     "application_save_draft",
