@@ -28,6 +28,7 @@ from django.db.models import Model
 from psycopg.types.json import Jsonb
 
 from yiwang.cases.models import Application, ApplicationMaterial, Case, CaseStatusChange, Delivery
+from yiwang.cases.transitions import applicant_case_link
 from yiwang.core.audit import build_event, next_sequences
 from yiwang.notifications.services import after_outbound_saved, save_notifications
 
@@ -111,6 +112,8 @@ def _link(rows: SubmissionRows) -> None:
     rows.status_change.case = case
     for n in rows.notifications:
         n.object_id = str(case.pk)
+        if n.link == applicant_case_link(None):
+            n.link = applicant_case_link(case.pk)
 
 
 def _audit(rows: SubmissionRows, sequence: tuple[int, int] | None = None):
