@@ -102,7 +102,7 @@ def main() -> int:
     selectors.clear_cache()
     t = time.monotonic()
     eng = selectors.engine()
-    print(f"index: {len(eng.docs)} catalog documents, {len(eng.knowledge):,} knowledge entries, built in {time.monotonic() - t:.1f} s")
+    print(f"index: {len(eng.docs)} catalog documents, {len(eng.kb or ()):,} knowledge entries, built in {time.monotonic() - t:.1f} s")
     failed = False
     for part in ("tuned", "held_out"):
         qs = [q for q in QUERIES if q["part"] == part]
