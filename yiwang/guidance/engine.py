@@ -110,6 +110,14 @@ def _deletions(term: str) -> set[str]:
     return {term[:i] + term[i + 1:] for i in range(len(term))}
 
 
+def _one_edit(a: str, b: str) -> bool:
+    """a and b differ by one character changed, or one character more or less."""
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long_ = sorted((a, b), key=len)
+    return len(long_) - len(short) == 1 and short in _deletions(long_)
+
+
 class CatalogIndex:
     """BM25 over the catalog documents (bundles and items) with the typo table of its words. Small
     (a few hundred documents); rebuilt when a guide or bundle is published — each document's
@@ -181,6 +189,37 @@ class KnowledgeRow:
     tokens: tuple[str, ...]
 
 
+def bm25_from_tokens(corpus: Sequence[Sequence[str]]) -> bm25s.BM25:
+    """A bm25s index (method "lucene", as `BM25().index` builds it) over already-cut documents,
+    built with array operations: bm25s' own build loops over every document in Python several
+    times, which is most of the time for 100,000 entries. The scores are the same
+    (`test_index.py` compares them)."""
+    n = len(corpus)
+    vocab: dict[str, int] = {}
+    ids: list[int] = []
+    lengths = np.zeros(max(n, 1), dtype=np.int64)
+    for i, doc in enumerate(corpus):
+        ids.extend([vocab.setdefault(t, len(vocab)) for t in doc])
+        lengths[i] = len(doc)
+    n_vocab = max(len(vocab), 1)
+    tok = np.asarray(ids, dtype=np.int64)
+    docs = np.repeat(np.arange(len(corpus), dtype=np.int64), lengths[:len(corpus)])
+    # One key per (token, document): sorted by token, then document — the CSC order bm25s keeps.
+    keys, tf = np.unique(tok * max(n, 1) + docs, return_counts=True)
+    col, row = keys // max(n, 1), keys % max(n, 1)
+    df = np.bincount(col, minlength=n_vocab)
+    idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
+    avg = float(lengths[:n].mean()) if n else 1.0
+    data = idf[col] * tf / (tf + _K1 * ((1 - _B) + _B * lengths[row] / (avg or 1.0)))
+    bm25 = bm25s.BM25(k1=_K1, b=_B)
+    bm25.scores = {"data": data.astype(np.float32), "indices": row.astype(np.int32),
+                   "indptr": np.concatenate([[0], np.cumsum(df)]).astype(np.int64), "num_docs": max(n, 1)}
+    bm25.vocab_dict = vocab
+    bm25.unique_token_ids_set = set(vocab.values())
+    bm25.nonoccurrence_array = None
+    return bm25
+
+
 class KnowledgeIndex:
     """BM25 over up to 100,000 knowledge entries, changeable without cutting any text again.
 
@@ -195,8 +234,7 @@ class KnowledgeIndex:
 
     def __init__(self, rows: Sequence[KnowledgeRow], *, delta_limit: int | None = None):
         self.base = list(rows)
-        self.bm25 = bm25s.BM25(k1=_K1, b=_B)
-        self.bm25.index([list(r.tokens) or [""] for r in self.base] or [[""]], show_progress=False)
+        self.bm25 = bm25_from_tokens([r.tokens for r in self.base])
         self.vocab_ids = self.bm25.vocab_dict
         self.n_base = len(self.base)
         indptr = self.bm25.scores["indptr"]
@@ -351,6 +389,8 @@ class Engine:
         for d in _deletions(term):
             candidates |= self._typo.get(d, set())
         candidates.discard(term)
+        # Two deletions meeting can be two edits apart (想开 / 开具 share 开): keep one-edit words.
+        candidates = {c for c in candidates if _one_edit(term, c)}
         # Same-length substitutions first (社宝卡 → 社保卡), then one missing or extra character.
         return sorted(candidates, key=lambda c: (abs(len(c) - len(term)), c))[:3]
 

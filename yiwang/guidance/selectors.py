@@ -8,7 +8,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from django.db import DatabaseError
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, F, Max, Q
 from django.urls import reverse
 
@@ -147,11 +147,13 @@ def _knowledge_rows(qs) -> list[KnowledgeRow]:
 
 def store_tokens(pairs: list[tuple[int, str]]) -> None:
     """Keep cut tokens with their entries (a cache fill: no business data changes, no audit)."""
-    rows = [KnowledgeEntry(pk=pk, search_tokens=t, tokens_version=TOKENS_VERSION) for pk, t in pairs]
+    table, key = KnowledgeEntry._meta.db_table, KnowledgeEntry._meta.pk.column
     try:
-        for i in range(0, len(rows), 2000):
-            # bulk_update leaves updated_at alone: the version stamp does not move for a cache fill.
-            KnowledgeEntry.objects.bulk_update(rows[i:i + 2000], ["search_tokens", "tokens_version"])
+        # One UPDATE per row, sent as a batch (bulk_update's CASE over thousands of rows is far
+        # slower); updated_at stays: the version stamp does not move for a cache fill.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(f"UPDATE {table} SET search_tokens = %s, tokens_version = %s WHERE {key} = %s",  # noqa: S608
+                               [(t, TOKENS_VERSION, pk) for pk, t in pairs])
     except DatabaseError:  # a read-only connection: cut again next time, search still works
         logger.warning("guidance: could not store knowledge tokens", exc_info=True)
 

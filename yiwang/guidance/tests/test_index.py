@@ -119,3 +119,33 @@ def test_a_synonym_edit_rebuilds_no_index(seeded):
     again = selectors.engine()
     assert again is not eng and again.catalog_index is eng.catalog_index and again.kb is eng.kb
     assert "catalog" not in selectors.last_refresh() and "knowledge" not in selectors.last_refresh()
+
+
+def test_staff_withdraw_an_entry_from_its_history_page(seeded, client):
+    from yiwang.catalog.tests.factories import catalog_editor
+    from yiwang.orgs.tests.factories import OrganisationFactory
+
+    services.save_knowledge(key="KB-W", title="航模飞行报备", body="航模飞行须提前向公安机关报备。", source_document="测试",
+                            review_date=DAY)
+    assert selectors.knowledge_search("航模飞行")[0].key == "KB-W"
+    client.force_login(catalog_editor(OrganisationFactory()))
+    page = client.get("/guidance/staff/knowledge/KB-W/").content.decode()
+    assert "停用此条目" in page
+    response = client.post("/guidance/staff/knowledge/KB-W/", {"action": "withdraw"})
+    assert response.status_code == 302
+    assert "KB-W" not in [h.key for h in selectors.knowledge_search("航模飞行")]
+    assert "此条目已停用" in client.get("/guidance/staff/knowledge/KB-W/").content.decode()
+    assert KnowledgeEntry.objects.filter(key="KB-W").count() == 1  # the version stays
+
+
+def test_the_array_build_scores_exactly_as_bm25s_builds():
+    import bm25s
+    import numpy as np
+
+    corpus = [knowledge_tokens(t, b) for t, b in TEXTS * 3] + [[""]]
+    ours = search_engine.bm25_from_tokens(corpus)
+    theirs = bm25s.BM25(k1=1.5, b=0.75)
+    theirs.index(corpus, show_progress=False)
+    for q in ("油烟 餐饮店", "社会保障卡 补换", "出生 户籍登记", "个体工商户"):
+        toks = [t for t in search_engine.tokens(q) if t in ours.vocab_dict]
+        assert np.allclose(ours.get_scores(toks), theirs.get_scores(toks), atol=1e-4), q
