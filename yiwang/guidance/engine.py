@@ -34,6 +34,7 @@ STOP_WORDS = frozenset({
     "哪些", "哪里", "在", "去", "给", "把", "和", "与", "及", "或", "是", "有", "能", "可以", "一个", "一家", "个", "家", "办", "办理",
     "手续", "请问", "问", "下", "一下", "该", "应该", "都", "还", "就", "做", "弄", "搞", "申请", "自己", "这", "那", "吗？"
 })
+_STOP_CHARS = "".join(sorted(w for w in STOP_WORDS if len(w) == 1))
 _BIGRAM_STOP = frozenset({"怎么", "什么", "可以", "需要", "一下", "办理"})
 
 
@@ -374,6 +375,13 @@ class Engine:
         for t in toks:
             if t.startswith("#") or self._known(t):
                 out.append(t)
+                continue
+            core = t.strip(_STOP_CHARS)
+            if core != t:
+                # jieba glued a filler to a word (我想开个饭馆 → 想开): read the word, correct nothing
+                # (想开 is not a typo of 离开).
+                if core and self._known(core):
+                    out.append(core)
                 continue
             fixes = self.corrections_for(t)
             if fixes:

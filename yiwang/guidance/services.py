@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 
 from yiwang.core.audit import record_event
@@ -70,9 +70,9 @@ def save_knowledge(*, key: str, title: str, body: str, source_document: str, rev
     if errors:
         raise ValidationFailed(errors)
     current = KnowledgeEntry.objects.select_for_update().filter(key=key, is_current=True).first()
-    number = 1
+    # After a withdrawal no version is current: number on from the last one all the same.
+    number = (KnowledgeEntry.objects.filter(key=key).aggregate(m=Max("version"))["m"] or 0) + 1
     if current:
-        number = current.version + 1
         KnowledgeEntry.objects.filter(pk=current.pk).update(is_current=False, updated_at=timezone.now())
     title, body = title.strip(), body.strip()
     entry = KnowledgeEntry.objects.create(key=key.strip(), version=number, title=title, body=body,

@@ -136,6 +136,10 @@ def test_staff_withdraw_an_entry_from_its_history_page(seeded, client):
     assert "KB-W" not in [h.key for h in selectors.knowledge_search("航模飞行")]
     assert "此条目已停用" in client.get("/guidance/staff/knowledge/KB-W/").content.decode()
     assert KnowledgeEntry.objects.filter(key="KB-W").count() == 1  # the version stays
+    services.save_knowledge(key="KB-W", title="航模飞行报备", body="航模飞行须提前向公安机关报备。", source_document="测试",
+                            review_date=DAY)  # saved again: back, as version 2
+    assert [(v.version, v.is_current) for v in selectors.knowledge_history("KB-W")] == [(2, True), (1, False)]
+    assert selectors.knowledge_search("航模飞行")[0].key == "KB-W"
 
 
 def test_the_array_build_scores_exactly_as_bm25s_builds():
