@@ -128,7 +128,8 @@ def test_staff_withdraw_an_entry_from_its_history_page(seeded, client):
     services.save_knowledge(key="KB-W", title="航模飞行报备", body="航模飞行须提前向公安机关报备。", source_document="测试",
                             review_date=DAY)
     assert selectors.knowledge_search("航模飞行")[0].key == "KB-W"
-    client.force_login(catalog_editor(OrganisationFactory()))
+    editor = catalog_editor(OrganisationFactory())
+    client.force_login(editor)
     page = client.get("/guidance/staff/knowledge/KB-W/").content.decode()
     assert "停用此条目" in page
     response = client.post("/guidance/staff/knowledge/KB-W/", {"action": "withdraw"})
@@ -136,6 +137,10 @@ def test_staff_withdraw_an_entry_from_its_history_page(seeded, client):
     assert "KB-W" not in [h.key for h in selectors.knowledge_search("航模飞行")]
     assert "此条目已停用" in client.get("/guidance/staff/knowledge/KB-W/").content.decode()
     assert KnowledgeEntry.objects.filter(key="KB-W").count() == 1  # the version stays
+    from yiwang.core.models import AuditEvent
+
+    event = AuditEvent.objects.get(action="guidance.knowledge_withdrawn")
+    assert event.actor_id == editor.pk and event.details["key"] == "KB-W"
     services.save_knowledge(key="KB-W", title="航模飞行报备", body="航模飞行须提前向公安机关报备。", source_document="测试",
                             review_date=DAY)  # saved again: back, as version 2
     assert [(v.version, v.is_current) for v in selectors.knowledge_history("KB-W")] == [(2, True), (1, False)]
