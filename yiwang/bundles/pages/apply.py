@@ -88,7 +88,21 @@ def _next(bundle_id: int, step: str, nav: str):
 @applicant_required
 @require_http_methods(["GET"])
 def apply_start(request, bundle_id: int):
-    selectors.published_bundle(bundle_id)  # 404 (NotFound) for a bundle not in force
+    """Start (or resume) the wizard. Answers given on the guide come along as `q-<key>=<value>`
+    and fill in the questions step (to be confirmed there); odd ones are dropped."""
+    version = selectors.published_bundle(bundle_id)  # 404 (NotFound) for a bundle not in force
+    prefill = {}
+    for question in selectors.definition_of(version).questions:
+        value = request.GET.get(PREFIX + question.key, "")
+        if value in {o.value for o in question.options}:
+            prefill[question.key] = value
+    if prefill:
+        state = _state(request, bundle_id)
+        if prefill != state.get("answers"):
+            state["prefill"] = prefill
+        else:
+            state.pop("prefill", None)
+        _save_state(request, bundle_id, state)
     return redirect(_step_url(bundle_id, "questions"))
 
 
@@ -107,7 +121,7 @@ def apply_step(request, bundle_id: int, step: str):
 
 def _questions(request, version, state):
     definition = selectors.definition_of(version)
-    answers = dict(state.get("answers") or {})
+    answers = dict(state.get("prefill") or state.get("answers") or {})
     errors = ErrorList()
     if request.method == "POST":
         answers = {}
@@ -118,6 +132,7 @@ def _questions(request, version, state):
             else:
                 answers[question.key] = value
         if not errors:
+            state.pop("prefill", None)
             if answers != state.get("answers"):
                 state = {"answers": answers}  # other answers, other members: start the rest afresh
             _save_state(request, version.bundle_id, state)
@@ -125,7 +140,8 @@ def _questions(request, version, state):
     questions = [{"key": q.key, "text": q.text, "help": q.help_text, "id": f"question-{q.key}", "name": PREFIX + q.key,
                   "options": [{"value": o.value, "label": o.label, "checked": answers.get(q.key) == o.value} for o in q.options],
                   "errors": errors.for_field(PREFIX + q.key)} for q in definition.questions]
-    return render(request, "bundles/apply/questions.html", _context(request, version, "questions", errors, questions=questions),
+    return render(request, "bundles/apply/questions.html", _context(request, version, "questions", errors, questions=questions,
+                                                                    prefilled=bool(state.get("prefill")) and not errors),
                   status=400 if errors else 200)
 
 
