@@ -255,7 +255,8 @@ def _drop_off_context(request, draft, version, spec: dict | None, *, error: str 
         return {}
     spec = spec or {}
     position = _position(request.GET)
-    areas = selectors.locker_areas(address=_address_typed(version, _draft_form_values(draft)))
+    typed = _address_typed(version, _draft_form_values(draft)) or (_draft_stash(draft).get("delivery") or {}).get("address")
+    areas = selectors.locker_areas(address=typed or "")
     area = _area_value(request.GET.get("area")) or _area_value(spec.get("area")) or areas["default"]
     lat, lng = position or (None, None)
     options = selectors.locker_options(lat=lat, lng=lng, area=None if position else area or None)
