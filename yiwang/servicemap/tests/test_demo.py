@@ -54,7 +54,20 @@ def test_demo_load(settings):
     from yiwang.accounts.selectors import user_by_identifier
 
     assert user_by_identifier("hall_yanta").role_grants.get().organisation.short_name == "雁塔区人民政府"
+    # Lockers in use: 王秀英's materials deposited, waiting for the courier; her result in a locker.
+    from yiwang.cases.constants import DropOffStatus
+    from yiwang.cases.models import Delivery, LockerDropOff
+    from yiwang.cases.selectors import courier_round
+
+    citizen, courier = user_by_identifier("citizen"), user_by_identifier("courier")
+    drop_off = LockerDropOff.objects.get(application__applicant=citizen)
+    assert drop_off.status == DropOffStatus.DEPOSITED and drop_off.locker.code == demo.DROP_OFF_LOCKER
+    assert [stop.locker.code for stop in courier_round(courier)] == [demo.DROP_OFF_LOCKER]
+    waiting = Delivery.objects.get(application__applicant=citizen, locker__code=demo.PICKUP_LOCKER)
+    assert waiting.method == "locker" and waiting.locker_compartment and waiting.pickup_code_hash
+    assert waiting.completed_at is None
     count = Outlet.objects.count()
     demo.load(stdout=out)
     assert Outlet.objects.count() == count
     assert "新建网点 0 个" in out.getvalue()
+    assert LockerDropOff.objects.count() == 1 and Delivery.objects.filter(locker__isnull=False).count() == 1
