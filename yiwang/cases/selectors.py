@@ -253,6 +253,16 @@ def locker_areas(*, address: str = "") -> dict:
     return {"groups": [], "default": ""}
 
 
+def locker_uses_of(applicant) -> set[tuple[str, str]]:
+    """("drop_off" | "result", locker code) of every locker the applicant's applications have used
+    (the demo loader asks, to make its locker journeys once)."""
+    uses = {("drop_off", code) for code in LockerDropOff.objects.filter(application__applicant=applicant)
+            .values_list("locker__code", flat=True)}
+    uses |= {("result", code) for code in Delivery.objects.filter(application__applicant=applicant, locker__isnull=False)
+             .values_list("locker__code", flat=True)}
+    return uses
+
+
 def drop_off_of(application_id: int) -> LockerDropOff | None:
     """The application's current locker drop-off (not a cancelled one), with its locker."""
     return (LockerDropOff.objects.select_related("locker", "locker__outlet")

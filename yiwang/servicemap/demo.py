@@ -427,8 +427,7 @@ def locker_journeys(stdout) -> None:
 
     from yiwang.accounts.selectors import user_by_identifier
     from yiwang.accounts.services import staff_account_create
-    from yiwang.cases.models import Delivery, Locker, LockerDropOff
-    from yiwang.cases.selectors import version_form_fields, version_requirements
+    from yiwang.cases.selectors import locker_uses_of, lockers, version_form_fields, version_requirements
     from yiwang.cases.services import (
         application_submit,
         case_accept,
@@ -439,14 +438,14 @@ def locker_journeys(stdout) -> None:
         stored_file_create,
     )
     from yiwang.catalog.selectors import published_versions
-    from yiwang.notifications.models import Notification
+    from yiwang.notifications.selectors import inbox_of
     from yiwang.orgs.services import role_grant
 
     users = {u.username: u for u in get_user_model().objects.filter(username__in=("citizen", "clerk", "approver"))}
-    lockers = {lk.code: lk for lk in Locker.objects.select_related("outlet").filter(code__in=(DROP_OFF_LOCKER, PICKUP_LOCKER))}
+    boxes = {lk.code: lk for lk in lockers() if lk.code in (DROP_OFF_LOCKER, PICKUP_LOCKER)}
     version = (published_versions().filter(implementation__agency__short_name=LOCKER_DEMO_ITEM[0],
                                            name=LOCKER_DEMO_ITEM[1]).first())
-    if len(users) != 3 or len(lockers) != 2 or version is None:
+    if len(users) != 3 or len(boxes) != 2 or version is None:
         stdout.write("servicemap: 信包箱演示办件跳过（缺少演示账户、信包箱或事项）。")
         return
     citizen = users["citizen"]
@@ -467,13 +466,13 @@ def locker_journeys(stdout) -> None:
                                   form_data=values, materials=materials, delivery=delivery)
 
     made = []
-    box = lockers[DROP_OFF_LOCKER]
-    if not LockerDropOff.objects.filter(locker=box, application__applicant=citizen).exists():
+    uses = locker_uses_of(citizen)
+    box = boxes[DROP_OFF_LOCKER]
+    if ("drop_off", box.code) not in uses:
         with transaction.atomic():
             application = submit({"method": "window"})
             drop_off_request(actor=citizen, application=application, locker_id=box.pk)
-            body = (Notification.objects.filter(topic="locker.drop_off_code", object_id=str(application.pk))
-                    .latest("created_at").body)
+            body = inbox_of(citizen).filter(topic="locker.drop_off_code", object_id=str(application.pk)).first().body
             device = user_by_identifier("locker-xa-szx-01")
             if device is None:  # the cabinet's own account (no one logs in with it)
                 device = staff_account_create(actor=None, username="locker-xa-szx-01", real_name="市政务服务中心东门信包箱",
@@ -481,8 +480,8 @@ def locker_journeys(stdout) -> None:
             role_grant(actor=None, user=device, organisation=box.outlet, role=Role.WINDOW_CLERK)
             drop_off_deposit(actor=device, locker=box, open_code=re.search(r"开箱码 (\d{6})", body).group(1))
         made.append(f"投入 {box} 待取件")
-    pickup = lockers[PICKUP_LOCKER]
-    if not Delivery.objects.filter(locker=pickup, application__applicant=citizen).exists():
+    pickup = boxes[PICKUP_LOCKER]
+    if ("result", pickup.code) not in uses:
         with transaction.atomic():
             case = submit({"method": "locker", "locker": pickup.pk}).cases.get()
             case_accept(actor=users["clerk"], case=case)
