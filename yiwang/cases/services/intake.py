@@ -508,8 +508,9 @@ def application_submit_draft(*, actor, draft: Application, idempotency_key: str)
         # The open code is the locker machinery's (services/lockers.py), issued once the
         # application is committed: a failed or rolled-back submission reserves no compartment.
         application_id = application.pk
+        # robust: whatever goes wrong there is logged; the submission itself has succeeded.
         transaction.on_commit(lambda: drop_off_after_submit(actor=actor, application_id=application_id,
-                                                            locker_id=locker_id))
+                                                            locker_id=locker_id), robust=True)
     return application
 
 
