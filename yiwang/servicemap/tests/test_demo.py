@@ -18,6 +18,16 @@ from yiwang.servicemap.models import Outlet, PopulationPoint
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _calendar_index_rebuilt_after():
+    """The demo's locker journeys compute due dates, building the working-day calendar index
+    inside this test's transaction; it is checked against the database again afterwards."""
+    yield
+    from yiwang.workdays.time_limits import invalidate_calendar_index
+
+    invalidate_calendar_index()
+
+
 def test_demo_load(settings):
     out = io.StringIO()
     call_command("load_xian", stdout=out)
