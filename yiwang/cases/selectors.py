@@ -17,6 +17,8 @@ from yiwang.accounts.selectors import user_by_id_number, user_by_uscc
 from yiwang.cases import process_engine as engine
 from yiwang.cases.access import (
     ACCEPTANCE_ROLES,
+    courier_scope,
+    require_courier_at,
     staff_case_filter,
     stored_files_usable_by,
     supervision_case_filter,
@@ -208,6 +210,10 @@ def _locker_entries(case: Case, *, staff_names: bool) -> list[TimelineEntry]:
         if drop_off.collected_at:
             who = drop_off.collected_by.display_name if staff_names and drop_off.collected_by else ""
             entries.append(TimelineEntry(drop_off.collected_at, "工作人员已从信包箱取出材料", who, where))
+        if drop_off.handed_over_at:
+            who = drop_off.handed_over_by.display_name if staff_names and drop_off.handed_over_by else ""
+            entries.append(TimelineEntry(drop_off.handed_over_at, "交通员已将材料送达大厅", who,
+                                         drop_off.locker.outlet.name))
         if drop_off.received_at:
             who = drop_off.received_by.display_name if staff_names and drop_off.received_by else ""
             entries.append(TimelineEntry(drop_off.received_at, "大厅已签收信包箱材料", who, "材料进入受理"))
@@ -217,13 +223,57 @@ def _locker_entries(case: Case, *, staff_names: bool) -> list[TimelineEntry]:
     return entries
 
 
-def locker_choices(*, lat=None, lng=None) -> list[tuple[int, str]]:
-    """Lockers the applicant may choose, nearest first when the service map knows them (the
-    `cases.nearby_lockers` hook); else every registered locker."""
-    for answer in hooks.call(CaseHook.NEARBY_LOCKERS, lat=lat, lng=lng):
+@dataclass(frozen=True)
+class LockerOption:
+    """A locker the applicant may choose: its id, a label (with the distance when known) and the
+    distance in metres from where she is (None without a position)."""
+
+    id: int
+    label: str
+    distance_m: float | None = None
+
+    @property
+    def within_radius(self) -> bool:
+        return self.distance_m is not None and self.distance_m <= LOCKER_NEAR_METRES
+
+
+# Lockers within this distance are offered first (seed 004: 全城通港 offers lockers within 5 km).
+LOCKER_NEAR_METRES = 5000
+
+
+def locker_options(*, lat=None, lng=None, area=None) -> list[LockerOption]:
+    """Lockers the applicant may choose, nearest first (within 5 km before the rest) when the
+    service map knows them and a position or an area is given (the `cases.nearby_lockers`
+    hook); else every registered locker."""
+    for answer in hooks.call(CaseHook.NEARBY_LOCKERS, lat=lat, lng=lng, area=area):
         if answer:
-            return list(answer)
-    return [(lk.pk, str(lk)) for lk in lockers()]
+            return [LockerOption(int(row[0]), str(row[1]), row[2] if len(row) > 2 else None) for row in answer]
+    return [LockerOption(lk.pk, str(lk)) for lk in lockers()]
+
+
+def locker_choices(*, lat=None, lng=None, area=None) -> list[tuple[int, str]]:
+    """(id, label) of `locker_options`, for a choice field."""
+    return [(o.id, o.label) for o in locker_options(lat=lat, lng=lng, area=area)]
+
+
+def locker_areas(*, address: str = "") -> dict:
+    """Where the applicant may say she is when her phone does not share its position (the
+    `cases.locker_areas` hook: districts and street centres), with the district named in
+    `address` as the default; empty without a handler."""
+    for answer in hooks.call(CaseHook.LOCKER_AREAS, address=address or ""):
+        if answer:
+            return {"groups": list(answer.get("groups") or []), "default": answer.get("default") or ""}
+    return {"groups": [], "default": ""}
+
+
+def locker_uses_of(applicant) -> set[tuple[str, str]]:
+    """("drop_off" | "result", locker code) of every locker the applicant's applications have used
+    (the demo loader asks, to make its locker journeys once)."""
+    uses = {("drop_off", code) for code in LockerDropOff.objects.filter(application__applicant=applicant)
+            .values_list("locker__code", flat=True)}
+    uses |= {("result", code) for code in Delivery.objects.filter(application__applicant=applicant, locker__isnull=False)
+             .values_list("locker__code", flat=True)}
+    return uses
 
 
 def drop_off_of(application_id: int) -> LockerDropOff | None:
@@ -254,9 +304,61 @@ def drop_offs_for_staff(actor) -> list[LockerDropOff]:
     query = Q()
     for org in outlets:
         query |= Q(locker__outlet__path__startswith=org.path)
-    return list(LockerDropOff.objects.select_related("locker", "application", "application__applicant")
-                .filter(query, status__in=(DropOffStatus.DEPOSITED, DropOffStatus.COLLECTED))
+    return list(LockerDropOff.objects.select_related("locker", "application", "application__applicant",
+                                                     "handed_over_by")
+                .filter(query, status__in=(DropOffStatus.DEPOSITED, DropOffStatus.COLLECTED, DropOffStatus.HANDED_OVER))
                 .order_by("deposited_at", "id")[:200])
+
+
+@dataclass
+class CourierLocker:
+    """A locker on the courier's round: drop-offs waiting in it, and those the courier has taken
+    out and still has to bring to the hall."""
+
+    locker: Locker
+    waiting: list
+    carried: list
+
+
+def _in_scope(organisations) -> Q:
+    query = Q(pk__in=[])
+    for org in organisations:
+        query |= Q(locker__outlet__path__startswith=org.path)
+    return query
+
+
+def courier_round(actor) -> list[CourierLocker]:
+    """The lockers of the outlets under the actor's courier grants that hold deposited materials
+    or whose collected materials are still on the way to the hall, by hall and locker."""
+    scope = courier_scope(actor)
+    if not scope:
+        return []
+    rows = (LockerDropOff.objects.select_related("locker", "locker__outlet", "collected_by")
+            .filter(_in_scope(scope), status__in=(DropOffStatus.DEPOSITED, DropOffStatus.COLLECTED))
+            .order_by("locker__outlet__path", "locker__code", "deposited_at", "id")[:500])
+    by_locker: dict[int, CourierLocker] = {}
+    for row in rows:
+        entry = by_locker.setdefault(row.locker_id, CourierLocker(row.locker, [], []))
+        (entry.waiting if row.status == DropOffStatus.DEPOSITED else entry.carried).append(row)
+    return list(by_locker.values())
+
+
+def courier_locker(actor, locker_id) -> CourierLocker:
+    """One locker of the courier's round (403 outside the courier's scope, not found when
+    missing), with its drop-offs to collect and to bring to the hall."""
+    try:
+        pk = int(locker_id)
+    except (TypeError, ValueError):
+        pk = 0
+    locker = Locker.objects.select_related("outlet").filter(pk=pk).first() if 0 < pk < 2**63 else None
+    if locker is None:
+        raise NotFound("未找到该信包箱。", code="locker_not_found")
+    require_courier_at(actor=actor, outlet=locker.outlet)
+    rows = list(LockerDropOff.objects.select_related("collected_by")
+                .filter(locker=locker, status__in=(DropOffStatus.DEPOSITED, DropOffStatus.COLLECTED))
+                .order_by("deposited_at", "id")[:200])
+    return CourierLocker(locker, [r for r in rows if r.status == DropOffStatus.DEPOSITED],
+                         [r for r in rows if r.status == DropOffStatus.COLLECTED])
 
 
 def case_closure(case: Case) -> dict | None:

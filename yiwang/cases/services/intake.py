@@ -28,12 +28,14 @@ from yiwang.cases.constants import (
     CaseStatus,
     Channel,
     DeliveryMethod,
+    DropOffChoice,
     ErrorCode,
     MaterialSatisfaction,
 )
 from yiwang.cases.deadlines import acceptance_due_on
 from yiwang.cases.locks import lock_application
 from yiwang.cases.models import Application, ApplicationMaterial, Case, Delivery, Locker, StoredFile
+from yiwang.cases.services.lockers import drop_off_after_submit
 from yiwang.cases.services.submission_write import BatchExtras, SubmissionRows, persist_batch, persist_submission
 from yiwang.cases.transitions import applicant_notifications, initial_status_change
 from yiwang.catalog import selectors as catalog_selectors
@@ -419,8 +421,11 @@ def delivery_problems(*, applicant, delivery: dict | None) -> list[FieldError]:
 @transaction.atomic
 def application_save_draft(*, actor, applicant, implementation_id: int, form_data: dict | None = None,
                            materials: dict | None = None, delivery: dict | None = None,
-                           application: Application | None = None, channel: str = Channel.WEB) -> Application:
-    """Save what the applicant has typed so far; nothing is validated but the owner and the item."""
+                           application: Application | None = None, channel: str = Channel.WEB,
+                           drop_off: dict | None = None) -> Application:
+    """Save what the applicant has typed so far; nothing is validated but the owner and the item.
+    `drop_off` is how the paper materials will come: {"method": "window" | "locker", "locker": id,
+    "area": where she said she is} — a locker drop-off is requested when the draft is submitted."""
     version = published_version_for(implementation_id)
     if application is None:
         application = Application(applicant=applicant, channel=channel, implementation_id=implementation_id,
@@ -434,6 +439,8 @@ def application_save_draft(*, actor, applicant, implementation_id: int, form_dat
         stash["materials"] = materials
     if delivery is not None:
         stash["delivery"] = delivery
+    if drop_off is not None:
+        stash["drop_off"] = drop_off
     if stash:
         application.form_data["_draft"] = stash
     application.save()
@@ -506,10 +513,32 @@ def application_submit_draft(*, actor, draft: Application, idempotency_key: str)
         return done
     stash = dict((draft.form_data or {}).get("_draft") or {})
     form_data = {k: v for k, v in (draft.form_data or {}).items() if k != "_draft"}
-    return application_submit(actor=actor, applicant=draft.applicant, implementation_id=draft.implementation_id,
-                              form_data=form_data, materials=stash.get("materials") or {},
-                              delivery=stash.get("delivery") or None, channel=draft.channel,
-                              idempotency_key=idempotency_key, draft=draft)
+    locker_id = drop_off_locker_of(stash.get("drop_off"))
+    application = application_submit(actor=actor, applicant=draft.applicant, implementation_id=draft.implementation_id,
+                                     form_data=form_data, materials=stash.get("materials") or {},
+                                     delivery=stash.get("delivery") or None, channel=draft.channel,
+                                     idempotency_key=idempotency_key, draft=draft)
+    if locker_id and not application.replayed:
+        # The open code is the locker machinery's (services/lockers.py), issued once the
+        # application is committed: a failed or rolled-back submission reserves no compartment.
+        application_id = application.pk
+        # robust: whatever goes wrong there is logged; the submission itself has succeeded.
+        transaction.on_commit(lambda: drop_off_after_submit(actor=actor, application_id=application_id,
+                                                            locker_id=locker_id), robust=True)
+    return application
+
+
+def drop_off_locker_of(spec: dict | None) -> int | None:
+    """The locker of a draft's paper drop-off choice (None for "at the window"); a choice of a
+    locker that does not exist is refused before anything is written."""
+    spec = spec or {}
+    if spec.get("method") != DropOffChoice.LOCKER:
+        return None
+    locker_id = as_db_id(spec.get("locker"))
+    if locker_id is None or not Locker.objects.filter(pk=locker_id).exists():
+        raise ValidationFailed([FieldError("drop_off.locker", "required",
+                                           "选择投递到24小时自助信包箱时，请选择一个可用的信包箱。")])
+    return locker_id
 
 
 def application_submit_at_window(*, actor, applicant, implementation_id: int, form_data: dict, materials: dict,
