@@ -20,11 +20,17 @@ def booked(world):  # noqa: F811
                                          implementation_ids=[world.impl.pk])
     schedule = services.schedule_create(actor=None, hall=hall, window_group=group, name="号源", capacity=3,
                                         workday_periods="09:00-12:00")
-    starts = timezone.now().replace(microsecond=0) + dt.timedelta(minutes=40)
+    now = timezone.now().replace(microsecond=0)
+    # A slot of today, booked 40 minutes ahead: the hook links *today's* booking, so near midnight
+    # (local time) the slot must not fall on tomorrow — this test once failed at 23:40 in Xi'an.
+    starts = now + dt.timedelta(minutes=10)
+    if timezone.localdate(starts) != timezone.localdate(now):
+        starts = now - dt.timedelta(minutes=10)
     slot = Slot.objects.create(organisation=world.hall, window_group=group, schedule=schedule,
                                service_date=timezone.localdate(starts), starts_at=starts,
                                ends_at=starts + dt.timedelta(minutes=30), capacity=3)
-    booking = services.booking_create(actor=world.citizen, slot_id=slot.pk, implementation_id=world.impl.pk)
+    booking = services.booking_create(actor=world.citizen, slot_id=slot.pk, implementation_id=world.impl.pk,
+                                      now=starts - dt.timedelta(minutes=40))
     return booking
 
 
@@ -42,7 +48,8 @@ def _file_at_window(world, applicant=None):  # noqa: F811
 def test_acceptance_links_the_checked_in_booking(world, booked):  # noqa: F811
     from yiwang.cases.services import case_accept
 
-    ticket = services.booking_check_in(actor=world.clerk, booking=booked, organisation_id=world.hall.pk)
+    ticket = services.booking_check_in(actor=world.clerk, booking=booked, organisation_id=world.hall.pk,
+                                       now=booked.slot.starts_at - dt.timedelta(minutes=5))
     assert ticket is not None and ticket.booking == booked
     case = _file_at_window(world)
     case_accept(actor=world.clerk, case=case)
@@ -66,7 +73,8 @@ def test_a_refusal_also_carries_the_booking(world, booked):  # noqa: F811
 def test_someone_elses_case_leaves_the_booking_alone(world, booked):  # noqa: F811
     from yiwang.cases.services import case_accept
 
-    services.booking_check_in(actor=world.clerk, booking=booked, organisation_id=world.hall.pk)
+    services.booking_check_in(actor=world.clerk, booking=booked, organisation_id=world.hall.pk,
+                                       now=booked.slot.starts_at - dt.timedelta(minutes=5))
     case_accept(actor=world.clerk, case=_file_at_window(world, applicant=world.other_citizen))
     booked.refresh_from_db()
     assert booked.status == BookingStatus.CHECKED_IN and booked.case_id is None
