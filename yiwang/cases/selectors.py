@@ -706,3 +706,13 @@ def department_staff_of(case: Case) -> list:
         for person in role_holders_over(case.agency, role):
             people.setdefault(person.pk, person)
     return list(people.values())
+
+
+def application_of_applicant(applicant, application_id) -> Application | None:
+    """One of the applicant's applications in any status (draft, submitted, withdrawn), or None."""
+    return Application.objects.filter(pk=application_id, applicant=applicant).first()
+
+
+def case_by_id(case_id) -> Case | None:
+    """A case by id for a system task acting on it (no actor, so no scope): None if missing."""
+    return Case.objects.select_related("version").filter(pk=case_id).first()
