@@ -254,3 +254,16 @@ def application_prefill(policy: Policy, profile: dict, *, on: dt.date | None = N
 def case_of_application(user, application_id: int):
     """The case an application of the user's filed (依申请: the first one), or None."""
     return cases_selectors.cases_of_applicant(user).filter(application_id=application_id).order_by("pk").first()
+
+
+def item_of(policy: Policy) -> dict | None:
+    """The item that handles the policy as shown to people: its guide name and agency."""
+    if not policy.implementation_id:
+        return None
+    from yiwang.catalog import selectors as catalog_selectors
+
+    version_id = catalog_selectors.current_published_version_id(policy.implementation_id)
+    if not version_id:
+        return None
+    version = catalog_selectors.version_by_id(version_id)
+    return {"name": version.name, "agency": version.implementation.agency.name}

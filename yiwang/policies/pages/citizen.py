@@ -66,7 +66,7 @@ def apply(request, code: str):
         return render(request, "policies/apply.html", {
             "policy": policy, "prefill": selectors.application_prefill(policy, profile), "errors": errors,
             "field_errors": by_field(errors), "explanation": selectors.explanation_for(policy, profile),
-            "through_cases": True, "entitlement": selectors.entitlement_for(policy, profile["profile_id"])})
+            "through_cases": True, "item": selectors.item_of(policy), "entitlement": selectors.entitlement_for(policy, profile["profile_id"])})
     if request.method == "POST":
         phone = request.POST.get("phone", "")
         try:
