@@ -14,31 +14,13 @@ from django.utils import timezone
 from yiwang.cases import selectors as cases_selectors
 from yiwang.cases import services as cases_services
 from yiwang.cases.models import Application, Case
-from yiwang.catalog.constants import DataType
-from yiwang.catalog.tests.factories import DataElementFactory, FormFieldFactory, PublishedVersionFactory
 from yiwang.licences.services import profile_update
 from yiwang.notifications.models import Notification
-from yiwang.orgs.constants import Role
 from yiwang.policies import services
 from yiwang.policies.models import Entitlement, PolicyMatch
 from yiwang.policies.tests.conftest import make_policy, person
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def paying(pw):
-    """A published 补贴发放 item of 市人社局 whose form the account fills, and its approver."""
-    version = PublishedVersionFactory(implementation__agency=pw.hrss, name="老年人生活补贴发放", materials=0)
-    name = DataElementFactory(key="applicant.name", name="申请人姓名", data_type=DataType.STRING,
-                              profile_source="user.real_name")
-    number = DataElementFactory(key="applicant.id_number", name="身份证号", data_type=DataType.ID_NUMBER,
-                                profile_source="user.id_number")
-    FormFieldFactory(version=version, data_element=name, order=1)
-    FormFieldFactory(version=version, data_element=number, order=2)
-    pw.item = version.implementation
-    pw.approver = pw.staff(pw.hrss, Role.DEPT_REVIEWER, Role.DEPT_APPROVER, name="approver_hrss")
-    return pw
 
 
 def client_for(user) -> Client:
