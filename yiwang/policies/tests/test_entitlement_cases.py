@@ -54,6 +54,9 @@ def test_an_eligible_subject_gets_one_case_awaiting_confirmation_with_no_clock(p
     page = client.get(f"/cases/mine/{case.pk}/").content.decode()
     assert "待确认领取" in page and "确认领取" in page and "确认领取并受理后开始计时" in page
     assert case.number in client.get("/policies/mine/").content.decode()
+    mine = {row["policy"]["code"]: row for row in client.get("/api/v1/policies/mine").json()}
+    assert mine[policy.code]["entitlement"]["case"]["number"] == case.number
+    assert mine[policy.code]["entitlement"]["case"]["status"] == "awaiting_confirmation"
     # Nobody at the agency is asked to accept it yet: monitoring ignores it.
     cases_services.run_monitoring(today=timezone.localdate() + dt.timedelta(days=30))
     case.refresh_from_db()
