@@ -3,7 +3,8 @@
 items — so each is marked demo. The form asks only what the platform knows from the applicant's
 account and profile, so a 免申即享 case can be filed prefilled without the subject typing anything;
 no material is required (the agencies read the facts from shared data). Accepted at the agency's
-hall, reviewed and decided by the agency (the default process: 受理 → 审查 → 决定 → 送达).
+hall, reviewed and decided by the agency (the default process: 受理 → 审查 → 决定 → 送达). No aliases:
+they would compete in guided search with the catalog's own allowance items people look for.
 """
 
 from yiwang.catalog.seed.standard import P_SOCIAL
@@ -33,24 +34,18 @@ def _funds(key: str, name: str, agency: str, *, person: bool, conditions: list[s
 
 ITEMS = [
     _funds("policy_senior_benefits", "老年人福利补贴发放", "市民政局", person=True,
-           aliases=["高龄补贴", "老年人补贴", "免费乘车"],
            conditions=["本市常住、符合老年人福利补贴（高龄补贴、居家养老服务补贴、适老化改造补贴、乘车优待等）政策条件的老年人"],
            result="老年人福利补贴发放决定"),
     _funds("policy_yanta_meal_subsidy", "老年助餐补贴申领", "雁塔区民政局", person=True, promised=5,
-           aliases=["老年食堂补贴", "助餐补贴"],
            conditions=["雁塔区常住、年满60周岁的老年人"], result="老年助餐补贴核定结果"),
     _funds("policy_hrss_person_funds", "就业创业补贴及退休人员服务待遇兑现", "市人社局", person=True,
-           aliases=["社保补贴", "退休体检", "安居补贴"],
            conditions=["符合本市就业创业补贴、人才安居补贴或退休人员服务待遇政策条件的个人"],
            result="补贴（待遇）核定结果"),
     _funds("policy_hrss_enterprise_funds", "稳岗返还及就业补贴兑付", "市人社局", person=False,
-           aliases=["稳岗返还", "吸纳就业补贴", "场地租金补贴"],
            conditions=["在本市参加失业保险、符合稳岗返还或就业补贴政策条件的企业"], result="补贴（返还）核定结果"),
     _funds("policy_commerce_relief", "餐饮企业稳岗纾困补贴兑付", "市商务局", person=False,
-           aliases=["餐饮补贴", "纾困补贴"],
            conditions=["在本市登记、正常经营的小型和微型餐饮企业"], result="纾困补贴核定结果"),
     _funds("policy_miit_sme_funds", "中小企业发展专项资金兑付", "市工信局", person=False, promised=15,
-           aliases=["贷款贴息", "专精特新奖励", "技术改造奖补"],
            conditions=["符合本市中小企业发展专项资金（贷款贴息、技术改造奖补、专精特新奖励等）支持条件的企业"],
            result="专项资金核定结果"),
 ]
