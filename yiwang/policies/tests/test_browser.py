@@ -61,6 +61,13 @@ def test_confirm_a_free_benefit_case_on_a_phone(phone_page, paying, assert_acces
     expect(offers).to_contain_text("待确认领取")
     assert_accessible(page, context="我的政策：待确认的办件")
     assert no_horizontal_scroll(page)
+    page.goto(f"/cases/mine/{case.pk}/")  # 我的办件: the same case, awaiting confirmation, no clock
+    expect(page.locator("#awaiting-confirmation")).to_contain_text("待您确认领取")
+    expect(page.get_by_test_id("due-on")).to_contain_text("确认领取并受理后开始计时")
+    expect(page.get_by_test_id("case-policy")).to_contain_text("老年人生活补贴")
+    assert_accessible(page, context="我的办件：待确认领取")
+    assert no_horizontal_scroll(page)
+    page.goto("/policies/mine/")
     page.get_by_label("收款说明（选填）").fill("社保卡金融账户")
     page.get_by_role("button", name="确认领取").click()
     expect(page.get_by_text("办件已提交")).to_be_visible()
