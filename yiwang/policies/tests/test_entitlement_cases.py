@@ -200,3 +200,18 @@ def test_the_application_policy_opens_the_item_s_prefilled_application_and_files
     again = client.post("/policies/home-care/apply/")
     assert again["Location"] == f"/cases/mine/{case.pk}/"
     assert Case.objects.filter(applicant=subject.user).count() == 1
+
+
+def test_the_officer_names_the_item_in_the_editor(paying):
+    policy = make_policy(paying, code="senior-edit", publish=False)
+    client = client_for(paying.policy_officer)
+    page = client.get(f"/policies/staff/{policy.pk}/").content.decode()
+    assert "兑现事项编号" in page
+    form = {"title": policy.title, "category": "elderly", "kind": "automatic", "subject_kind": "person",
+            "rules": '{"all": []}', "implementation": "abc"}
+    bad = client.post(f"/policies/staff/{policy.pk}/", form).content.decode()
+    assert "兑现事项：应为已发布的办事事项编号。" in bad
+    client.post(f"/policies/staff/{policy.pk}/", {**form, "implementation": str(paying.item.pk)})
+    policy.refresh_from_db()
+    assert policy.implementation_id == paying.item.pk
+    assert "老年人生活补贴发放" in client.get(f"/policies/staff/{policy.pk}/").content.decode()
