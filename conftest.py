@@ -21,11 +21,13 @@ def _fresh_process_caches():
     rollback; every test starts with them empty. So does Django's cache (failure counters)."""
     from django.core.cache import cache
 
+    from yiwang.bundles.applications import clear_filing_cache
     from yiwang.cases.services.intake import clear_process_caches
     from yiwang.guidance.selectors import clear_cache as clear_guidance_index
     from yiwang.hotline.catalogue_cache import clear as clear_hotline_catalogue
 
     clear_process_caches()
+    clear_filing_cache()
     clear_hotline_catalogue()
     clear_guidance_index()
     cache.clear()

@@ -45,6 +45,7 @@ def build():
     from yiwang.bundles.models import Bundle, BundleMember, BundleVersion, published_content_writes
     from yiwang.bundles.tests.factories import item
     from yiwang.cases.services import stored_file_create
+    from yiwang.cases.tests.conftest import PDF_BYTES
     from yiwang.catalog.models import LifeStage
     from yiwang.orgs.tests.factories import OrganisationFactory
 
@@ -70,7 +71,7 @@ def build():
         bundle.save(update_fields=["current_version"])
     applicant = UserFactory(real_name="测试申请人")
     stored = stored_file_create(actor=applicant, owner=applicant, upload=SimpleUploadedFile(
-        "a.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"))
+        "a.pdf", PDF_BYTES))
     return version, single, applicant, stored
 
 

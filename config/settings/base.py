@@ -52,10 +52,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before the input guard, so its refusal page carries the same Content-Security-Policy (the
+    # middleware only prepares a nonce; it reads nothing the request carries).
+    "csp.middleware.CSPMiddleware",
     # Before sessions and authentication: a path, query or form field with NUL or another control
     # character, or a body over YIWANG_MAX_REQUEST_BYTES, is refused with a 400/413 naming the field.
     "yiwang.core.inputs.InputGuardMiddleware",
-    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

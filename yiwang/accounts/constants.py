@@ -58,6 +58,7 @@ class CodePurpose(models.TextChoices):
 
     PASSWORD_RESET = "password_reset", "找回密码"  # noqa: S105 (a purpose name)
     PHONE_CONFIRM = "phone_confirm", "确认手机号"
+    PHONE_CHANGE = "phone_change", "更换手机号"
 
 
 # SMS codes (issue 8 §5): 6 digits, 10 minutes, 5 wrong tries per code. Sending is limited per

@@ -104,3 +104,12 @@ class PasswordResetForm(ServiceForm):
 
 class PhoneConfirmForm(ServiceForm):
     code = _text("短信验证码", help_text="6 位数字，10 分钟内有效。", autocomplete="one-time-code", **_CODE)
+
+
+class PhoneChangeForm(ServiceForm):
+    current_password = _password("当前密码", autocomplete="current-password")
+    new_phone = _text("新手机号码", help_text="11 位手机号。验证码将发送到这个号码。", autocomplete="tel", **_PHONE)
+
+
+class PhoneChangeConfirmForm(ServiceForm):
+    code = _text("短信验证码", help_text="6 位数字，10 分钟内有效。", autocomplete="one-time-code", **_CODE)

@@ -189,6 +189,9 @@ class PhoneCode(models.Model):
     code_hash = models.CharField(max_length=64, editable=False)
     # The blind index of the phone the code went to: a code confirms that number, not a later one.
     phone_index = models.CharField(max_length=64, editable=False)
+    # For a phone change only: the new number the code went to, which the account takes once the
+    # code is typed back (SM4 at rest like the account's own phone).
+    new_phone = EncryptedTextField("新手机号", blank=True, default="")
     created_at = models.DateTimeField("发送时间", db_index=True)
     expires_at = models.DateTimeField("失效时间")
     failed_tries = models.PositiveSmallIntegerField("输错次数", default=0)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yiwang.accounts.pages import password, profile, recovery, registration, signin
+from yiwang.accounts.pages import password, phone_change, profile, recovery, registration, signin
 
 app_name = "accounts"
 urlpatterns = [
@@ -15,4 +15,6 @@ urlpatterns = [
     path("profile/phone/", recovery.phone_confirm, name="phone_confirm"),
     path("profile/phone/resend/", recovery.phone_confirm_resend, name="phone_confirm_resend"),
     path("profile/password/", password.password_change, name="password_change"),
+    path("profile/phone/change/", phone_change.phone_change, name="phone_change"),
+    path("profile/phone/change/confirm/", phone_change.phone_change_confirm, name="phone_change_confirm"),
 ]

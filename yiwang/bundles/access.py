@@ -14,6 +14,9 @@ from django.db.models import QuerySet
 
 from yiwang.bundles.constants import EDITABLE_STATUSES, VersionStatus
 from yiwang.bundles.models import Bundle, BundleVersion
+from yiwang.cases.access import window_outlets_of
+from yiwang.cases.selectors import holds_acceptance_role_at
+from yiwang.cases.services import current_published_version_id, outlet_accepts
 from yiwang.core.errors import MAX_DB_ID, NotFound, PermissionDenied
 from yiwang.orgs.constants import Role
 from yiwang.orgs.selectors import has_role, role_grants_for, scope_filter
@@ -117,3 +120,52 @@ def version_actions_for(*, actor, version: BundleVersion) -> VersionActions:
         start_draft=version.status == VersionStatus.PUBLISHED and can_edit(actor, bundle)
         and not bundle.versions.exclude(status__in=[VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED]).exists(),
     )
+
+
+# --- The 一件事 window (pages/window.py) and 综合受理 -------------------------------------------
+#
+# The window intake is the general window's (综合窗口) work, as filing a single item for a walk-in
+# applicant is in the cases app: the role window_clerk, at the outlet(s) where it is granted (a
+# government service center, or an agency's own hall). Citizens, enterprises and staff without
+# that role (reviewers, approvers, catalog staff) are refused. Which bundles a clerk may file at
+# an outlet is the cases app's rule for each member (city-wide items anywhere, others only at
+# the hall of their agency): `window_outlets_for_members`.
+#
+# 综合受理 is decided by the lead agency's window (a window clerk or reviewer at the lead agency),
+# or — for a bundle filed at a window — by a window clerk at that outlet: the clerk there already
+# receives each member case filed at her counter (cases' scope rule, 前台综合受理), so she decides
+# them together, once.
+
+WINDOW_ROLES = (Role.WINDOW_CLERK,)
+
+
+def may_use_window(actor) -> bool:
+    return bool(getattr(actor, "is_staff_member", False)) and has_role(actor, WINDOW_ROLES)
+
+
+def window_denial() -> str:
+    return f"一件事窗口受理仅向「{Role(Role.WINDOW_CLERK).label}」开放。如需使用，请联系管理员授予角色。"
+
+
+def window_outlets_for_members(actor, member_ids) -> tuple[list, dict[int, list[int]]]:
+    """The actor's window outlets where every member in `member_ids` may be filed, and for each
+    outlet that may not, the members it cannot take ({outlet id: [implementation ids]})."""
+    fits, refused = [], {}
+    versions = {m: current_published_version_id(m) for m in member_ids}
+    for outlet in window_outlets_of(actor):
+        missing = [m for m, v in versions.items() if not outlet_accepts(version_id=v, outlet=outlet)]
+        if missing:
+            refused[outlet.pk] = missing
+        else:
+            fits.append(outlet)
+    return fits, refused
+
+
+def may_accept(actor, bundle_case) -> bool:
+    """Whether `actor` may decide 综合受理 of `bundle_case` (see above)."""
+    if not getattr(actor, "pk", None):
+        return False
+    lead = bundle_case.version.lead_agency
+    if lead is not None and holds_acceptance_role_at(actor=actor, agency=lead):
+        return True
+    return bundle_case.outlet_id is not None and has_role(actor, WINDOW_ROLES, bundle_case.outlet)

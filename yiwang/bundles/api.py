@@ -162,6 +162,16 @@ class MaterialOut(Schema):
     members: list[int]
     member_names: list[str]
     covers: list[CoverOut]
+    notice: str = ""  # why a held document does not serve (an expired or revoked e-licence)
+
+
+class HeldOut(Schema):
+    key: str
+    name: str
+    licence_name: str
+    identifier: str
+    reason: str
+    members: list[int]
 
 
 class DroppedOut(Schema):
@@ -192,6 +202,7 @@ class ChecklistOut(Schema):
     waves: list[list[int]]
     materials: list[MaterialOut]
     dropped: list[DroppedOut]
+    held: list[HeldOut] = []
     form: list[FormFieldOut]
     figures: FiguresOut
 
@@ -269,6 +280,8 @@ class CaseMemberOut(Schema):
     state_label: str
     waits_for: list[int]
     due_on: str | None
+    clock: str = Field("", description="成员办件的计时：等待前序事项办结 / 剩余 n 个工作日 / 已超期 … / 已结束计时")
+    waiting_for_prerequisites: bool = Field(False, description="已受理，等待前序事项办结后开始计时")
     closed_reason: str
 
 
@@ -307,6 +320,7 @@ def bundle_case_out(bundle_case, *, replayed: bool = False) -> dict:
                      "case_id": m.case_id, "case_number": m.case.number, "case_status": m.case.status,
                      "case_status_label": m.case.get_status_display(), "state": m.state, "state_label": m.get_state_display(),
                      "waits_for": list(m.waits_for), "due_on": str(m.case.due_on) if m.case.due_on else None,
+                     "clock": m.clock.label, "waiting_for_prerequisites": m.clock.waiting,
                      "closed_reason": m.closed_reason} for m in members],
         "timeline": [{"at": e["at"].isoformat(), "member": e["member"], "text": e["text"]}
                      for e in selectors.bundle_case_timeline(bundle_case)],

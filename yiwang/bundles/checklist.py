@@ -15,6 +15,7 @@ from yiwang.bundles.figures import Figures, MemberLoad, bundle_figures
 from yiwang.bundles.graph import prerequisites, start_order
 from yiwang.bundles.merge_forms import FormMerge, FormPart, merge_forms
 from yiwang.bundles.merge_materials import (
+    ONLINE_FORM,
     SUBMITTED,
     DroppedMaterial,
     MaterialMerge,
@@ -24,7 +25,21 @@ from yiwang.bundles.merge_materials import (
 )
 from yiwang.bundles.situations import Selection, apply_answers
 
-HeldLookup = Callable[[tuple[MergedMaterial, ...]], Mapping[str, str]]
+# A handler of `bundles.held_materials` answers per merged entry key either a reason (str: held,
+# dropped with that reason) or an offer {"satisfies": bool, "message": str, "identifier": str,
+# "licence_name": str, ...}: satisfying → held (dropped, the message is the reason, the identifier
+# kept); not satisfying (an expired or revoked licence) → still to be handed in, the message told.
+HeldLookup = Callable[[tuple[MergedMaterial, ...]], Mapping[str, "str | Mapping"]]
+
+
+@dataclass(frozen=True)
+class HeldMaterial:
+    """A merged entry the government holds for the applicant (免提交), with what said so."""
+
+    entry: MergedMaterial
+    reason: str
+    identifier: str = ""
+    licence_name: str = ""
 
 
 @dataclass
@@ -39,6 +54,8 @@ class Checklist:
     materials: MaterialMerge
     dropped: list[DroppedMaterial] = field(default_factory=list)  # by answers and by the merge
     figures: Figures | None = None
+    held: list[HeldMaterial] = field(default_factory=list)  # entries dropped as held, with the source
+    notices: dict[str, str] = field(default_factory=dict)  # entry key -> why a held document does not serve
 
     @property
     def submitted(self) -> list[MergedMaterial]:
@@ -75,8 +92,10 @@ def build_checklist(definition: Definition, answers: Mapping[str, str] | None = 
         parts.append(part)
         answer_drops.extend(dropped)
     materials = merge_materials(parts)
+    held_entries: list[HeldMaterial] = []
+    notices: dict[str, str] = {}
     if held_lookup is not None:
-        held = dict(held_lookup(materials.merged) or {})
+        held, held_entries, notices = _held_answers(materials.merged, held_lookup(materials.merged) or {})
         if held:
             materials = merge_materials(parts, held=held)
     form = merge_forms([FormPart(m.id, m.order, m.title, m.fields) for m in applicable], separate=definition.separate_elements)
@@ -89,4 +108,27 @@ def build_checklist(definition: Definition, answers: Mapping[str, str] | None = 
                              fields_before=form.fields_before, fields_after=form.fields_after)
     return Checklist(definition=definition, selection=selection, members=applicable, excluded=excluded, waves=waves,
                      waits_for=waits_for, form=form, materials=materials, dropped=[*answer_drops, *materials.dropped],
-                     figures=figures)
+                     figures=figures, held=held_entries, notices=notices)
+
+
+def _held_answers(merged: tuple[MergedMaterial, ...], answers: Mapping) -> tuple[dict[str, str], list[HeldMaterial], dict[str, str]]:
+    """Split the handlers' answers into held reasons (for merge_materials), the held entries with
+    their source, and the notices for entries a held document does not serve (expired, revoked)."""
+    by_key = {entry.key: entry for entry in merged}
+    held: dict[str, str] = {}
+    entries: list[HeldMaterial] = []
+    notices: dict[str, str] = {}
+    for key, answer in answers.items():
+        entry = by_key.get(key)
+        if entry is None or entry.source_channel == ONLINE_FORM:
+            continue
+        if isinstance(answer, str):
+            held[key] = answer
+            entries.append(HeldMaterial(entry, answer))
+        elif isinstance(answer, Mapping) and answer.get("satisfies"):
+            reason = str(answer.get("message") or "")
+            held[key] = reason
+            entries.append(HeldMaterial(entry, reason, str(answer.get("identifier") or ""), str(answer.get("licence_name") or "")))
+        elif isinstance(answer, Mapping) and answer.get("message"):
+            notices[key] = str(answer["message"])
+    return held, entries, notices

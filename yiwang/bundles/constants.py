@@ -77,6 +77,6 @@ class MemberState:
     REFUSED = "refused"  # not accepted / denied: dependents are closed
     CLOSED = "closed"  # closed because a member it depends on was refused, or withdrawn
 
-    CHOICES = [(WAITING, "等待前置事项办结"), (RUNNING, "办理中"), (CONCLUDED, "已办结"), (REFUSED, "未获准予"),
+    CHOICES = [(WAITING, "等待前序事项办结"), (RUNNING, "办理中"), (CONCLUDED, "已办结"), (REFUSED, "未获准予"),
                (CLOSED, "已关闭")]
     FINISHED = frozenset({CONCLUDED, REFUSED, CLOSED})

@@ -9,11 +9,12 @@ still waits for everything it waited for through the excluded one.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
 N = TypeVar("N", bound=Hashable)
+D = TypeVar("D", bound=Any)  # a date (projected_finish): anything ordered
 
 
 def find_cycle(nodes: Iterable[N], depends_on: Mapping[N, Iterable[N]]) -> list[N] | None:
@@ -115,3 +116,38 @@ def start_order(nodes: Iterable[N], depends_on: Mapping[N, Iterable[N]]) -> list
     for node in order:
         waves.setdefault(depth(node), []).append(node)
     return [waves[k] for k in sorted(waves)]
+
+
+def projected_finish(known: Mapping[N, D | None], waits_for: Mapping[N, frozenset[N]],
+                     add: Callable[[N, D], D]) -> dict[N, D]:
+    """When each member will be done: `known[m]` where it is known (concluded: the day it did;
+    running: its due date), else `add(m, start)` from the day the last member it waits for is done
+    (a waiting member's limit counts from then). Members left out of `known` (refused, closed) and
+    those waiting for one of them are left out of the result. `waits_for` as in critical_path."""
+    finish: dict[N, D] = {}
+    left_out: set[N] = set()
+
+    def visit(node: N) -> D | None:
+        if node in finish:
+            return finish[node]
+        if node in left_out or node not in known:
+            return None
+        if known[node] is not None:
+            finish[node] = known[node]
+            return finish[node]
+        starts = []
+        for dep in sorted(waits_for.get(node, frozenset()), key=repr):
+            value = visit(dep)
+            if value is None:
+                left_out.add(node)
+                return None
+            starts.append(value)
+        if not starts:  # nothing to wait for and nothing known: not computable
+            left_out.add(node)
+            return None
+        finish[node] = add(node, max(starts))
+        return finish[node]
+
+    for node in sorted(known, key=repr):
+        visit(node)
+    return finish

@@ -25,7 +25,8 @@ reason. Nothing is lost silently. The rules, in the order they apply:
    necessity (必要 > 容缺后补 > 非必要).
 5. Held by the government (免提交): `held` maps merged-entry keys to a reason, answered by the
    apps that know what an applicant already holds (the `bundles.held_materials` hook, called by
-   selectors.py; e-licences answer it once they exist). Those entries are dropped with the reason.
+   selectors.py; the e-licence app answers it, checklist.py turns its answers into reasons). Those
+   entries are dropped with the reason.
 
 Order-independent (members sorted by bundle order and id) and idempotent (a member given twice,
 or the merged list merged again, changes nothing).

@@ -250,6 +250,8 @@ class BundleCase(BaseModel):
     applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bundle_cases")
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     channel = models.CharField("渠道", max_length=20)
+    outlet = models.ForeignKey("orgs.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                               verbose_name="受理网点", help_text="窗口代为申请时，工作人员所在的一件事窗口（政务服务中心）")
     status = models.CharField("状态", max_length=20, choices=BundleCaseStatus.CHOICES, default=BundleCaseStatus.SUBMITTED)
     answers = models.JSONField("情形回答", default=dict, blank=True)
     joint_delivery = models.BooleanField("结果一并送达", default=True)

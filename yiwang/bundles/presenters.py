@@ -58,7 +58,10 @@ def checklist(c: Checklist) -> dict:
             "licence_type_code": x.licence_type_code, "copies": copies(x), "notes": x.notes, "submitted": x.submitted,
             "members": list(x.members), "member_names": [names.get(i, "") for i in x.members],
             "covers": [{"member": cov.member, "material": cov.material.name} for cov in x.covers],
+            "notice": c.notices.get(x.key, ""),
         } for x in c.materials.merged],
+        "held": [{"key": h.entry.key, "name": h.entry.name, "licence_name": h.licence_name, "identifier": h.identifier,
+                  "reason": h.reason, "members": list(h.entry.members)} for h in c.held],
         "dropped": [{"member": d.member, "member_name": d.title, "material": d.material.name, "reason_code": d.reason_code, "reason": d.reason}
                     for d in c.dropped],
         "form": [{"name": f.name, "element": f.element, "label": f.label, "type": f.data_type, "type_label": TYPES.get(f.data_type, f.data_type),

@@ -154,6 +154,13 @@ def published_bundles(*, subject: str | None = None, stage_id: int | None = None
     return list(qs.order_by("stage__subject", "stage__order", "bundle__code"))
 
 
+def published_bundle_version_id(bundle_id) -> int | None:
+    """The id of a bundle's version in force (None: no such bundle, or never published)."""
+    pk = _pk(bundle_id)
+    return (BundleVersion.objects.filter(bundle_id=pk, status=VersionStatus.PUBLISHED).values_list("pk", flat=True).first()
+            if pk else None)
+
+
 def published_bundle(bundle_id) -> BundleVersion:
     """The version in force of a bundle, or NotFound (also for a bundle never published)."""
     pk = _pk(bundle_id)
@@ -163,18 +170,24 @@ def published_bundle(bundle_id) -> BundleVersion:
     return version
 
 
+def _serves(answer) -> bool:
+    return isinstance(answer, str) or bool(isinstance(answer, Mapping) and answer.get("satisfies"))
+
+
 def held_lookup_for(applicant):
     """What the government already holds for `applicant` (免提交), asked of the apps that know
     (hook `bundles.held_materials(applicant, materials)`: each handler returns {merged material key:
-    reason shown to the applicant} or None). Nobody is asked for an anonymous visitor."""
+    reason shown to the applicant, or an offer dict (checklist.HeldLookup)} or None). Nobody is
+    asked for an anonymous visitor."""
     if applicant is None or not getattr(applicant, "is_authenticated", False):
         return None
 
-    def lookup(materials: tuple[MergedMaterial, ...]) -> Mapping[str, str]:
-        held: dict[str, str] = {}
+    def lookup(materials: tuple[MergedMaterial, ...]) -> Mapping[str, str | Mapping]:
+        held: dict[str, str | Mapping] = {}
         for answer in hooks.call("bundles.held_materials", applicant=applicant, materials=materials):
             for key, reason in (answer or {}).items():
-                held.setdefault(key, reason)
+                if key not in held or _serves(reason) and not _serves(held[key]):
+                    held[key] = reason  # a document that serves wins over one that does not (expired …)
         return held
 
     return lookup
@@ -310,10 +323,54 @@ class BundleGuide:
     checklist: Checklist
     answers: dict[str, str]
     problems: list[str]
+    waivable: list[WaivableMaterial] = field(default_factory=list)
+    signed_in: bool = False
 
     @property
     def answered(self) -> bool:
         return bool(self.answers)
+
+
+@dataclass(frozen=True)
+class WaivableMaterial:
+    """A merged material the e-licence library can supply instead of the applicant (免提交), and
+    what it does for this viewer: held (waived, with the identifier), not_valid (the viewer's
+    licence is expired, revoked …: the message says so), not_held, or unknown (not signed in)."""
+
+    name: str
+    licence_name: str
+    member_titles: tuple[str, ...]
+    status: str
+    message: str = ""
+    identifier: str = ""
+
+
+def waivable_materials(checklist: Checklist, *, signed_in: bool) -> list[WaivableMaterial]:
+    """Which of the checklist's materials a held e-licence can waive (hook
+    `bundles.waivable_materials(materials)`: each handler returns {merged entry key: the name of
+    the document that serves} — no applicant, so it is asked for anonymous visitors too), and
+    whether it does for the signed-in viewer (the checklist's held entries and notices)."""
+    entries = [*checklist.materials.merged, *(h.entry for h in checklist.held)]
+    if not entries:
+        return []
+    names: dict[str, str] = {}
+    for answer in hooks.call("bundles.waivable_materials", materials=tuple(entries)):
+        for key, name in (answer or {}).items():
+            names.setdefault(key, str(name))
+    held = {h.entry.key: h for h in checklist.held}
+    rows = []
+    for entry in entries:
+        if entry.key not in names and entry.key not in held:
+            continue
+        licence_name = names.get(entry.key) or held[entry.key].licence_name or entry.name
+        if entry.key in held:
+            h = held[entry.key]
+            rows.append(WaivableMaterial(entry.name, h.licence_name or licence_name, entry.member_titles, "held", h.reason, h.identifier))
+        elif entry.key in checklist.notices:
+            rows.append(WaivableMaterial(entry.name, licence_name, entry.member_titles, "not_valid", checklist.notices[entry.key]))
+        else:
+            rows.append(WaivableMaterial(entry.name, licence_name, entry.member_titles, "not_held" if signed_in else "unknown"))
+    return rows
 
 
 def bundle_guide(bundle_id, raw_answers: Mapping[str, str], *, applicant=None) -> BundleGuide:
@@ -333,7 +390,9 @@ def bundle_guide(bundle_id, raw_answers: Mapping[str, str], *, applicant=None) -
     lookup = held_lookup_for(applicant)
     overall = build_checklist(definition, {}, held_lookup=lookup)
     checklist = build_checklist(definition, answers, held_lookup=lookup) if answers else overall
-    return BundleGuide(version, definition, overall, checklist, answers, problems)
+    signed_in = lookup is not None
+    return BundleGuide(version, definition, overall, checklist, answers, problems,
+                       waivable_materials(checklist, signed_in=signed_in), signed_in)
 
 
 @dataclass
@@ -379,21 +438,59 @@ def version_page(version: BundleVersion, *, for_editing: bool = False) -> Versio
 # --- Bundle cases (applications.py writes them) ---------------------------------------------
 
 def bundle_case_for(*, actor, bundle_case_id) -> BundleCase:
-    """A bundle case its applicant (or the lead agency's staff) may see; anyone else gets 404."""
-    from yiwang.cases.selectors import holds_acceptance_role_at
-
+    """A bundle case its applicant, the lead agency's staff, or a window clerk at the outlet where
+    it was filed may see; anyone else gets 404."""
     pk = _pk(bundle_case_id)
-    row = (BundleCase.objects.select_related("version__bundle", "version__lead_agency", "applicant").filter(pk=pk).first()
-           if pk else None)
+    row = (BundleCase.objects.select_related("version__bundle", "version__lead_agency", "applicant", "outlet")
+           .filter(pk=pk).first() if pk else None)
     if row is None or not getattr(actor, "pk", None) or (
-            row.applicant_id != actor.pk and not (row.version.lead_agency and holds_acceptance_role_at(
-                actor=actor, agency=row.version.lead_agency))):
+            row.applicant_id != actor.pk
+            and not access.may_accept(actor, row)):
         raise NotFound("未找到该一件事办件。", code="not_found")
     return row
 
 
-def bundle_case_members(bundle_case: BundleCase) -> list[BundleCaseMember]:
-    return list(bundle_case.members.select_related("case__version", "case__agency").order_by("order"))
+def bundle_case_by_key(*, applicant, idempotency_key: str) -> BundleCase | None:
+    """The bundle case already filed for `applicant` under an idempotency key (a page sent twice)."""
+    if not idempotency_key:
+        return None
+    return BundleCase.objects.filter(applicant=applicant, idempotency_key=idempotency_key).first()
+
+
+def bundle_case_members(bundle_case: BundleCase, *, today=None) -> list[BundleCaseMember]:
+    """The members in order, each with its case's clock (`member.clock`, cases.selectors.Clock:
+    waiting for what it depends on, running with its due date, paused, stopped)."""
+    from yiwang.cases.selectors import case_clock
+
+    members = list(bundle_case.members.select_related("case__version", "case__agency").order_by("order"))
+    for member in members:
+        member.clock = case_clock(member.case, today=today)
+    return members
+
+
+def bundle_case_licence_materials(members: Iterable[BundleCaseMember]) -> list[dict]:
+    """The materials of the member cases met from the e-licence library at filing (免提交), with
+    the licence identifier each case recorded: {member, material, identifier}, in member order."""
+    from yiwang.cases.selectors import licence_materials_of_cases
+
+    members = list(members)
+    found = licence_materials_of_cases([m.case_id for m in members])
+    return [{"member": m.case.version.name, "material": name, "identifier": identifier}
+            for m in members for name, identifier in found.get(m.case_id, [])]
+
+
+def licence_materials_by_bundle_case(bundle_cases: Iterable[BundleCase]) -> dict[int, list[dict]]:
+    """For the lead console: {bundle case id: [{member, material, identifier}]} (two queries)."""
+    from yiwang.cases.selectors import licence_materials_of_cases
+
+    members = list(BundleCaseMember.objects.filter(bundle_case__in=list(bundle_cases))
+                   .select_related("case__version").order_by("bundle_case_id", "order"))
+    found = licence_materials_of_cases([m.case_id for m in members])
+    out: dict[int, list[dict]] = {}
+    for m in members:
+        for name, identifier in found.get(m.case_id, []):
+            out.setdefault(m.bundle_case_id, []).append({"member": m.case.version.name, "material": name, "identifier": identifier})
+    return out
 
 
 def bundle_case_timeline(bundle_case: BundleCase) -> list[dict]:
@@ -421,8 +518,9 @@ def late_bundle_cases(*, actor, today=None) -> list[tuple[BundleCase, list[Bundl
             .select_related("version").order_by("due_on")[:200])
     out = []
     for row in rows:
-        late = [m for m in bundle_case_members(row)
-                if m.state == MemberState.RUNNING and m.case.due_on and m.case.due_on < today]
+        members = bundle_case_members(row, today=today)
+        row.member_rows = members
+        late = [m for m in members if m.state == MemberState.RUNNING and m.case.due_on and m.case.due_on < today]
         out.append((row, late))
     return out
 
@@ -432,8 +530,10 @@ def bundle_cases_awaiting_acceptance(*, actor) -> list[BundleCase]:
     from yiwang.orgs.selectors import organisations_in_scope
 
     agencies = organisations_in_scope(actor, ["window_clerk", "dept_reviewer"])
-    return list(BundleCase.objects.filter(version__lead_agency__in=agencies, status=BundleCaseStatus.SUBMITTED)
-                .select_related("version", "applicant").order_by("created_at")[:200])
+    outlets = organisations_in_scope(actor, ["window_clerk"])  # filed at her window (综合受理 there)
+    return list(BundleCase.objects.filter(Q(version__lead_agency__in=agencies) | Q(outlet__in=outlets),
+                                          status=BundleCaseStatus.SUBMITTED)
+                .select_related("version", "applicant", "outlet").order_by("created_at")[:200])
 
 
 def is_bundle_member_case(case_id) -> bool:

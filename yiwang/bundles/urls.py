@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yiwang.bundles.pages import apply, cases, editor, public
+from yiwang.bundles.pages import apply, cases, editor, public, window
 
 app_name = "bundles"
 urlpatterns = [
@@ -10,6 +10,8 @@ urlpatterns = [
     path("<int:bundle_id>/apply/<slug:step>/", apply.apply_step, name="apply_step"),
     path("cases/<int:bundle_case_id>/", cases.bundle_case_page, name="case"),
     path("console/", cases.console, name="console"),
+    path("window/", window.window_home, name="window"),
+    path("window/<int:bundle_id>/", window.window_intake, name="window_intake"),
     path("console/<int:bundle_case_id>/accept/", cases.accept, name="accept"),
     path("console/<int:bundle_case_id>/members/<int:member_id>/chase/", cases.chase, name="chase"),
     path("editor/", editor.editor_list, name="editor_list"),

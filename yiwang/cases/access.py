@@ -351,6 +351,29 @@ def require_window_clerk_at(*, actor, outlet) -> None:
         raise _not_found()
 
 
+def may_collect_from(*, actor, outlet) -> bool:
+    """Who may take drop-offs out of the lockers of `outlet` and carry them to the hall: a
+    courier (交通员) or a window clerk whose grant covers it."""
+    return outlet is not None and has_role(actor, [Role.COURIER, Role.WINDOW_CLERK], outlet)
+
+
+def courier_scope(actor) -> list:
+    """The organisations under whose subtrees the actor carries drop-offs (courier grants)."""
+    return [g.organisation for g in role_grants_for(actor, [Role.COURIER])]
+
+
+def require_courier(actor) -> None:
+    """The courier's round pages: a courier grant somewhere (its subtree is the scope); else 403."""
+    if not courier_scope(actor):
+        raise PermissionDenied("只有信包箱交通员可以查看信包箱取件任务。", code="not_courier")
+
+
+def require_courier_at(*, actor, outlet) -> None:
+    """A courier whose grant covers the locker's outlet; else 403 (the round page of a locker)."""
+    if outlet is None or not has_role(actor, Role.COURIER, outlet):
+        raise PermissionDenied("该信包箱不在您负责的取件范围内。", code="locker_out_of_scope")
+
+
 def require_window_clerk(actor) -> None:
     if not role_grants_for(actor, [Role.WINDOW_CLERK]):
         raise PermissionDenied("只有窗口工作人员可以代为申请。", code="not_window_clerk")

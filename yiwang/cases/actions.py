@@ -24,7 +24,7 @@ from datetime import date
 
 from django.utils import timezone
 
-from yiwang.cases import back_office, handover
+from yiwang.cases import back_office, handover, prerequisites
 from yiwang.cases.constants import CaseAction, CaseHook, CaseStatus, Decision, DocumentKind
 from yiwang.cases.documents import document_issue
 from yiwang.cases.models import Case
@@ -53,8 +53,9 @@ def case_accepted(*, case: Case, actor, records: tuple = ()) -> None:
     document_issue(case=case, kind=DocumentKind.ACCEPTANCE_NOTICE, actor=actor, context={})
     for kind, record in records:
         document_issue(case=case, kind=kind, actor=actor, context={"record": record})
-    back_office.process_start(actor=actor, case=case)
-    case_transition(case=case, action=CaseAction.START_REVIEW, actor=actor, notify=False)
+    if not case.waiting_since:  # a case waiting for others starts when they conclude (prerequisites.py)
+        back_office.process_start(actor=actor, case=case)
+        case_transition(case=case, action=CaseAction.START_REVIEW, actor=actor, notify=False)
     hooks.call(CaseHook.ACCEPTED, case=case, actor=_person(actor))
 
 
@@ -121,8 +122,10 @@ def _conclude(*, case: Case, actor, today: date | None) -> None:
 
 
 def case_concluded(*, case: Case, actor) -> None:
-    """After conclusion: `case.concluded` (the licence is issued here), then the hand-over is
-    prepared — a pickup code, or an electronic result delivered at once."""
+    """After conclusion: the cases waiting for this one start their clocks, `case.concluded` (the
+    licence is issued here), then the hand-over is prepared — a pickup code, or an electronic
+    result delivered at once."""
+    prerequisites.release_dependants(case=case)
     hooks.call(CaseHook.CONCLUDED, case=case, actor=_person(actor))
     for delivered in handover.prepare_delivery(case=case, actor=actor):
         case_delivered(case=delivered, actor=actor)

@@ -96,6 +96,8 @@ class ClockOut(Schema):
     remaining_working_days: int | None
     colour: str
     paused: bool
+    waiting: bool = Field(False, description="已受理，等待前序事项办结后开始计时（一件事成员）")
+    clock_from: date | None = Field(None, description="时限起算日（次日起计算）")
     label: str
     limit_days: int
     extension_days: int
@@ -169,7 +171,8 @@ def _detail(case, *, viewer) -> dict:
         "implementation_id": case.implementation_id,
         "clock": {"accepted_on": case.accepted_on, "due_on": clock.due_on, "provisional": clock.provisional,
                   "remaining_working_days": clock.remaining_working_days, "colour": clock.colour,
-                  "paused": clock.paused, "label": clock.label, "limit_days": case.limit_days,
+                  "paused": clock.paused, "waiting": clock.waiting, "clock_from": case.clock_from,
+                  "label": clock.label, "limit_days": case.limit_days,
                   "extension_days": case.extension_days, "paused_days": case.paused_days,
                   "acceptance_due_on": case.acceptance_due_on, "delivery_due_on": case.delivery_due_on},
         "timeline": [{"at": e.at.isoformat(), "title": e.title, "actor": e.actor, "note": e.note}

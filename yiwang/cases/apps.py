@@ -28,6 +28,8 @@ class CasesConfig(AppConfig):
                           "核验身份、代为申请、受理决定、打印文书、出件。", order=10),
             WorkbenchLink(frozenset({Role.WINDOW_CLERK}), "cases:locker_drop_offs", "信包箱交件",
                           "申请人投入信包箱的纸质材料：登记取出、大厅签收。", order=11),
+            WorkbenchLink(frozenset({Role.COURIER}), "cases:courier_round", "信包箱取件",
+                          "到信包箱取出申请人投入的纸质材料，送达大厅。", order=12),
             WorkbenchLink(frozenset({Role.DEPT_REVIEWER, Role.DEPT_APPROVER}), "cases:worklist", "部门办件",
                           "待办任务、倒计时、审查与决定。", order=20),
             WorkbenchLink(frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR}), "cases:warnings", "电子监察",

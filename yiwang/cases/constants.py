@@ -174,12 +174,20 @@ class TransferStatus(models.TextChoices):
     RECEIVED = "received", "已签收"
 
 
+class DropOffChoice(models.TextChoices):
+    """How the applicant will bring the paper materials (the wizard's choice)."""
+
+    WINDOW = "window", "到窗口递交（或无需纸质材料）"
+    LOCKER = "locker", "投递到24小时自助信包箱"
+
+
 class DropOffStatus(models.TextChoices):
     """Paper materials left in a 24-hour locker for the hall (drop-off, 全城通港)."""
 
     AWAITING = "awaiting", "待投入信包箱"
     DEPOSITED = "deposited", "已投入信包箱"
     COLLECTED = "collected", "已由工作人员取出"
+    HANDED_OVER = "handed_over", "已送达大厅"  # the courier brought them to the hall; it signs next
     RECEIVED = "received", "大厅已签收"
     CANCELLED = "cancelled", "已取消"
 
@@ -230,6 +238,12 @@ class CaseHook:
     # (applicant, requirement, on_date) -> None | {"source", "identifier", "satisfies", "reason",
     # "message", ...}: a held e-licence offered for a material requirement naming a licence type.
     MATERIAL_SOURCES = "cases.material_sources"
-    # (lat, lng) -> [(locker id, label)]: lockers near the applicant, nearest first (servicemap);
-    # lat/lng None when no point is known. Without a handler, every registered locker is offered.
+    # (lat, lng, area) -> [(locker id, label, distance in metres | None)]: lockers near the
+    # applicant, nearest first, those within 5 km before the rest (servicemap); `area` is a value
+    # from LOCKER_AREAS standing for a point; no point: every locker, distance None. Without a
+    # handler, every registered locker is offered.
     NEARBY_LOCKERS = "cases.nearby_lockers"
+    # (address) -> {"groups": [(group label, [(area value, label)])], "default": area value | ""}:
+    # where the applicant may say she is when her phone does not share its position (districts,
+    # street centres); `default` is the district named in `address`.
+    LOCKER_AREAS = "cases.locker_areas"

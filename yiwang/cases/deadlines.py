@@ -5,7 +5,9 @@ and the pages all ask here, so each rule is written once.
 - §32 acceptance: within 5 working days of receiving the materials; past that the application is
   deemed accepted *on the receipt day* (`acceptance_date`).
 - §42/§45/§82 decision: due_on = the (promised limit + extensions + paused working days)-th working
-  day after acceptance (`compute_due`); 即办 = the same day; half days round up.
+  day after acceptance (`compute_due`); 即办 = the same day; half days round up. A case that depends
+  on other cases (a bundle member waiting for another member's result) is accepted with its clock
+  held, and its limit counts from the day the last of them concluded (`start_clock`, `release_clock`).
 - §44 delivery: within 10 working days of the decision.
 - 电子监察 colours: red past the due date, yellow within N working days of it
   (`YIWANG_YELLOW_WORKING_DAYS`, default 2), none otherwise (`warning_colour_on`).
@@ -53,9 +55,10 @@ def limit_of(version) -> tuple[int, str]:
 
 
 def compute_due(case) -> tuple[date, bool]:
-    """The due date from the case's own clock fields; (date, provisional)."""
+    """The due date from the case's own clock fields; (date, provisional). The limit counts from
+    the day after `clock_from` (the acceptance day, or the day a waited-for case concluded)."""
     unit = "natural" if case.limit_unit == "natural" else "working"
-    base = due_date(case.accepted_on, case.limit_days + case.extension_days, unit)
+    base = due_date(case.clock_from or case.accepted_on, case.limit_days + case.extension_days, unit)
     if not case.paused_days:
         return base.due_date, base.provisional
     # Paused time never counts: the deadline moves by the working days the clock stood still.
@@ -63,10 +66,25 @@ def compute_due(case) -> tuple[date, bool]:
     return shifted.due_date, base.provisional or shifted.provisional
 
 
-def start_clock(case, *, accepted_on: date) -> None:
-    """Set the clock fields of an accepted case (unsaved)."""
+def start_clock(case, *, accepted_on: date, waiting: bool = False) -> None:
+    """Set the clock fields of an accepted case (unsaved). `waiting`: the case depends on cases
+    not yet concluded (a bundle member): accepted, but its limit does not count until they have
+    (release_clock); no due date meanwhile, so nothing is overdue."""
     case.accepted_on = accepted_on
     case.limit_days, case.limit_unit = limit_of(case.version)
+    if waiting:
+        case.waiting_since, case.clock_from = accepted_on, None
+        case.due_on, case.due_provisional = None, False
+        return
+    case.waiting_since, case.clock_from = None, accepted_on
+    case.due_on, case.due_provisional = compute_due(case)
+
+
+def release_clock(case, *, counts_from: date) -> None:
+    """Start the limit of a waiting case (unsaved): it counts from the day after `counts_from`
+    (the day the last case it waited for concluded; never before its acceptance day)."""
+    case.waiting_since = None
+    case.clock_from = max(counts_from, case.accepted_on)
     case.due_on, case.due_provisional = compute_due(case)
 
 
@@ -103,8 +121,13 @@ def warning_colour_on(due_on: date | None, today: date) -> str:
 
 def clock_tone(clock, today: date) -> str:
     """The tag colour of a clock on a page: red overdue, yellow within the warning window (the
-    rule above) or when monitoring flagged it, green running, blue paused, none when stopped."""
-    if clock is None or clock.stopped or clock.due_on is None:
+    rule above) or when monitoring flagged it, green running, blue paused or waiting for the cases
+    it depends on, none when stopped."""
+    if clock is None or clock.stopped:
+        return ""
+    if getattr(clock, "waiting", False):
+        return "blue"
+    if clock.due_on is None:
         return ""
     if clock.paused:
         return "blue"

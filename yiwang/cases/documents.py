@@ -99,6 +99,8 @@ def document_facts(*, case: Case, kind: str, number: str, issued_on: date, conte
             received_on=_day(case.received_on), mode=case.acceptance_mode,
             mode_label=AcceptanceMode(case.acceptance_mode).label if case.acceptance_mode else "",
             limit_days=case.limit_days, limit_unit=case.limit_unit, due_on=_day(case.due_on),
+            waits_for=([c.version.name for c in case.depends_on.select_related("version").order_by("id")]
+                       if case.waiting_since else []),
             materials=[[m.requirement.name, MaterialSatisfaction(m.satisfaction).label] for m in
                        case.application.materials.select_related("requirement").order_by("requirement__order")])
     elif kind == DocumentKind.CORRECTION_NOTICE:
@@ -178,8 +180,12 @@ def _body(f: dict) -> list:
         flow.append(paragraph(
             f"{f['applicant_name']}：\n你（单位）于 {_date(f['received_on'])} 提出的「{item}」申请，"
             f"申请材料齐全、符合法定形式，本机关决定予以受理（{f['mode_label']}）。"
-            f"本机关将在 {f['limit_days']} 个{'自然日' if f['limit_unit'] == 'natural' else '工作日'}内"
-            f"（即 {_date(f['due_on'])} 前）作出决定；依法需要听证、检验、检测、鉴定、专家评审等的，所需时间不计算在内，届时另行书面告知。"))
+            + (f"本事项须待{'、'.join(f'「{n}」' for n in f['waits_for'])}办结后办理，"
+               f"本机关将自其办结之次日起 {f['limit_days']} 个{'自然日' if f['limit_unit'] == 'natural' else '工作日'}内作出决定，"
+               "办结期限届时另行告知；" if f.get("waits_for") else
+               f"本机关将在 {f['limit_days']} 个{'自然日' if f['limit_unit'] == 'natural' else '工作日'}内"
+               f"（即 {_date(f['due_on'])} 前）作出决定；")
+            + "依法需要听证、检验、检测、鉴定、专家评审等的，所需时间不计算在内，届时另行书面告知。"))
         if f["mode"] == AcceptanceMode.DEEMED:
             flow.append(paragraph("本机关未在法定期限内告知补正，依据《中华人民共和国行政许可法》第三十二条，"
                                   "自收到申请材料之日起即为受理。"))

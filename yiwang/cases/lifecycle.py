@@ -35,6 +35,7 @@ TRANSITIONS: dict[S, dict[A, S]] = {
     S.ACCEPTED: {
         A.START_REVIEW: S.UNDER_REVIEW,
         A.WITHDRAW: S.WITHDRAWN,
+        A.TERMINATE: S.TERMINATED,  # waiting for a case it depends on, which was refused (a bundle)
     },
     S.UNDER_REVIEW: {
         A.PAUSE: S.SUSPENDED,

@@ -86,7 +86,8 @@ class Case(BaseModel):
     applicant_id_number = EncryptedTextField("申请人证件号码", blank=True, default="")
     applicant_phone = EncryptedTextField("联系电话", blank=True, default="")
 
-    # Bundles (next issue): the cases of one application that must be decided before this one.
+    # A bundle's member (the bundles app): the cases that must conclude, approved, before this
+    # one's time limit starts (deadlines.start_clock, prerequisites.py).
     depends_on = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="dependants")
 
     # Acceptance (§32)
@@ -97,7 +98,12 @@ class Case(BaseModel):
     accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+")
 
-    # The clock (§42, §45, §82). due_on = limit + extensions + paused working days after accepted_on.
+    # The clock (§42, §45, §82). due_on = limit + extensions + paused working days after clock_from
+    # (the acceptance day; for a case that waits for the cases it depends on — a bundle member — the
+    # day the last of them concluded). While it waits, waiting_since is set and there is no due date.
+    waiting_since = models.DateField("等待前序事项办结起", null=True, blank=True)
+    clock_from = models.DateField("时限起算日", null=True, blank=True,
+                                  help_text="受理日；须待前序事项办结的，为前序事项办结日（次日起计算）")
     limit_days = models.PositiveIntegerField("时限（天）", default=0)
     limit_unit = models.CharField("时限单位", max_length=20, default="working_day")
     extension_days = models.PositiveIntegerField("延长天数", default=0)
@@ -357,6 +363,10 @@ class LockerDropOff(BaseModel):
     collected_at = models.DateTimeField(null=True, blank=True)
     collected_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+")
+    # The courier (交通员) brought the collected materials to the hall (the hall signs next).
+    handed_over_at = models.DateTimeField(null=True, blank=True)
+    handed_over_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="+")
     received_at = models.DateTimeField(null=True, blank=True)
     received_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+")

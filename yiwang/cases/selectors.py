@@ -17,6 +17,8 @@ from yiwang.accounts.selectors import user_by_id_number, user_by_uscc
 from yiwang.cases import process_engine as engine
 from yiwang.cases.access import (
     ACCEPTANCE_ROLES,
+    courier_scope,
+    require_courier_at,
     staff_case_filter,
     stored_files_usable_by,
     supervision_case_filter,
@@ -75,13 +77,17 @@ def applicant_by_identifier(identifier: str, *, field: str = "identifier"):
     text = re.sub(r"\s", "", identifier or "").upper()
     if len(text) != 18:
         raise ValidationFailed([FieldError(field, "invalid", "请输入 18 位居民身份证号码或统一社会信用代码。")])
-    if not id_number_errors(text, field=field):
+    id_problems, uscc_problems = id_number_errors(text, field=field), uscc_errors(text, field=field)
+    if not id_problems:
         user = user_by_id_number(text)
-    elif not uscc_errors(text, field=field):
+    elif not uscc_problems:
         user = user_by_uscc(text)
     else:
-        raise ValidationFailed([FieldError(field, "invalid",
-                                           "号码校验位或格式不正确，请核对证件上的 18 位号码（身份证最后一位可能是 X）。")])
+        # Name what is wrong for the kind of number it looks like: digits (and a final X) are a
+        # resident ID; letters make it a USCC (a wrong check digit says which one it should be).
+        looks_like_id = re.fullmatch(r"\d{17}[\dX]", text) and id_problems[0].code != "id_birth_date"
+        problem = id_problems[0] if looks_like_id else uscc_problems[0]
+        raise ValidationFailed([FieldError(field, "invalid", f"{problem.message}请核对证件上的 18 位号码。")])
     if user is None or user.is_staff_member or not user.is_active:
         raise NotFound("未找到该申请人：该号码尚未注册。请协助申请人先注册账号（个人用身份证，企业用统一社会信用代码）。",
                        code="applicant_not_found", field=field)
@@ -107,6 +113,11 @@ def cases_for_staff_list(actor, *, status: str | None = None, colour: str | None
     return qs
 
 
+# The clock of a case accepted with others that waits for a case it depends on (a bundle member):
+# not a special procedure of the applicant's making, just not yet its turn.
+WAITING_LABEL = "等待前序事项办结"
+
+
 @dataclass
 class Clock:
     due_on: date | None
@@ -116,6 +127,7 @@ class Clock:
     paused: bool
     stopped: bool
     tone: str = ""  # the tag colour on a page (deadlines.clock_tone)
+    waiting: bool = False  # accepted, waiting for the cases it depends on (prerequisites.py)
 
     @property
     def label(self) -> str:
@@ -123,6 +135,8 @@ class Clock:
             return "已结束计时"
         if self.paused:
             return "特别程序中，暂停计时"
+        if self.waiting:
+            return WAITING_LABEL
         if self.due_on is None:
             return "受理后开始计时"
         if self.remaining_working_days is None:
@@ -142,7 +156,8 @@ def case_clock(case: Case, *, today: date | None = None) -> Clock:
         remaining = working_days_between(today, case.due_on)
     colour = case.warning or WarningColour.NONE
     clock = Clock(due_on=case.due_on, provisional=case.due_provisional, remaining_working_days=remaining,
-                  colour=colour, paused=case.status == CaseStatus.SUSPENDED, stopped=stopped)
+                  colour=colour, paused=case.status == CaseStatus.SUSPENDED, stopped=stopped,
+                  waiting=bool(case.waiting_since) and not stopped)
     clock.tone = clock_tone(clock, today)
     return clock
 
@@ -195,6 +210,10 @@ def _locker_entries(case: Case, *, staff_names: bool) -> list[TimelineEntry]:
         if drop_off.collected_at:
             who = drop_off.collected_by.display_name if staff_names and drop_off.collected_by else ""
             entries.append(TimelineEntry(drop_off.collected_at, "工作人员已从信包箱取出材料", who, where))
+        if drop_off.handed_over_at:
+            who = drop_off.handed_over_by.display_name if staff_names and drop_off.handed_over_by else ""
+            entries.append(TimelineEntry(drop_off.handed_over_at, "交通员已将材料送达大厅", who,
+                                         drop_off.locker.outlet.name))
         if drop_off.received_at:
             who = drop_off.received_by.display_name if staff_names and drop_off.received_by else ""
             entries.append(TimelineEntry(drop_off.received_at, "大厅已签收信包箱材料", who, "材料进入受理"))
@@ -204,13 +223,57 @@ def _locker_entries(case: Case, *, staff_names: bool) -> list[TimelineEntry]:
     return entries
 
 
-def locker_choices(*, lat=None, lng=None) -> list[tuple[int, str]]:
-    """Lockers the applicant may choose, nearest first when the service map knows them (the
-    `cases.nearby_lockers` hook); else every registered locker."""
-    for answer in hooks.call(CaseHook.NEARBY_LOCKERS, lat=lat, lng=lng):
+@dataclass(frozen=True)
+class LockerOption:
+    """A locker the applicant may choose: its id, a label (with the distance when known) and the
+    distance in metres from where she is (None without a position)."""
+
+    id: int
+    label: str
+    distance_m: float | None = None
+
+    @property
+    def within_radius(self) -> bool:
+        return self.distance_m is not None and self.distance_m <= LOCKER_NEAR_METRES
+
+
+# Lockers within this distance are offered first (seed 004: 全城通港 offers lockers within 5 km).
+LOCKER_NEAR_METRES = 5000
+
+
+def locker_options(*, lat=None, lng=None, area=None) -> list[LockerOption]:
+    """Lockers the applicant may choose, nearest first (within 5 km before the rest) when the
+    service map knows them and a position or an area is given (the `cases.nearby_lockers`
+    hook); else every registered locker."""
+    for answer in hooks.call(CaseHook.NEARBY_LOCKERS, lat=lat, lng=lng, area=area):
         if answer:
-            return list(answer)
-    return [(lk.pk, str(lk)) for lk in lockers()]
+            return [LockerOption(int(row[0]), str(row[1]), row[2] if len(row) > 2 else None) for row in answer]
+    return [LockerOption(lk.pk, str(lk)) for lk in lockers()]
+
+
+def locker_choices(*, lat=None, lng=None, area=None) -> list[tuple[int, str]]:
+    """(id, label) of `locker_options`, for a choice field."""
+    return [(o.id, o.label) for o in locker_options(lat=lat, lng=lng, area=area)]
+
+
+def locker_areas(*, address: str = "") -> dict:
+    """Where the applicant may say she is when her phone does not share its position (the
+    `cases.locker_areas` hook: districts and street centres), with the district named in
+    `address` as the default; empty without a handler."""
+    for answer in hooks.call(CaseHook.LOCKER_AREAS, address=address or ""):
+        if answer:
+            return {"groups": list(answer.get("groups") or []), "default": answer.get("default") or ""}
+    return {"groups": [], "default": ""}
+
+
+def locker_uses_of(applicant) -> set[tuple[str, str]]:
+    """("drop_off" | "result", locker code) of every locker the applicant's applications have used
+    (the demo loader asks, to make its locker journeys once)."""
+    uses = {("drop_off", code) for code in LockerDropOff.objects.filter(application__applicant=applicant)
+            .values_list("locker__code", flat=True)}
+    uses |= {("result", code) for code in Delivery.objects.filter(application__applicant=applicant, locker__isnull=False)
+             .values_list("locker__code", flat=True)}
+    return uses
 
 
 def drop_off_of(application_id: int) -> LockerDropOff | None:
@@ -241,9 +304,61 @@ def drop_offs_for_staff(actor) -> list[LockerDropOff]:
     query = Q()
     for org in outlets:
         query |= Q(locker__outlet__path__startswith=org.path)
-    return list(LockerDropOff.objects.select_related("locker", "application", "application__applicant")
-                .filter(query, status__in=(DropOffStatus.DEPOSITED, DropOffStatus.COLLECTED))
+    return list(LockerDropOff.objects.select_related("locker", "application", "application__applicant",
+                                                     "handed_over_by")
+                .filter(query, status__in=(DropOffStatus.DEPOSITED, DropOffStatus.COLLECTED, DropOffStatus.HANDED_OVER))
                 .order_by("deposited_at", "id")[:200])
+
+
+@dataclass
+class CourierLocker:
+    """A locker on the courier's round: drop-offs waiting in it, and those the courier has taken
+    out and still has to bring to the hall."""
+
+    locker: Locker
+    waiting: list
+    carried: list
+
+
+def _in_scope(organisations) -> Q:
+    query = Q(pk__in=[])
+    for org in organisations:
+        query |= Q(locker__outlet__path__startswith=org.path)
+    return query
+
+
+def courier_round(actor) -> list[CourierLocker]:
+    """The lockers of the outlets under the actor's courier grants that hold deposited materials
+    or whose collected materials are still on the way to the hall, by hall and locker."""
+    scope = courier_scope(actor)
+    if not scope:
+        return []
+    rows = (LockerDropOff.objects.select_related("locker", "locker__outlet", "collected_by")
+            .filter(_in_scope(scope), status__in=(DropOffStatus.DEPOSITED, DropOffStatus.COLLECTED))
+            .order_by("locker__outlet__path", "locker__code", "deposited_at", "id")[:500])
+    by_locker: dict[int, CourierLocker] = {}
+    for row in rows:
+        entry = by_locker.setdefault(row.locker_id, CourierLocker(row.locker, [], []))
+        (entry.waiting if row.status == DropOffStatus.DEPOSITED else entry.carried).append(row)
+    return list(by_locker.values())
+
+
+def courier_locker(actor, locker_id) -> CourierLocker:
+    """One locker of the courier's round (403 outside the courier's scope, not found when
+    missing), with its drop-offs to collect and to bring to the hall."""
+    try:
+        pk = int(locker_id)
+    except (TypeError, ValueError):
+        pk = 0
+    locker = Locker.objects.select_related("outlet").filter(pk=pk).first() if 0 < pk < 2**63 else None
+    if locker is None:
+        raise NotFound("未找到该信包箱。", code="locker_not_found")
+    require_courier_at(actor=actor, outlet=locker.outlet)
+    rows = list(LockerDropOff.objects.select_related("collected_by")
+                .filter(locker=locker, status__in=(DropOffStatus.DEPOSITED, DropOffStatus.COLLECTED))
+                .order_by("deposited_at", "id")[:200])
+    return CourierLocker(locker, [r for r in rows if r.status == DropOffStatus.DEPOSITED],
+                         [r for r in rows if r.status == DropOffStatus.COLLECTED])
 
 
 def case_closure(case: Case) -> dict | None:
@@ -716,3 +831,13 @@ def application_of_applicant(applicant, application_id) -> Application | None:
 def case_by_id(case_id) -> Case | None:
     """A case by id for a system task acting on it (no actor, so no scope): None if missing."""
     return Case.objects.select_related("version").filter(pk=case_id).first()
+def licence_materials_of_cases(case_ids) -> dict[int, list[tuple[str, str]]]:
+    """{case id: [(material name, e-licence identifier)]} for the materials the cases' applications
+    met from the e-licence library (免提交), one query (a bundle's console lists many cases)."""
+    rows = (ApplicationMaterial.objects.filter(application__cases__id__in=list(case_ids))
+            .exclude(licence_reference="").values_list("application__cases__id", "requirement__name", "licence_reference")
+            .order_by("application__cases__id", "requirement__order", "requirement_id"))
+    found: dict[int, list[tuple[str, str]]] = {}
+    for case_id, name, identifier in rows:
+        found.setdefault(case_id, []).append((name, identifier))
+    return found

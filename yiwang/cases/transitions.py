@@ -62,10 +62,18 @@ def initial_status_change(*, case: Case, actor, channel: str) -> CaseStatusChang
 def applicant_notifications(*, case: Case, status: str, reason: str = "") -> list:
     """What the applicant is told about `status` (unsaved notification rows)."""
     title, body = _NOTICE.get(status, ("办件状态更新", "办件 {number} 状态：{status}"))
+    if status == CaseStatus.ACCEPTED and case.waiting_since:
+        body = "办件 {number} 已受理，须待前序事项办结后办理，办理时限自前序事项办结之次日起计算。"
     text = body.format(number=case.number, due_on=case.due_on or "—", reason=reason or "详见办件详情",
                        status=CaseStatus(status).label)
     return build_notifications(recipient=case.applicant, topic=f"case.{status}", title=title, body=text,
-                               link=f"/cases/mine/{case.pk}/", obj=case)
+                               link=applicant_case_link(case.pk), obj=case)
+
+
+def applicant_case_link(case_pk) -> str:
+    """The applicant's page of a case. The intake builds its notice before the case row has an id;
+    the writer fills the id in once it has one (`submission_write`)."""
+    return f"/cases/mine/{case_pk}/"
 
 
 def notify_applicant(*, case: Case, status: str, reason: str = "") -> None:

@@ -3,6 +3,7 @@ from django.urls import path
 from yiwang.cases.pages import (
     applicant,
     apply,
+    courier,
     department,
     files,
     monitoring,
@@ -35,6 +36,9 @@ urlpatterns = [
     path("window/apply/<int:implementation_id>/", window.clerk_apply, name="clerk_apply"),
     path("window/cases/<int:case_id>/", window_case.clerk_case, name="clerk_case"),
     path("window/lockers/", window_lockers.locker_drop_offs, name="locker_drop_offs"),
+    # The courier's round of the lockers (交通员).
+    path("courier/", courier.courier_round, name="courier_round"),
+    path("courier/lockers/<int:locker_id>/", courier.courier_locker, name="courier_locker"),
     # The department.
     path("work/", department.worklist, name="worklist"),
     path("work/cases/<int:case_id>/", department.staff_case, name="staff_case"),

@@ -122,12 +122,34 @@ def next_sequence() -> tuple[int, int]:
     return created.pk, 1
 
 
+def next_sequences(count: int) -> tuple[int, int]:
+    """(stream id, first number) of `count` consecutive numbers of this writer, taken in one
+    statement in the caller's transaction (writers of many events at once: a bundle's filing).
+    The same rules as next_sequence: inside the transaction that writes the events."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit numbers are taken inside the transaction that writes the event")
+    if count < 1:
+        raise ValueError("count must be at least 1")
+    key = _writer_key()
+    qn = connection.ops.quote_name
+    table, seq, pk, writer = qn(AuditStream._meta.db_table), qn("last_seq"), qn("id"), qn("key")
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET {seq} = {seq} + %s WHERE {writer} = %s RETURNING {pk}, {seq}",  # noqa: S608 (model table)
+                       [count, key])
+        row = cursor.fetchone()
+    if row is None:
+        created = AuditStream.objects.create(key=key, last_seq=count)
+        return created.pk, 1
+    return row[0], row[1] - count + 1
+
+
 def build_event(
     *, actor: Any, action: str, obj: models.Model | None = None, details: dict | None = None,
-    object_type: str = "", object_id: str | int = "",
+    object_type: str = "", object_id: str | int = "", sequence: tuple[int, int] | None = None,
 ) -> AuditEvent:
     """An event with its number and keyed hash, not yet saved (for writers that insert rows in
-    bulk). Call inside the transaction that saves it."""
+    bulk). Call inside the transaction that saves it. `sequence` is (stream id, number) when the
+    writer reserved numbers itself (next_sequences); otherwise the next number is taken here."""
     actor_id, actor_label = actor_fields(actor)
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
@@ -135,7 +157,7 @@ def build_event(
     # Round-trip through JSON so the hash is computed over exactly what the database stores.
     details = json.loads(_canonical(details or {}))
     object_id = "" if object_id is None else str(object_id)
-    stream_id, seq = next_sequence()
+    stream_id, seq = sequence or next_sequence()
     event = AuditEvent(
         occurred_at=timezone.now(), actor_id=actor_id, actor_label=actor_label, action=action,
         object_type=object_type, object_id=object_id, details=details, stream_id=stream_id, seq=seq,

@@ -31,6 +31,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import DataError
 from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
@@ -265,13 +266,23 @@ class InputGuardMiddleware:
         if request.path.startswith("/api/"):
             return JsonResponse(problem.as_dict(), status=problem.http_status,
                                 json_dumps_params={"ensure_ascii": False})
-        return HttpResponse(problem.message, status=problem.http_status, content_type="text/plain; charset=utf-8")
+        return refusal_page(request, problem.message, problem.http_status)
 
     def process_exception(self, request, exception):
         """The last net for pages: a value the database refuses (too long, out of range) is the
         person's input, not a server fault; forms state their limits, so this means a form to tighten."""
         if isinstance(exception, DataError):
             logger.warning("database refused an input on %s: %s", request.path, exception)
-            return HttpResponse("输入的内容超出允许的长度或范围，请返回检查后重试。", status=400,
-                                content_type="text/plain; charset=utf-8")
+            return refusal_page(request, "输入的内容超出允许的长度或范围，请返回检查后重试。", 400)
         return None
+
+
+def refusal_page(request, message: str, status: int) -> HttpResponse:
+    """The site's own 400 page with the reason, so a person who pasted something odd into a form sees
+    what to fix inside the familiar page, not a bare line of text. It is rendered before sessions and
+    authentication have run, so it shows the visitor as signed out and asks for nothing stored."""
+    try:
+        return HttpResponse(render_to_string("400.html", {"reason": message}, request=request), status=status)
+    except Exception:  # noqa: BLE001 - a template fault must not hide the refusal itself
+        logger.exception("the 400 page could not be rendered")
+        return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")

@@ -38,6 +38,11 @@ class KnowledgeEntry(BaseModel):
     bundle_code = models.CharField("关联一件事编码", max_length=40, blank=True)
     is_demo = models.BooleanField("演示数据", default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The search index's words for this version (engine.knowledge_tokens, space-separated), cut once
+    # when the version is saved (or at the first index build for rows written in bulk). A version's
+    # text never changes, so its id keys its tokens; `tokens_version` says which tokeniser cut them.
+    search_tokens = models.TextField("检索词", blank=True, default="", editable=False)
+    tokens_version = models.PositiveSmallIntegerField("检索词版本", default=0, editable=False)
 
     class Meta:
         ordering = ["key", "-version"]

@@ -1,18 +1,21 @@
-"""Writes of guided search. Every write clears the process's index so the next search rebuilds
-(other processes see the version stamp change within selectors.STAMP_CHECK_SECONDS)."""
+"""Writes of guided search. Every write tells this process's index to look at the version stamps
+at the next search (selectors.mark_changed), which brings in only what changed; other processes
+see the stamps move within selectors.STAMP_CHECK_SECONDS. A knowledge entry's tokens are cut
+when it is saved and stored with it, so no index build cuts its text again."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max
+from django.utils import timezone
 
 from yiwang.core.audit import record_event
 from yiwang.core.errors import FieldError, ValidationFailed
 from yiwang.guidance import selectors
 from yiwang.guidance.constants import MAX_QUERY, ClickStatus, ResultKind
-from yiwang.guidance.engine import clean
+from yiwang.guidance.engine import TOKENS_VERSION, clean, knowledge_tokens
 from yiwang.guidance.models import KnowledgeEntry, SearchClick, Synonym, ZeroResultSearch
 from yiwang.guidance.seed import SYNONYMS
 
@@ -22,7 +25,7 @@ def seed_synonyms() -> int:
     have = set(Synonym.objects.values_list("phrase", flat=True))
     rows = [Synonym(phrase=p, canonical=c) for p, c in SYNONYMS.items() if p not in have]
     Synonym.objects.bulk_create(rows)
-    selectors.clear_cache()
+    selectors.mark_changed()
     return len(rows)
 
 
@@ -40,7 +43,7 @@ def save_synonym(*, phrase: str, canonical: str, active: bool = True, actor=None
                                                                                  "updated_by": actor})
         record_event(actor=actor, action="guidance.synonym_saved", obj=row,
                      details={"phrase": phrase, "canonical": canonical, "active": active, "created": created})
-    selectors.clear_cache()
+    selectors.mark_changed()
     return row
 
 
@@ -50,7 +53,7 @@ def delete_synonym(phrase: str, *, actor=None) -> None:
         if deleted:
             record_event(actor=actor, action="guidance.synonym_deleted", object_type="guidance.synonym",
                          details={"phrase": phrase})
-    selectors.clear_cache()
+    selectors.mark_changed()
 
 
 @transaction.atomic
@@ -67,19 +70,37 @@ def save_knowledge(*, key: str, title: str, body: str, source_document: str, rev
     if errors:
         raise ValidationFailed(errors)
     current = KnowledgeEntry.objects.select_for_update().filter(key=key, is_current=True).first()
-    number = 1
+    # After a withdrawal no version is current: number on from the last one all the same.
+    number = (KnowledgeEntry.objects.filter(key=key).aggregate(m=Max("version"))["m"] or 0) + 1
     if current:
-        number = current.version + 1
-        KnowledgeEntry.objects.filter(pk=current.pk).update(is_current=False)
-    entry = KnowledgeEntry.objects.create(key=key.strip(), version=number, title=title.strip(), body=body.strip(),
+        KnowledgeEntry.objects.filter(pk=current.pk).update(is_current=False, updated_at=timezone.now())
+    title, body = title.strip(), body.strip()
+    entry = KnowledgeEntry.objects.create(key=key.strip(), version=number, title=title, body=body,
                                           source_document=source_document.strip(), review_date=review_date,
                                           item_code=item_code.strip(), bundle_code=bundle_code.strip(),
-                                          created_by=actor, is_demo=is_demo)
+                                          created_by=actor, is_demo=is_demo,
+                                          search_tokens=" ".join(knowledge_tokens(title, body)), tokens_version=TOKENS_VERSION)
     record_event(actor=actor, action="guidance.knowledge_saved", obj=entry,
                  details={"key": entry.key, "version": number, "title": entry.title})
-    transaction.on_commit(selectors.clear_cache)
-    selectors.clear_cache()
+    selectors.mark_changed()  # a search later in this transaction sees it too
+    transaction.on_commit(selectors.mark_changed)
     return entry
+
+
+@transaction.atomic
+def withdraw_knowledge(key: str, *, actor=None) -> bool:
+    """Take entry `key` out of search: its current version stops being current (every version
+    stays in the history). Saving the key again makes it current again as a new version."""
+    current = KnowledgeEntry.objects.select_for_update().filter(key=key, is_current=True).first()
+    if current is None:
+        return False
+    # updated_at moves with it: the version stamp of the knowledge index changes.
+    KnowledgeEntry.objects.filter(pk=current.pk).update(is_current=False, updated_at=timezone.now())
+    record_event(actor=actor, action="guidance.knowledge_withdrawn", obj=current,
+                 details={"key": current.key, "version": current.version, "title": current.title})
+    selectors.mark_changed()  # a search later in this transaction sees it too
+    transaction.on_commit(selectors.mark_changed)
+    return True
 
 
 def log_zero_result(query: str, suggestions: list[str]) -> None:
@@ -111,4 +132,4 @@ def review_click(click_id: int, *, approve: bool, actor=None) -> None:
         if SearchClick.objects.filter(pk=click_id).update(status=status, reviewed_by=actor):
             record_event(actor=actor, action="guidance.click_reviewed", object_type="guidance.searchclick",
                          object_id=click_id, details={"status": str(status)})
-    selectors.clear_cache()
+    selectors.mark_changed()

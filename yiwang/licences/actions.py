@@ -11,6 +11,13 @@ Hooks handled (called by lower apps):
   licence for a material requirement (dict, see selectors.MaterialOffer.as_dict) or None.
 - `cases.case_page_panels(case, actor, audience)`: the licence issued by the case, on its page.
 - `catalog.guide_panels(version, viewer)`: which materials a held licence waives (for the guide).
+- `bundles.held_materials(applicant, materials)`: for a bundle's merged materials, the offers of the
+  applicant's licences ({entry key: offer dict}; satisfying → the bundle drops the entry as held,
+  not satisfying → it stays to hand in and the message says why). The same matching as
+  `cases.material_sources` (selectors.material_offer). Bundles is above licences: this app only
+  answers the hook and never imports it.
+- `bundles.waivable_materials(materials)`: {entry key: licence type name} for the merged
+  materials a licence of the library can waive (the bundle guide says so, also to visitors).
 
 Hook called (for higher apps): `licences.profile_sections(profile, actor)` → (template, context)
 or None each, shown on the profile page (ratings, appointments …).
@@ -66,6 +73,21 @@ def material_sources(*, applicant, requirement, on_date=None) -> dict | None:
     return offer.as_dict() if offer else None
 
 
+def held_materials(*, applicant, materials, on_date=None) -> dict:
+    from yiwang.licences.selectors import material_offers
+
+    if not getattr(applicant, "is_authenticated", False):
+        return {}
+    return {key: offer.as_dict() for key, offer in
+            material_offers(applicant=applicant, requirements=materials, on_date=on_date).items()}
+
+
+def waivable_bundle_materials(*, materials) -> dict:
+    from yiwang.licences.selectors import licence_type_names
+
+    return licence_type_names(materials)
+
+
 def case_page_panel(*, case, actor, audience: str):
     from yiwang.licences.models import Licence
 
@@ -109,6 +131,8 @@ def register() -> None:
     hooks.register("cases.material_sources", material_sources)
     hooks.register("cases.case_page_panels", case_page_panel)
     hooks.register("catalog.guide_panels", guide_panel)
+    hooks.register("bundles.held_materials", held_materials)
+    hooks.register("bundles.waivable_materials", waivable_bundle_materials)
     register_links(
         WorkbenchLink(frozenset({Role.LICENCE_OFFICER, Role.ADMINISTRATOR}), "licences:staff_licences", "电子证照管理",
                       "查询、撤销、注销、吊销与换发证照，批量导入存量证照。", order=40),

@@ -138,12 +138,23 @@ def _holder_index_for(applicant, licence_type: LicenceType) -> str | None:
     return subject_index(subject.identifier)
 
 
+# A material that is another person's document — the one who collects for the applicant, acts for
+# them, is entrusted by them or is their guardian — names a licence type the applicant may hold
+# too (居民身份证), but the applicant's own is not it: never waived from the applicant's holdings.
+THIRD_PARTY_MARKERS = ("代领人", "受托人", "代理人", "经办人", "监护人")
+
+
+def names_another_person(material_name: str) -> bool:
+    return any(marker in (material_name or "") for marker in THIRD_PARTY_MARKERS)
+
+
 def material_offer(*, applicant, requirement, on_date: dt.date | None = None) -> MaterialOffer | None:
     """The licence that satisfies a material requirement naming a licence type, if the applicant
     holds one: valid on `on_date` → satisfies (免提交); expired or revoked → does not, and says why.
-    None when the requirement names no known type or the applicant holds none of it."""
+    None when the requirement names no known type, is someone else's document
+    (`names_another_person`), or the applicant holds none of it."""
     licence_type = licence_type_for_code(getattr(requirement, "licence_type_code", "") or "")
-    if licence_type is None:
+    if licence_type is None or names_another_person(getattr(requirement, "name", "")):
         return None
     index = _holder_index_for(applicant, licence_type)
     if index is None:
@@ -171,6 +182,31 @@ def material_offer(*, applicant, requirement, on_date: dt.date | None = None) ->
         why = f"已被发证机关{why}" if status in (LicenceStatus.REVOKED, LicenceStatus.CANCELLED, LicenceStatus.WITHDRAWN) else why
     return MaterialOffer(lic.pk, lic.identifier, lic.name, False, reason,
                          f"您的「{lic.name}」{why}，不能免于提交。请先办理延续（换证），或按要求提交有效的证件。")
+
+
+def material_offers(*, applicant, requirements, on_date: dt.date | None = None) -> dict:
+    """`material_offer` for several requirements at once (a bundle's merged materials, each with a
+    `key` and a `licence_type_code`): {key: MaterialOffer} for those the applicant holds a licence
+    of — the very matching of a single application, once per requirement."""
+    offers = {}
+    for requirement in requirements:
+        if not getattr(requirement, "licence_type_code", ""):
+            continue
+        offer = material_offer(applicant=applicant, requirement=requirement, on_date=on_date)
+        if offer is not None:
+            offers[requirement.key] = offer
+    return offers
+
+
+def licence_type_names(requirements) -> dict:
+    """{key: licence type name} for the requirements (with a `key` and a `licence_type_code`) that
+    name a licence type of the library (active): the ones a held licence can waive."""
+    names = {}
+    for requirement in requirements:
+        licence_type = licence_type_for_code(getattr(requirement, "licence_type_code", "") or "")
+        if licence_type is not None and not names_another_person(getattr(requirement, "name", "")):
+            names[requirement.key] = licence_type.name
+    return names
 
 
 def waivable_materials(version) -> list[tuple]:

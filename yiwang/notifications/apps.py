@@ -9,6 +9,7 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         # accounts sits below notifications: it asks for verification-code SMS through this hook.
         from yiwang.core import hooks
-        from yiwang.notifications.services import verification_code_send
+        from yiwang.notifications.services import phone_changed_notify, verification_code_send
 
         hooks.register("accounts.send_code", verification_code_send)
+        hooks.register("accounts.phone_changed", phone_changed_notify)

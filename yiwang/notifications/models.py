@@ -31,6 +31,9 @@ class Notification(BaseModel):
     # the table must not show a pickup code).
     body = EncryptedTextField()
     link = models.CharField(max_length=300, blank=True)
+    # Where an SMS goes when it is not the recipient's registered phone: the code for a new number
+    # during a phone change, the notice to the old number after it. SM4 at rest.
+    address = EncryptedTextField(blank=True, default="")
     object_type = models.CharField(max_length=60, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     state = models.CharField(max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING)

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from yiwang.core.background import enqueue_on_commit
+from yiwang.core.crypto import mask_phone
 from yiwang.notifications.backends import SmsRejected, email_backend, sms_backend
 from yiwang.notifications.models import DeliveryState, Notification, NotificationChannel
 
@@ -55,19 +56,35 @@ def notify(*, recipient, topic: str, title: str, body: str, link: str = "", obj=
 _CODE_TEXT = {
     "password_reset": "您正在找回一网通办账户密码，验证码 {code}，10 分钟内有效。如非本人操作，请忽略并勿将验证码告诉他人。",
     "phone_confirm": "您正在确认一网通办账户的手机号，验证码 {code}，10 分钟内有效。请勿将验证码告诉他人。",
+    "phone_change": "您正在将一网通办账户的手机号更换为本号码，验证码 {code}，10 分钟内有效。如非本人操作，请忽略。",
 }
 
 
-def verification_code_send(*, user, code: str, purpose: str) -> Notification | None:
+def verification_code_send(*, user, code: str, purpose: str, phone: str = "") -> Notification | None:
     """The `accounts.send_code` hook: one SMS (no in-app or e-mail copy) with the code, through the
     outbox, so it leaves after the code row commits and is retried if the gateway is busy. The body
-    is encrypted at rest like every notification body."""
-    if not getattr(user, "phone", ""):
+    is encrypted at rest like every notification body. `phone` addresses a number that is not yet
+    the account's (a phone change)."""
+    if not (phone or getattr(user, "phone", "")):
         return None
     row = Notification(recipient=user, channel=NotificationChannel.SMS, topic=f"accounts.{purpose}",
                        title="验证码", body=_CODE_TEXT.get(purpose, "验证码 {code}，10 分钟内有效。").format(code=code),
-                       object_type="accounts.user", object_id=str(user.pk))
+                       object_type="accounts.user", object_id=str(user.pk), address=phone)
     return save_notifications([row])[0]
+
+
+def phone_changed_notify(*, user, old_phone: str) -> list[Notification]:
+    """The `accounts.phone_changed` hook: the inbox and the old number learn that the account's
+    phone was changed, with the new one masked, and what to do if it was not them."""
+    body = (f"您的一网通办账户手机号已于 {timezone.localtime():%Y-%m-%d %H:%M} 更换为 {mask_phone(user.phone)}。"
+            "如非本人操作，请立即拨打 12345 或到政务服务中心窗口处理。")
+    rows = [Notification(recipient=user, channel=NotificationChannel.IN_APP, topic="accounts.phone_changed",
+                         title="手机号已更换", body=body, object_type="accounts.user", object_id=str(user.pk))]
+    if old_phone:
+        rows.append(Notification(recipient=user, channel=NotificationChannel.SMS, topic="accounts.phone_changed",
+                                 title="手机号已更换", body=body, object_type="accounts.user", object_id=str(user.pk),
+                                 address=old_phone))
+    return save_notifications(rows)
 
 
 def pending_notification_ids(*, limit: int = 500) -> list[int]:
@@ -93,7 +110,8 @@ def notification_send(*, notification_id: int) -> Notification:
         try:
             if n.channel == NotificationChannel.SMS:
                 backend = sms_backend()
-                backend.send(message_id=n.message_id, phone=n.recipient.phone, text=f"【一网通办】{n.title}：{n.body}")
+                backend.send(message_id=n.message_id, phone=n.address or n.recipient.phone,
+                             text=f"【一网通办】{n.title}：{n.body}")
             else:
                 backend = email_backend()
                 backend.send(address=n.recipient.email, subject=n.title, text=n.body)

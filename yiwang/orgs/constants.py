@@ -44,6 +44,7 @@ class Role(models.TextChoices):
     RATING_OFFICER = "rating_officer", "好差评整改人员"  # verifies and rectifies bad ratings of the unit
     HALL_MANAGER = "hall_manager", "大厅管理人员"  # outlets, opening hours, appointment slots, queues
     SERVICE_ASSISTANT = "service_assistant", "帮办代办人员"  # helps or acts for applicants
+    COURIER = "courier", "信包箱交通员（快递）"  # carries locker drop-offs from the lockers to the hall
     POLICY_OFFICER = "policy_officer", "政策管理人员"  # policy library and eligibility rules
     KNOWLEDGE_EDITOR = "knowledge_editor", "知识库编辑"  # knowledge entries, synonyms, reply templates
     LEADER = "leader", "领导（指标查看）"  # reads indicators and dashboards of the subtree

@@ -10,10 +10,11 @@ class ServicemapConfig(AppConfig):
         from yiwang.core import hooks
         from yiwang.core.workbench import WorkbenchLink, register
         from yiwang.orgs.constants import Role
-        from yiwang.servicemap.selectors import nearby_lockers
+        from yiwang.servicemap.selectors import locker_areas, nearby_lockers
 
         # The applicant's locker choice (drop-off, pick-up) lists locker outlets near them.
         hooks.register("cases.nearby_lockers", nearby_lockers)
+        hooks.register("cases.locker_areas", locker_areas)
 
         register(
             WorkbenchLink(frozenset({Role.HALL_MANAGER, Role.ADMINISTRATOR}), "servicemap:staff_outlets", "服务网点",

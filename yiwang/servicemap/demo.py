@@ -404,6 +404,93 @@ class Loader:
         services.outlet_set_exception(actor=None, outlet=station, day=day, periods=[], reason="设备检修，暂停服务一天")
 
 
+# Lockers in use after `make demo` (issue 15 §4), for 王秀英 (`citizen`): paper materials she
+# dropped off at the city hall's east-door locker, waiting for the courier (`courier`), and a
+# result waiting for her in the west-door locker.
+LOCKER_DEMO_ITEM = ("市市场监管局", "预包装食品经营备案")
+DROP_OFF_LOCKER, PICKUP_LOCKER = "XA-SZX-01", "XA-SZX-02"
+_DEMO_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+             b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 10 10]>>endobj\nxref\n0 4\n0000000000 65535 f \n"
+             b"0000000009 00000 n \n0000000052 00000 n \n0000000101 00000 n \n"
+             b"trailer<</Size 4/Root 1 0 R>>\nstartxref\n162\n%%EOF\n")
+
+
+def locker_journeys(stdout) -> None:
+    """One drop-off deposited and waiting to be collected, one result waiting in a locker; made
+    through the cases services (the cabinet's own account deposits with the open code). Skipped
+    when the accounts or the item are missing; idempotent (by the lockers' rows)."""
+    import re
+    import secrets
+
+    from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from yiwang.accounts.selectors import user_by_identifier
+    from yiwang.accounts.services import staff_account_create
+    from yiwang.cases.selectors import locker_uses_of, lockers, version_form_fields, version_requirements
+    from yiwang.cases.services import (
+        application_submit,
+        case_accept,
+        case_decide,
+        drop_off_deposit,
+        drop_off_request,
+        prefill_from_profile,
+        stored_file_create,
+    )
+    from yiwang.catalog.selectors import published_versions
+    from yiwang.notifications.selectors import inbox_of
+    from yiwang.orgs.services import role_grant
+
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=("citizen", "clerk", "approver"))}
+    boxes = {lk.code: lk for lk in lockers() if lk.code in (DROP_OFF_LOCKER, PICKUP_LOCKER)}
+    version = (published_versions().filter(implementation__agency__short_name=LOCKER_DEMO_ITEM[0],
+                                           name=LOCKER_DEMO_ITEM[1]).first())
+    if len(users) != 3 or len(boxes) != 2 or version is None:
+        stdout.write("servicemap: 信包箱演示办件跳过（缺少演示账户、信包箱或事项）。")
+        return
+    citizen = users["citizen"]
+
+    def submit(delivery):
+        upload = stored_file_create(actor=citizen, owner=citizen, upload=SimpleUploadedFile("材料.pdf", _DEMO_PDF))
+        materials = {str(r.pk): {"file": upload.pk} for r in version_requirements(version) if r.necessity == "required"}
+        values = prefill_from_profile(version=version, applicant=citizen)
+        for field in version_form_fields(version):
+            element = field.data_element
+            if field.required and element.key not in values:
+                if element.data_type in ("choice", "multi_choice") and element.options:
+                    first = element.options[0]["value"]
+                    values[element.key] = [first] if element.data_type == "multi_choice" else first
+                else:
+                    values[element.key] = "西安市未央区凤城八路 109 号" if "address" in element.key else "演示"
+        return application_submit(actor=citizen, applicant=citizen, implementation_id=version.implementation_id,
+                                  form_data=values, materials=materials, delivery=delivery)
+
+    made = []
+    uses = locker_uses_of(citizen)
+    box = boxes[DROP_OFF_LOCKER]
+    if ("drop_off", box.code) not in uses:
+        with transaction.atomic():
+            application = submit({"method": "window"})
+            drop_off_request(actor=citizen, application=application, locker_id=box.pk)
+            body = inbox_of(citizen).filter(topic="locker.drop_off_code", object_id=str(application.pk)).first().body
+            device = user_by_identifier("locker-xa-szx-01")
+            if device is None:  # the cabinet's own account (no one logs in with it)
+                device = staff_account_create(actor=None, username="locker-xa-szx-01", real_name="市政务服务中心东门信包箱",
+                                              password=secrets.token_urlsafe(24))
+            role_grant(actor=None, user=device, organisation=box.outlet, role=Role.WINDOW_CLERK)
+            drop_off_deposit(actor=device, locker=box, open_code=re.search(r"开箱码 (\d{6})", body).group(1))
+        made.append(f"投入 {box} 待取件")
+    pickup = boxes[PICKUP_LOCKER]
+    if ("result", pickup.code) not in uses:
+        with transaction.atomic():
+            case = submit({"method": "locker", "locker": pickup.pk}).cases.get()
+            case_accept(actor=users["clerk"], case=case)
+            case_decide(actor=users["approver"], case=case, decision="approved", reasons="材料齐全，符合条件。")
+        made.append(f"结果存入 {pickup} 待领取")
+    if made:
+        stdout.write("servicemap: 信包箱演示办件（citizen）：" + "；".join(made))
+
+
 def _array(values):
     import numpy as np
 
@@ -415,3 +502,4 @@ def load(*, stdout) -> None:
     with transaction.atomic():
         loader.run()
         loader.exceptions()
+    locker_journeys(stdout)

@@ -6,7 +6,8 @@
     lockout        login_attempt, lockout_state, login_lock_clear, login_attempts_prune
     key_rotation   identifiers_reindex
     self_service   password_change (the signed-in person's own password)
-    phone_codes    password_reset_request/_confirm, phone_confirmation_send, phone_confirm (SMS codes)
+    phone_codes    password_reset_request/_confirm, phone_confirmation_send, phone_confirm,
+                   phone_change_request/_confirm/_pending (SMS codes)
     tokens         api_token_create, api_token_revoke, api_token_use
 
 Who may act on which account is accounts.access. Everything public is importable from
@@ -28,10 +29,14 @@ from yiwang.accounts.services.lockout import (
     logout_record,
 )
 from yiwang.accounts.services.phone_codes import (
+    PHONE_CHANGED_HOOK,
     RESET_SENT_MESSAGE,
     SEND_HOOK,
     password_reset_confirm,
     password_reset_request,
+    phone_change_confirm,
+    phone_change_pending,
+    phone_change_request,
     phone_confirm,
     phone_confirmation_send,
 )
@@ -58,9 +63,13 @@ __all__ = [
     "USER_UPDATABLE_FIELDS",
     "password_change",
     "RESET_SENT_MESSAGE",
+    "PHONE_CHANGED_HOOK",
     "SEND_HOOK",
     "password_reset_confirm",
     "password_reset_request",
+    "phone_change_confirm",
+    "phone_change_pending",
+    "phone_change_request",
     "phone_confirm",
     "phone_confirmation_send",
     "LockoutPolicy",

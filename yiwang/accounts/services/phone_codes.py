@@ -1,4 +1,5 @@
-"""SMS verification codes: resetting a forgotten password, confirming the phone (issue 8 §5).
+"""SMS verification codes: resetting a forgotten password, confirming the phone (issue 8 §5), and
+changing it (the code goes to the new number, the old number is told afterwards).
 
 A code is 6 random digits, stored only as a keyed HMAC-SM3 (`PhoneCode`), good for one use, for
 10 minutes and for 5 wrong tries. The SMS itself is the notifications app's job: accounts sits
@@ -19,7 +20,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from yiwang.accounts.constants import (
@@ -36,14 +37,23 @@ from yiwang.accounts.constants import (
 )
 from yiwang.accounts.models import LoginAttempt, PhoneCode, User
 from yiwang.accounts.selectors import resolve_identifier
-from yiwang.accounts.services.field_rules import has_control_characters, password_errors
+from yiwang.accounts.services.field_rules import (
+    duplicate_phone,
+    has_control_characters,
+    normalise_phone,
+    password_errors,
+    phone_field_errors,
+)
 from yiwang.accounts.services.lockout import login_identifier_index
 from yiwang.core import hooks, throttle
 from yiwang.core.audit import record_event
-from yiwang.core.crypto import blind_index
+from yiwang.core.crypto import blind_index, mask_phone
 from yiwang.core.errors import DomainError, FieldError, ValidationFailed
 
 SEND_HOOK = "accounts.send_code"
+# After a phone change: notifications tells the old number (and the inbox), so a person whose
+# session was taken over learns of it on the phone they still hold.
+PHONE_CHANGED_HOOK = "accounts.phone_changed"
 RESET_SENT_MESSAGE = "如该账号存在，验证码已发送至登记手机，10 分钟内有效。"
 _HOUR = 3600
 
@@ -78,17 +88,19 @@ def _account_allowed(user: User, now: datetime) -> bool:
     return not recent.filter(created_at__gt=now - pause).exists()
 
 
-def _issue(*, user: User, purpose: str, now: datetime) -> PhoneCode:
-    """Retire the account's live code of this purpose, store a new one, hand it to the SMS hook."""
+def _issue(*, user: User, purpose: str, now: datetime, new_phone: str = "") -> PhoneCode:
+    """Retire the account's live code of this purpose, store a new one, hand it to the SMS hook
+    (addressed to `new_phone` for a phone change, to the account's phone otherwise)."""
     PhoneCode.objects.filter(user=user, purpose=purpose, used_at__isnull=True).update(used_at=now)
     code = f"{secrets.randbelow(10**6):06d}"
     salt = secrets.token_hex(16)
     row = PhoneCode.objects.create(
         user=user, purpose=purpose, salt=salt, code_hash=_code_hash(salt, code),
-        phone_index=blind_index(user.phone, purpose=PHONE_PURPOSE), created_at=now,
+        phone_index=blind_index(new_phone or user.phone, purpose=PHONE_PURPOSE), new_phone=new_phone, created_at=now,
         expires_at=now + timedelta(seconds=_setting("YIWANG_SMS_CODE_TTL_SECONDS", DEFAULT_SMS_CODE_TTL_SECONDS)))
-    hooks.call(SEND_HOOK, user=user, code=code, purpose=purpose)
-    record_event(actor=user if purpose == CodePurpose.PHONE_CONFIRM else "anonymous", action="accounts.code_sent",
+    hooks.call(SEND_HOOK, user=user, code=code, purpose=purpose, **({"phone": new_phone} if new_phone else {}))
+    signed_in = purpose in (CodePurpose.PHONE_CONFIRM, CodePurpose.PHONE_CHANGE)
+    record_event(actor=user if signed_in else "anonymous", action="accounts.code_sent",
                  obj=user, details={"purpose": purpose})
     return row
 
@@ -120,7 +132,8 @@ def _check_code(*, user: User | None, purpose: str, code: str, now: datetime) ->
                .order_by("-created_at", "-id").first())
         if row is None or row.failed_tries >= _setting("YIWANG_SMS_CODE_MAX_TRIES", DEFAULT_SMS_CODE_MAX_TRIES):
             return None
-        if row.phone_index != blind_index(user.phone, purpose=PHONE_PURPOSE):
+        target = row.new_phone if purpose == CodePurpose.PHONE_CHANGE else user.phone
+        if not target or row.phone_index != blind_index(target, purpose=PHONE_PURPOSE):
             return None  # the phone changed since: the code was for another number
         if hmac.compare_digest(row.code_hash, _code_hash(row.salt, code.strip())):
             return row
@@ -249,4 +262,84 @@ def phone_confirm(*, user: User, code: str, now: datetime | None = None) -> User
         user.phone_confirmed_at = now
         user.save(update_fields=["phone_confirmed_at"])
         record_event(actor=user, action="accounts.phone_confirmed", obj=user)
+    return user
+
+
+# --- 更换手机号 ---------------------------------------------------------------------------------
+
+def _as_field(errors: list[FieldError], field: str) -> list[FieldError]:
+    return [FieldError(field, e.code, e.message) for e in errors]
+
+
+def phone_change_pending(*, user: User, now: datetime | None = None) -> PhoneCode | None:
+    """The live phone-change code of the account (the number it went to is `new_phone`)."""
+    now = now or timezone.now()
+    return (PhoneCode.objects.filter(user=user, purpose=CodePurpose.PHONE_CHANGE, used_at__isnull=True,
+                                     expires_at__gt=now).order_by("-created_at", "-id").first())
+
+
+def phone_change_request(*, user: User, current_password: str, new_phone: str, ip: str | None = None,
+                         now: datetime | None = None) -> PhoneCode:
+    """Send a code to the number the signed-in person wants instead of the current one.
+
+    The current password is required, as for a password change: the phone is a login identifier
+    and the way a forgotten password comes back, so an open session on a shared computer must not
+    be enough to move it. The new number is checked like at registration (format, not another
+    account's). Nothing changes until the code sent to the new number is typed back."""
+    now = now or timezone.now()
+    errors: list[FieldError] = []
+    if not current_password:
+        errors.append(FieldError("current_password", ErrorCode.REQUIRED, "请输入当前密码。"))
+    elif not user.check_password(current_password):
+        errors.append(FieldError("current_password", "password_wrong", "当前密码不正确。"))
+    phone_errors = _as_field(phone_field_errors((new_phone or "").strip(), exclude_pk=user.pk), "new_phone")
+    if not phone_errors and user.phone and normalise_phone(new_phone) == user.phone:
+        phone_errors.append(FieldError("new_phone", "phone_unchanged", "新手机号与当前登记的手机号相同，无需更换。"))
+    errors += phone_errors
+    if errors:
+        raise ValidationFailed(errors)
+    if not _ip_allowed(ip):
+        raise _too_many()
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if not _account_allowed(user, now):
+            raise DomainError("获取验证码过于频繁，请稍后再试（每分钟最多 1 次，每小时最多 "
+                              f"{_setting('YIWANG_SMS_CODE_PER_ACCOUNT_PER_HOUR', DEFAULT_SMS_CODE_PER_ACCOUNT_PER_HOUR)} 次）。",
+                              code=ErrorCode.TOO_MANY_REQUESTS)
+        return _issue(user=user, purpose=CodePurpose.PHONE_CHANGE, now=now, new_phone=normalise_phone(new_phone))
+
+
+def phone_change_confirm(*, user: User, code: str, ip: str | None = None, now: datetime | None = None) -> User:
+    """Move the account to the new number with the code sent there: the number is confirmed by
+    that, the old number and the inbox are told (hook `accounts.phone_changed`), and the change is
+    audited with both numbers masked."""
+    now = now or timezone.now()
+    errors = _code_field_errors(code)
+    if errors:
+        raise ValidationFailed(errors)
+    row = _check_code(user=user, purpose=CodePurpose.PHONE_CHANGE, code=code, now=now)
+    if row is None:
+        raise _invalid_code()
+    taken = ValidationFailed([FieldError("code", ErrorCode.DUPLICATE,
+                                         "该手机号刚被其他账户登记，无法更换。请换一个手机号重新获取验证码。")])
+    if duplicate_phone(row.new_phone, user.pk):
+        # Taken by another account since the code was sent (a registration in between): the code
+        # is spent, so the next attempt starts again with another number.
+        PhoneCode.objects.filter(pk=row.pk).update(used_at=now)
+        raise taken
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if PhoneCode.objects.filter(pk=row.pk, used_at__isnull=True).update(used_at=now) != 1:
+            raise _invalid_code()
+        old_phone = user.phone
+        user.phone, user.phone_confirmed_at = row.new_phone, now
+        try:
+            with transaction.atomic():  # the unique index settles a registration racing this one
+                user.save(update_fields=["phone", "phone_confirmed_at"])
+        except IntegrityError:
+            raise taken from None
+        record_event(actor=user, action="accounts.phone_changed", obj=user,
+                     details={"from": mask_phone(old_phone) if old_phone else "", "to": mask_phone(user.phone),
+                              "ip": ip})
+        hooks.call(PHONE_CHANGED_HOOK, user=user, old_phone=old_phone)
     return user

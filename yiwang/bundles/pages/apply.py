@@ -53,7 +53,7 @@ def _step_url(bundle_id: int, step: str) -> str:
     return reverse("bundles:apply_step", args=[bundle_id, step])
 
 
-def _schema(checklist) -> list[dict]:
+def merged_schema(checklist) -> list[dict]:
     """The merged form in the shape the cases app's form widgets take."""
     return [{"key": f.name, "label": f.label, "type": f.data_type, "required": f.required,
              "options": [{"value": v, "label": label} for v, label in f.options], "help": f.help_text,
@@ -65,7 +65,7 @@ def material_slot(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:12]
 
 
-def _to_hand_in(checklist) -> list:
+def to_hand_in(checklist) -> list:
     """The merged entries to upload: everything handed in except the merged online form, which
     the form step fills in."""
     return [m for m in checklist.materials.merged if m.submitted and m.source_channel != ONLINE_FORM]
@@ -88,7 +88,21 @@ def _next(bundle_id: int, step: str, nav: str):
 @applicant_required
 @require_http_methods(["GET"])
 def apply_start(request, bundle_id: int):
-    selectors.published_bundle(bundle_id)  # 404 (NotFound) for a bundle not in force
+    """Start (or resume) the wizard. Answers given on the guide come along as `q-<key>=<value>`
+    and fill in the questions step (to be confirmed there); odd ones are dropped."""
+    version = selectors.published_bundle(bundle_id)  # 404 (NotFound) for a bundle not in force
+    prefill = {}
+    for question in selectors.definition_of(version).questions:
+        value = request.GET.get(PREFIX + question.key, "")
+        if value in {o.value for o in question.options}:
+            prefill[question.key] = value
+    if prefill:
+        state = _state(request, bundle_id)
+        if prefill != state.get("answers"):
+            state["prefill"] = prefill
+        else:
+            state.pop("prefill", None)
+        _save_state(request, bundle_id, state)
     return redirect(_step_url(bundle_id, "questions"))
 
 
@@ -107,7 +121,7 @@ def apply_step(request, bundle_id: int, step: str):
 
 def _questions(request, version, state):
     definition = selectors.definition_of(version)
-    answers = dict(state.get("answers") or {})
+    answers = dict(state.get("prefill") or state.get("answers") or {})
     errors = ErrorList()
     if request.method == "POST":
         answers = {}
@@ -118,6 +132,7 @@ def _questions(request, version, state):
             else:
                 answers[question.key] = value
         if not errors:
+            state.pop("prefill", None)
             if answers != state.get("answers"):
                 state = {"answers": answers}  # other answers, other members: start the rest afresh
             _save_state(request, version.bundle_id, state)
@@ -125,11 +140,12 @@ def _questions(request, version, state):
     questions = [{"key": q.key, "text": q.text, "help": q.help_text, "id": f"question-{q.key}", "name": PREFIX + q.key,
                   "options": [{"value": o.value, "label": o.label, "checked": answers.get(q.key) == o.value} for o in q.options],
                   "errors": errors.for_field(PREFIX + q.key)} for q in definition.questions]
-    return render(request, "bundles/apply/questions.html", _context(request, version, "questions", errors, questions=questions),
+    return render(request, "bundles/apply/questions.html", _context(request, version, "questions", errors, questions=questions,
+                                                                    prefilled=bool(state.get("prefill")) and not errors),
                   status=400 if errors else 200)
 
 
-def _form_errors(checklist, values: dict) -> ErrorList:
+def required_field_errors(checklist, values: dict) -> ErrorList:
     """Required fields left empty, named; the members' own checks (formats, lengths) come back
     from the intake at submission, under the same field names."""
     errors = ErrorList()
@@ -142,7 +158,7 @@ def _form_errors(checklist, values: dict) -> ErrorList:
 
 def _form(request, version, state):
     checklist = selectors.bundle_checklist(version, state["answers"], applicant=request.user)
-    schema = _schema(checklist)
+    schema = merged_schema(checklist)
     values = dict(state.get("form_data") or {})
     errors = ErrorList()
     if request.method == "POST":
@@ -150,7 +166,7 @@ def _form(request, version, state):
         nav = request.POST.get("nav", "next")
         state["form_data"] = values
         _save_state(request, version.bundle_id, state)
-        errors = _form_errors(checklist, values) if nav == "next" else ErrorList()
+        errors = required_field_errors(checklist, values) if nav == "next" else ErrorList()
         if not errors:
             return _next(version.bundle_id, "form", nav)
     return render(request, "bundles/apply/form.html", _context(
@@ -161,13 +177,14 @@ def _form(request, version, state):
 def _material_rows(request, checklist, materials: dict, errors: ErrorList) -> list[dict]:
     files = case_selectors.owned_files(request.user, [s.get("file") for s in materials.values() if isinstance(s, dict)])
     rows = []
-    for entry in _to_hand_in(checklist):
+    for entry in to_hand_in(checklist):
         slot = material_slot(entry.key)
         spec = materials.get(entry.key) or {}
         rows.append({"entry": entry, "slot": slot, "id": f"m-{slot}", "current": files.get(spec.get("file")),
                      "required": entry.necessity == MaterialNecessity.REQUIRED,
                      "necessity": MaterialNecessity(entry.necessity).label if entry.necessity in MaterialNecessity.values else "",
-                     "errors": errors.for_field(f"materials.{entry.key}"), "members": entry.member_titles})
+                     "errors": errors.for_field(f"materials.{entry.key}"), "members": entry.member_titles,
+                     "notice": checklist.notices.get(entry.key, "")})
     return rows
 
 
@@ -177,7 +194,7 @@ def _materials(request, version, state):
     errors = ErrorList()
     if request.method == "POST":
         nav = request.POST.get("nav", "next")
-        for entry in _to_hand_in(checklist):
+        for entry in to_hand_in(checklist):
             slot = material_slot(entry.key)
             field = f"materials.{entry.key}"
             upload = request.FILES.get(f"file-{slot}")
@@ -192,16 +209,19 @@ def _materials(request, version, state):
         state["materials"] = materials
         _save_state(request, version.bundle_id, state)
         if nav == "next":
-            for entry in _to_hand_in(checklist):
+            for entry in to_hand_in(checklist):
                 if entry.necessity == MaterialNecessity.REQUIRED and entry.key not in materials \
                         and not errors.for_field(f"materials.{entry.key}"):
-                    errors.add(f"materials.{entry.key}", f"请上传「{entry.name}」。", f"#m-{material_slot(entry.key)}")
+                    notice = checklist.notices.get(entry.key)  # a held licence that does not serve: say why
+                    errors.add(f"materials.{entry.key}", f"请上传「{entry.name}」：{notice}" if notice else f"请上传「{entry.name}」。",
+                               f"#m-{material_slot(entry.key)}")
         if not errors or nav == "back":
             return _next(version.bundle_id, "materials", nav)
     rows = _material_rows(request, checklist, materials, errors)
     return render(request, "bundles/apply/materials.html", _context(
         request, version, "materials", errors, rows=rows, online=[m for m in checklist.materials.merged if m.source_channel == ONLINE_FORM],
-        dropped=checklist.materials.dropped), status=400 if errors else 200)
+        held=checklist.held, dropped=[d for d in checklist.materials.dropped if d.reason_code != "held"]),
+        status=400 if errors else 200)
 
 
 def _delivery(request, version, state):
@@ -242,7 +262,7 @@ def _review(request, version, state):
         else:
             _forget(request, version.bundle_id)
             return redirect("bundles:case", bundle_case.pk)
-    schema = _schema(checklist)
+    schema = merged_schema(checklist)
     values = state.get("form_data") or {}
     form_url = _step_url(version.bundle_id, "form")
     rows = [{"label": item["label"], "value": display_value(item, values.get(item["key"])), "id": input_id(item["key"]),
@@ -254,7 +274,7 @@ def _review(request, version, state):
     member_errors = [e for e in errors if e.field == "materials" or not e.field]
     return render(request, "bundles/apply/review.html", _context(
         request, version, "review", errors, rows=rows, material_rows=material_rows, answered=answered,
-        members=checklist.members, joint=state.get("joint_delivery", True), idempotency_key=key,
+        members=checklist.members, joint=state.get("joint_delivery", True), idempotency_key=key, held=checklist.held,
         member_errors=member_errors), status=400 if errors else 200)
 
 

@@ -9,7 +9,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from yiwang.bundles import applications, selectors
+from yiwang.bundles import access, applications, selectors
+from yiwang.bundles.constants import BundleCaseStatus
 from yiwang.core.errors import DomainError, NotFound
 
 
@@ -24,9 +25,14 @@ def _bundle_case(request, bundle_case_id):
 @login_required
 def bundle_case_page(request, bundle_case_id: int):
     bundle_case = _bundle_case(request, bundle_case_id)
+    staff = bundle_case.applicant_id != request.user.pk
+    members = selectors.bundle_case_members(bundle_case)
     return render(request, "bundles/cases/case.html", {
-        "bundle_case": bundle_case, "members": selectors.bundle_case_members(bundle_case),
-        "timeline": selectors.bundle_case_timeline(bundle_case),
+        "bundle_case": bundle_case, "members": members,
+        "from_licences": selectors.bundle_case_licence_materials(members),
+        "timeline": selectors.bundle_case_timeline(bundle_case), "staff": staff,
+        # 综合受理 right here, for the clerk who has just filed it at her window (or the lead agency).
+        "may_accept": staff and bundle_case.status == BundleCaseStatus.SUBMITTED and access.may_accept(request.user, bundle_case),
     })
 
 
@@ -34,8 +40,10 @@ def bundle_case_page(request, bundle_case_id: int):
 @login_required
 def console(request):
     rows = selectors.late_bundle_cases(actor=request.user)
+    awaiting = selectors.bundle_cases_awaiting_acceptance(actor=request.user)
     return render(request, "bundles/cases/console.html", {
-        "rows": rows, "awaiting": selectors.bundle_cases_awaiting_acceptance(actor=request.user)})
+        "rows": rows, "awaiting": awaiting, "from_licences": selectors.licence_materials_by_bundle_case(awaiting),
+        "may_use_window": access.may_use_window(request.user)})
 
 
 @require_POST
@@ -49,6 +57,8 @@ def accept(request, bundle_case_id: int):
         messages.error(request, exc.message)
     else:
         messages.success(request, f"已综合受理 {bundle_case.number}，各成员事项已受理。")
+    if request.POST.get("back") == "case":
+        return redirect("bundles:case", bundle_case.pk)
     return redirect("bundles:console")
 
 

@@ -7,8 +7,11 @@ checklist is a link one can share; with htmx only the checklist region is replac
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
@@ -44,9 +47,12 @@ def guide(request, bundle_id: int):
         found = selectors.bundle_guide(bundle_id, _answers(request.GET), applicant=request.user)
     except NotFound:
         raise Http404("没有找到这件事，或尚未发布。") from None
-    context = {"guide": found, "version": found.version, "checklist": found.checklist, "overall": found.overall,
-               "members": {m.id: m for m in found.definition.members}}
     partial = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
+    # The apply link carries the answers given here, so the wizard starts with them filled in.
+    answered = {PREFIX + q.key: found.answers[q.key] for q in found.definition.questions if found.answers.get(q.key)}
+    apply_url = reverse("bundles:apply", args=[found.version.bundle_id]) + (f"?{urlencode(answered)}" if answered else "")
+    context = {"guide": found, "version": found.version, "checklist": found.checklist, "overall": found.overall,
+               "members": {m.id: m for m in found.definition.members}, "apply_url": apply_url, "partial": partial}
     response = render(request, "bundles/public/_checklist.html" if partial else "bundles/public/guide.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response

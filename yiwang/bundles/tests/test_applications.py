@@ -114,7 +114,12 @@ def test_joint_acceptance_accepts_every_member_and_due_date_follows_the_critical
     applications.bundle_case_accept(actor=w.clerk, bundle_case=bundle_case, today=MONDAY)
     bundle_case.refresh_from_db()
     assert bundle_case.status == BundleCaseStatus.IN_PROGRESS
-    assert {m.case.status for m in bundle_case.members.select_related("case")} == {CaseStatus.UNDER_REVIEW}
+    # Every member accepted; the ones that wait for the business licence check hold their clocks.
+    assert _member(bundle_case, w.s.check).case.status == CaseStatus.UNDER_REVIEW
+    for version in (w.s.food, w.s.sign):
+        case = _member(bundle_case, version).case
+        assert case.status == CaseStatus.ACCEPTED and case.accepted_on == MONDAY
+        assert case.waiting_since == MONDAY and case.due_on is None and not case.tasks.exists()
     # 即办 (0) then 食品经营许可 (10) on the longest chain; the signboard (3) runs beside it.
     assert bundle_case.critical_days == 10
     assert bundle_case.due_on == dt.date(2026, 11, 30)
@@ -258,7 +263,7 @@ def test_applicant_page_and_lead_console_with_chase(client, w):
     applications.bundle_case_accept(actor=w.clerk, bundle_case=bundle_case, today=MONDAY)
     client.force_login(w.citizen)
     page = client.get(f"/bundles/cases/{bundle_case.pk}/").content.decode()
-    assert "食品经营许可" in page and "等待前置事项办结" in page and bundle_case.number in page
+    assert "食品经营许可" in page and "等待前序事项办结" in page and bundle_case.number in page
     client.force_login(w.clerk)
     console = client.get("/bundles/console/").content.decode()
     assert bundle_case.number in console

@@ -114,8 +114,19 @@ def test_enterprise_applies_for_the_restaurant_bundle_on_a_phone(phone_page, xia
     applicant = EnterpriseUserFactory(username="shop_owner")
     applicant.set_password("Test-2026-pass")
     applicant.save()
+    # The shop holds its business licence in the e-licence library: not asked for (免提交).
+    import datetime as dt
+
+    from yiwang.licences.selectors import licence_type_for_code
+    from yiwang.licences.services import Holder, licence_issue, licence_types_load
+
+    licence_types_load(actor=None)
+    business = licence_type_for_code("LIC-BUSINESS-LICENCE")
+    licence = licence_issue(actor=None, licence_type=business, holder=Holder("enterprise", applicant.org_name, applicant.uscc),
+                            issuer=business.issuing_agency, issued_on=dt.date(2024, 5, 6), source="demo", notify=False)
     answers = {"signboard": "yes", "assembly": "yes", "fire_commitment": "yes", "agent": "no"}
-    checklist = selectors.bundle_checklist(selectors.published_bundle(xian.pk), answers)
+    checklist = selectors.bundle_checklist(selectors.published_bundle(xian.pk), answers, applicant=applicant)
+    assert [h.identifier for h in checklist.held] == [licence.identifier]
     page = phone_page
     login(page, "shop_owner", "Test-2026-pass")
     page.goto(f"/bundles/{xian.pk}/")
@@ -146,6 +157,8 @@ def test_enterprise_applies_for_the_restaurant_bundle_on_a_phone(phone_page, xia
     page.get_by_role("button", name="下一步").click()
 
     expect(page.get_by_text("第 3 步，共 5 步：上传材料")).to_be_visible()
+    expect(page.locator(".held-materials")).to_contain_text("已从电子证照库调取「营业执照」")
+    expect(page.locator(".held-materials")).to_contain_text(licence.identifier)
     assert no_horizontal_scroll(page)
     assert_accessible(page, context="bundle apply: merged materials (phone)")
     document = tmp_path / "材料.pdf"
@@ -167,8 +180,96 @@ def test_enterprise_applies_for_the_restaurant_bundle_on_a_phone(phone_page, xia
 
     expect(page.get_by_role("heading", level=1)).to_have_text("开办餐饮店")
     expect(page).to_have_url(re.compile(r"/bundles/cases/\d+/$"))
+    members = page.get_by_role("table").first
+    for member in checklist.members:
+        expect(members).to_contain_text(member.name)
+    expect(page.get_by_role("heading", name="已从电子证照库调取的材料")).to_be_visible()
+    expect(page.get_by_text(licence.identifier).first).to_be_visible()
+    assert no_horizontal_scroll(page)
+    assert_accessible(page, context="bundle case page (phone)")
+
+
+def test_window_clerk_files_the_restaurant_bundle_for_the_applicant_at_the_counter(page, xian, assert_accessible, tmp_path):
+    """The 一件事 window at desktop width: the clerk at 西安市政务服务中心 checks the enterprise by its
+    USCC (a wrong check digit named first), picks 开办餐饮店, answers, fills the merged form, ticks
+    the paper originals (one scan uploaded), submits, and accepts every member at once (综合受理)."""
+    from yiwang.accounts.tests.factories import EnterpriseUserFactory, StaffFactory
+    from yiwang.bundles import selectors
+    from yiwang.bundles.models import BundleCase
+    from yiwang.bundles.tests.test_seed import _typed_value
+    from yiwang.cases.constants import Channel
+    from yiwang.cases.tests.conftest import PDF_BYTES
+    from yiwang.orgs.constants import Role
+    from yiwang.orgs.models import RoleGrant
+    from yiwang.orgs.selectors import organisation_by_name
+
+    hall = organisation_by_name("西安市政务服务中心")
+    clerk = StaffFactory(username="hall_clerk", real_name="李娜")
+    clerk.set_password("Test-2026-pass")
+    clerk.save()
+    RoleGrant.objects.create(user=clerk, organisation=hall, role=Role.WINDOW_CLERK)
+    applicant = EnterpriseUserFactory(username="shop_owner", org_name="西安示例餐饮管理有限公司")
+    answers = {"signboard": "no", "assembly": "yes", "fire_commitment": "yes", "agent": "no"}
+    checklist = selectors.bundle_checklist(selectors.published_bundle(xian.pk), answers)
+
+    login(page, "hall_clerk", "Test-2026-pass")
+    page.goto("/workbench/")
+    page.get_by_role("link", name="一件事窗口受理").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("一件事窗口受理")
+    assert_accessible(page, context="bundle window: home")
+    wrong = applicant.uscc[:-1] + ("1" if applicant.uscc[-1] != "1" else "2")
+    page.get_by_label("申请人证件号码").fill(wrong)
+    page.get_by_role("button", name="核验").click()
+    expect(page.locator("#error-summary")).to_contain_text(f"统一社会信用代码校验位错误，应为 {applicant.uscc[-1]}")
+    assert_accessible(page, context="bundle window: identifier error")
+    page.get_by_label("申请人证件号码").fill(applicant.uscc)
+    page.get_by_role("button", name="核验").click()
+    expect(page.get_by_test_id("applicant-name")).to_contain_text("西安示例餐饮管理有限公司")
+    page.get_by_label("查找一件事").fill("餐饮")
+    page.get_by_role("button", name="查找", exact=True).click()
+    page.get_by_role("link", name=re.compile("代为申请.*开办餐饮店")).click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("开办餐饮店")
+    assert_accessible(page, context="bundle window: questions")
+    for label, option in (("需要设置户外招牌吗？", "不需要"), ("经营场所属于公众聚集场所吗？", "属于"),
+                          ("消防安全检查选择告知承诺方式吗？", "是，签署告知承诺书"), ("由他人代为办理吗？", "否，本人办理")):
+        page.get_by_role("group", name=label).get_by_label(option, exact=True).check()
+    page.get_by_role("button", name="确定情形，填写申请").click()
+    expect(page.get_by_role("heading", name=f"2. 办理的事项（{len(checklist.members)} 项）")).to_be_visible()
+    expect(page.get_by_text("户外招牌设施设置规范管理：")).to_be_visible()  # left out, with the reason
+    assert_accessible(page, context="bundle window: the whole intake form")
+
+    for field in checklist.form.fields:
+        value = _typed_value(field, applicant)
+        inputs = page.locator(f'[name="{field.name}"]')
+        kind = inputs.first.evaluate("e => e.tagName.toLowerCase() + ':' + (e.type || '')")
+        if kind in ("input:radio", "input:checkbox"):
+            for chosen in value if isinstance(value, list) else [value]:
+                page.locator(f'[name="{field.name}"][value="{chosen}"]').check()
+        elif kind.startswith("select"):
+            inputs.first.select_option(value)
+        else:
+            inputs.first.fill(value)
+    ticks = page.get_by_label("已收取纸质原件")
+    assert ticks.count() >= 3
+    scan = tmp_path / "扫描件.pdf"
+    scan.write_bytes(PDF_BYTES)
+    page.get_by_label("或上传扫描件").first.set_input_files(str(scan))
+    for i in range(1, ticks.count()):
+        ticks.nth(i).check()
+    page.get_by_label("全部办结后一并领取", exact=False).check()
+    page.get_by_role("button", name="提交一件事申请").click()
+
+    expect(page).to_have_url(re.compile(r"/bundles/cases/\d+/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("开办餐饮店")
     members = page.get_by_role("table")
     for member in checklist.members:
         expect(members).to_contain_text(member.name)
-    assert no_horizontal_scroll(page)
-    assert_accessible(page, context="bundle case page (phone)")
+    expect(page.get_by_text("窗口代为申请 · 西安市政务服务中心")).to_be_visible()
+    assert_accessible(page, context="bundle window: the bundle case just filed")
+    bundle_case = BundleCase.objects.get()
+    assert bundle_case.channel == Channel.WINDOW and bundle_case.outlet_id == hall.pk and bundle_case.members.count() == len(checklist.members)
+    page.get_by_role("button", name="综合受理").click()
+    expect(page.get_by_text(f"已综合受理 {bundle_case.number}")).to_be_visible()
+    expect(page.get_by_role("button", name="综合受理")).to_have_count(0)
+    assert_accessible(page, context="bundle window: accepted")

@@ -131,3 +131,32 @@ def test_working_days_and_reductions():
     a = build_checklist(restaurant()).figures
     totals = city_totals([a, a], departments=3)
     assert (totals.materials_before, totals.materials_after, totals.materials_reduction) == (22, 12, Decimal("45.5"))
+
+
+def test_held_answers_waive_an_entry_or_say_why_not():
+    # A handler of bundles.held_materials answers a reason, or an offer that serves or does not.
+    asked = []
+
+    def lookup(merged):
+        asked.append([m.name for m in merged])
+        licence = next(m for m in merged if m.licence_type_code == LIC)
+        plan = next(m for m in merged if m.name == "平面图")
+        rules = next(m for m in merged if m.name == "规章制度")
+        form = next(m for m in merged if m.source_channel == "online_form")
+        return {licence.key: {"satisfies": True, "message": "已从电子证照库调取「营业执照」（电子证照标识 X），无需提交。",
+                              "identifier": "X", "licence_name": "营业执照"},
+                plan.key: {"satisfies": False, "message": "您的「平面图」已被撤销，不能免于提交。"},
+                rules.key: "部门已存档，无需提交。",
+                form.key: "the online form is never held", "no-such-key": "ignored"}
+
+    c = build_checklist(restaurant(), held_lookup=lookup)
+    assert len(asked) == 1
+    assert [(h.entry.name, h.identifier, h.licence_name) for h in c.held] == [("营业执照副本原件及复印件", "X", "营业执照"),
+                                                                            ("规章制度", "", "")]
+    names = [m.name for m in c.materials.merged]
+    assert "营业执照副本原件及复印件" not in names and "规章制度" not in names and "平面图" in names
+    assert c.notices == {next(m.key for m in c.materials.merged if m.name == "平面图"): "您的「平面图」已被撤销，不能免于提交。"}
+    # The licence stood for three members: each of their materials is dropped as held, with the reason.
+    held = [(d.title, d.reason_code) for d in c.dropped if "营业执照" in d.material.name]
+    assert held == [("食品经营许可", "held"), ("户外招牌设施设置规范管理", "held"), ("消防安全检查", "held")]
+    assert c.figures.materials_after == 4  # 6 less the licence and the rules

@@ -223,3 +223,28 @@ def test_demo_carries_the_restaurant_bundle_through_joint_acceptance(by_code):
     for member in bundle_case.members.select_related("case"):
         staff = case_selectors.department_staff_of(member.case)
         assert staff, member.case.agency
+
+
+def test_demo_holders_get_materials_from_the_licence_library_in_seeded_bundles(by_code):
+    """The demo journeys of docs/licences.md: in 开办餐饮店 the enterprise's business licence (for three
+    members) comes from the e-licence library; in 雁塔区's 老年优待证 the citizen's ID card and
+    household register; the citizen's expired driving licence is named, not used."""
+    from django.core.management import call_command
+
+    from yiwang.accounts.selectors import user_by_identifier
+    from yiwang.licences import demo as licences_demo
+
+    call_command("load_demo_accounts", stdout=io.StringIO())
+    licences_demo.load(stdout=None)
+    enterprise, citizen = user_by_identifier("enterprise"), user_by_identifier("citizen")
+    answers = {"signboard": "yes", "assembly": "yes", "fire_commitment": "yes", "agent": "no"}
+    restaurant = selectors.bundle_checklist(by_code["XA-2024-1-03"], answers, applicant=enterprise)
+    held = {h.entry.name: h for h in restaurant.held}
+    licence = held["营业执照副本原件及复印件"]
+    assert licence.licence_name == "营业执照" and licence.identifier.startswith("1.2.156.3005.2.")
+    assert len(licence.entry.members) >= 3
+    assert "营业执照副本原件及复印件" not in [m.name for m in restaurant.materials.merged]
+    elderly = selectors.bundle_checklist(by_code["YT-2021-02"], {}, applicant=citizen)
+    assert {"居民身份证", "居民户口簿"} <= {h.entry.name for h in elderly.held}
+    transport = selectors.bundle_checklist(by_code["XA-2024-1-02"], {}, applicant=citizen)
+    assert any("2025-06-30 届满" in notice for notice in transport.notices.values())

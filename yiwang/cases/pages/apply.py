@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import math
+import re
 import uuid
 
 from django.contrib import messages
@@ -12,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from yiwang.cases import selectors, services
-from yiwang.cases.constants import Channel, DeliveryMethod
+from yiwang.cases.constants import Channel, DeliveryMethod, DropOffChoice
 from yiwang.cases.forms import (
     DeliveryForm,
     ErrorList,
@@ -217,6 +219,81 @@ def _address_typed(version, values: dict) -> str:
     return ""
 
 
+# Where the applicant said she is, for the locker list: a district or a reference place of the
+# service map ("d:610113", "p:42"); a position from the phone travels as lat/lng.
+_AREA = re.compile(r"^[dp]:\d{1,12}$")
+
+
+def _area_value(raw) -> str:
+    value = str(raw or "").strip()[:20]
+    return value if _AREA.match(value) else ""
+
+
+def _position(data) -> tuple[str, str] | None:
+    """A WGS84 position from the phone (lat, lng, as the browser gives it), or None."""
+    try:
+        lat, lng = float(str(data.get("lat") or "")[:20]), float(str(data.get("lng") or "")[:20])
+    except ValueError:
+        return None
+    if not (math.isfinite(lat) and math.isfinite(lng) and -90 <= lat <= 90 and -180 <= lng <= 180):
+        return None
+    return f"{lat:.6f}", f"{lng:.6f}"
+
+
+def _paper_possible(version) -> bool:
+    """Whether the item asks for any material that may come on paper (not only the online form
+    or materials the applicant need not provide)."""
+    return any(r.necessity != MaterialNecessity.EXEMPT and r.source_channel != MaterialSource.ONLINE_FORM
+               for r in selectors.version_requirements(version))
+
+
+def _drop_off_context(request, draft, version, spec: dict | None, *, error: str = "") -> dict:
+    """The paper-materials choice of the delivery step: at the window, or 投递到24小时自助信包箱
+    with the lockers near the applicant (her phone's position, else the district or street she
+    picks, else the district of the address she typed), within 5 km first."""
+    if not _paper_possible(version):
+        return {}
+    spec = spec or {}
+    position = _position(request.GET)
+    typed = _address_typed(version, _draft_form_values(draft)) or (_draft_stash(draft).get("delivery") or {}).get("address")
+    areas = selectors.locker_areas(address=typed or "")
+    area = _area_value(request.GET.get("area")) or _area_value(spec.get("area")) or areas["default"]
+    lat, lng = position or (None, None)
+    options = selectors.locker_options(lat=lat, lng=lng, area=None if position else area or None)
+    if not options:
+        return {}
+    chosen = str(spec.get("locker") or "")
+    if chosen and all(str(o.id) != chosen for o in options):
+        kept = selectors.locker_options()  # the saved choice stays on the list even when far away
+        options += [o for o in kept if str(o.id) == chosen]
+    area_label = next((label for _, group in areas["groups"] for value, label in group if value == area), "")
+    return {"paper": {
+        "method": spec.get("method") or DropOffChoice.WINDOW, "chosen": chosen, "choices": DropOffChoice.choices,
+        "near": [o for o in options if o.distance_m is None or o.within_radius],
+        "far": [o for o in options if o.distance_m is not None and not o.within_radius],
+        "has_distance": any(o.distance_m is not None for o in options), "by_position": bool(position),
+        "areas": areas["groups"], "area": area, "area_label": area_label, "error": error}}
+
+
+def _read_drop_off(request) -> dict | None:
+    """The paper-materials choice as posted (None when the step did not show it)."""
+    if request.POST.get("paper_shown") != "1":
+        return None
+    method = request.POST.get("paper")
+    locker = str(request.POST.get("drop_off_locker") or "").strip()
+    return {"method": method if method in DropOffChoice.values else DropOffChoice.WINDOW,
+            "locker": int(locker) if locker.isdigit() and len(locker) <= 12 else None,
+            "area": _area_value(request.POST.get("area"))}
+
+
+def _render_delivery(request, draft, version, *, form, errors: ErrorList, drop_off: dict | None, locker_list,
+                     drop_off_error: str = ""):
+    context = _wizard_context(request, version=version, step="delivery", draft=draft, errors=errors, form=form,
+                              action=_step_url(draft, "delivery"), has_lockers=bool(locker_list),
+                              **_drop_off_context(request, draft, version, drop_off, error=drop_off_error))
+    return render(request, "cases/apply_delivery.html", context)
+
+
 def _draft_delivery(request, draft, version):
     stash = _draft_stash(draft)
     locker_list = selectors.lockers()
@@ -225,24 +302,45 @@ def _draft_delivery(request, draft, version):
         if not initial["address"]:
             initial["address"] = _address_typed(version, _draft_form_values(draft))
         form = DeliveryForm(initial=initial, lockers=locker_list)
-        context = _wizard_context(request, version=version, step="delivery", draft=draft, errors=ErrorList(), form=form,
-                                  action=_step_url(draft, "delivery"), has_lockers=bool(locker_list))
-        return render(request, "cases/apply_delivery.html", context)
+        return _render_delivery(request, draft, version, form=form, errors=ErrorList(), drop_off=stash.get("drop_off"),
+                                locker_list=locker_list)
     nav = request.POST.get("nav", "next")
     form = DeliveryForm(request.POST, lockers=locker_list)
     valid = form.is_valid()
     spec = form.spec() if valid else {**_delivery_initial(None), "method": request.POST.get("method", "window")}
+    drop_off = _read_drop_off(request)
     services.application_save_draft(actor=request.user, applicant=request.user, implementation_id=draft.implementation_id,
-                                    delivery=spec, application=draft)
+                                    delivery=spec, drop_off=drop_off, application=draft)
+    if nav == "locate":  # 使用我的位置 / 按所选位置排序: the same step, lockers by distance
+        position = _position(request.POST)
+        query = (f"lat={position[0]}&lng={position[1]}" if position else
+                 f"area={drop_off['area']}" if drop_off and drop_off["area"] else "")
+        return redirect(f"{_step_url(draft, 'delivery')}{'?' + query if query else ''}#drop-off")
+    drop_off_error = ""
+    if nav == "next" and drop_off and drop_off["method"] == DropOffChoice.LOCKER:
+        try:
+            services.drop_off_locker_of(drop_off)
+        except ValidationFailed as failed:
+            drop_off_error = failed.errors[0].message
     if nav == "next":
         for problem in services.delivery_problems(applicant=request.user, delivery=spec) if valid else []:
             form.add_service_error(FieldError(problem.field.removeprefix("delivery."), problem.code, problem.message))
-    if form.errors and nav == "next":
+    if (form.errors or drop_off_error) and nav == "next":
         errors = collect(ErrorList(), (form, "delivery"))
-        context = _wizard_context(request, version=version, step="delivery", draft=draft, errors=errors, form=form,
-                                  action=_step_url(draft, "delivery"), has_lockers=bool(locker_list))
-        return render(request, "cases/apply_delivery.html", context)
+        if drop_off_error:
+            errors.add("drop_off.locker", drop_off_error, "#drop-off-lockers")
+        return _render_delivery(request, draft, version, form=form, errors=errors, drop_off=drop_off,
+                                locker_list=locker_list, drop_off_error=drop_off_error)
     return _after_save(request, draft, nav, this="delivery")
+
+
+def _drop_off_summary(spec: dict | None, lockers: dict) -> list[tuple[str, str]]:
+    spec = spec or {}
+    if spec.get("method") != DropOffChoice.LOCKER:
+        return []
+    locker = lockers.get(spec.get("locker"))
+    return [("纸质材料", f"投递到24小时自助信包箱：{locker}（提交后发送开箱码）" if locker else
+             "投递到24小时自助信包箱（未选择信包箱）")]
 
 
 def _delivery_summary(spec: dict | None, lockers: dict) -> list[tuple[str, str]]:
@@ -307,11 +405,13 @@ def _review_context(request, draft, version, *, errors: ErrorList, key: str) -> 
                               "id": material_input_id(requirement.pk),
                               "edit": f"{_step_url(draft, 'materials')}?return=review#{material_input_id(requirement.pk)}"})
     locker_by_id = {lk.pk: lk for lk in selectors.lockers()}
-    delivery_errors = [e.message for e in errors if e.field.startswith("delivery.")]
+    delivery_errors = [e.message for e in errors if e.field.startswith(("delivery.", "drop_off."))]
     prereview = _prereview_warnings(request, version, values, materials, files)
     return _wizard_context(request, version=version, step="review", draft=draft, errors=errors, sections=sections,
                            prereview_warnings=prereview,
-                           material_rows=material_rows, delivery_rows=_delivery_summary(stash.get("delivery"), locker_by_id),
+                           material_rows=material_rows,
+                           delivery_rows=_delivery_summary(stash.get("delivery"), locker_by_id)
+                           + _drop_off_summary(stash.get("drop_off"), locker_by_id),
                            delivery_errors=delivery_errors, idempotency_key=key, action=_step_url(draft, "review"),
                            edit_delivery=_step_url(draft, "delivery") + "?return=review")
 
@@ -333,6 +433,11 @@ def _review_problems(draft, version) -> ErrorList:
     for problem in services.delivery_problems(applicant=draft.applicant, delivery=stash.get("delivery") or {}):
         anchor = "#id_address" if problem.field == "delivery.address" else "#id_locker"
         errors.add(problem.field, problem.message, f"{_step_url(draft, 'delivery')}{anchor}")
+    try:
+        services.drop_off_locker_of(stash.get("drop_off"))
+    except ValidationFailed as failed:
+        for problem in failed.errors:
+            errors.add(problem.field, problem.message, f"{_step_url(draft, 'delivery')}#drop-off-lockers")
     return errors
 
 
@@ -357,7 +462,7 @@ def _draft_review(request, draft, version):
         for error in errors:
             if error.field in keys:
                 error.href = f"#{input_id(error.field)}"
-            elif error.field.startswith("delivery."):
+            elif error.field.startswith(("delivery.", "drop_off.")):
                 error.href = "#delivery-summary"
         draft.refresh_from_db()
         return render(request, "cases/apply_review.html", _review_context(request, draft, version, errors=errors, key=key))
@@ -379,4 +484,5 @@ def draft_discard(request, application_id: int):
 def application_done(request, application_id: int):
     application, cases = selectors.submitted_application(request.user, application_id)
     return render(request, "cases/apply_done.html", {"application": application, "cases": [
-        {"case": c, "progress_url": progress_path(c)} for c in cases], "has_lockers": bool(selectors.lockers())})
+        {"case": c, "progress_url": progress_path(c)} for c in cases], "has_lockers": bool(selectors.lockers()),
+        "drop_off": selectors.drop_off_of(application.pk)})

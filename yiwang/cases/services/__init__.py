@@ -32,13 +32,17 @@ from yiwang.cases.services.delivery import (
     pickup_code_reissue,
 )
 from yiwang.cases.services.intake import (
+    BatchItem,
+    BatchRejected,
     application_discard_draft,
     application_save_draft,
     application_submit,
     application_submit_at_window,
     application_submit_draft,
+    applications_submit_batch,
     current_published_version_id,
     delivery_problems,
+    drop_off_locker_of,
     licence_offer,
     material_problems,
     outlet_accepts,
@@ -46,8 +50,10 @@ from yiwang.cases.services.intake import (
     stored_file_create,
 )
 from yiwang.cases.services.lockers import (
+    drop_off_after_submit,
     drop_off_collect,
     drop_off_deposit,
+    drop_off_hand_over,
     drop_off_receive,
     drop_off_request,
     lockers_return_uncollected,
@@ -57,6 +63,9 @@ from yiwang.cases.services.proactive import case_confirm, case_decline, case_lap
 from yiwang.cases.services.work_tasks import decision_submit, task_claim, task_complete, task_reassign, task_return
 
 __all__ = [
+    "BatchItem",
+    "BatchRejected",
+    "applications_submit_batch",
     "document_file",
     "application_discard_draft",
     "application_save_draft",
@@ -89,7 +98,10 @@ __all__ = [
     "decision_submit",
     "delivery_change",
     "delivery_problems",
+    "drop_off_after_submit",
+    "drop_off_locker_of",
     "drop_off_collect",
+    "drop_off_hand_over",
     "drop_off_deposit",
     "drop_off_receive",
     "drop_off_request",

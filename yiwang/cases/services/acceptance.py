@@ -32,6 +32,7 @@ from yiwang.cases.deadlines import (
 )
 from yiwang.cases.locks import lock_case
 from yiwang.cases.models import ApplicationMaterial, Case, Commitment, CorrectionNotice, Deferral, Refusal
+from yiwang.cases.prerequisites import prerequisites_pending
 from yiwang.cases.selectors import eligibility
 from yiwang.cases.services.intake import as_db_id, resolve_given_materials, validate_form
 from yiwang.cases.services.warnings import raise_warning
@@ -70,7 +71,7 @@ def case_accept(*, actor, case: Case, mode: str = AcceptanceMode.NORMAL, deferra
         case_transition(case=case, action=CaseAction.ACCEPT, actor=actor)
     # Past the §32 period the law already deems it accepted on the receipt day (deadlines.py).
     accepted_on = acceptance_date(case, today)
-    start_clock(case, accepted_on=accepted_on)
+    start_clock(case, accepted_on=accepted_on, waiting=prerequisites_pending(case))
     check = eligibility(case, on=today)
     records = []
     if mode == AcceptanceMode.DEFERRED:
@@ -86,7 +87,7 @@ def case_accept(*, actor, case: Case, mode: str = AcceptanceMode.NORMAL, deferra
     note = "" if accepted_on == today else f"已超过 {ACCEPTANCE_PERIOD_WORKING_DAYS} 个工作日受理期限，依法自材料接收日 {accepted_on} 起计算。"
     case_transition(case=case, action=CaseAction.ACCEPT, actor=actor, note=note, details={"mode": mode},
                     extra_fields=("acceptance_mode", "accepted_on", "accepted_by", "limit_days", "limit_unit",
-                                  "due_on", "due_provisional"))
+                                  "due_on", "due_provisional", "waiting_since", "clock_from"))
     # The clerk has checked what was filed and found it complete and in legal form (§32): the
     # filed materials of this item are marked so. Deferred or promised ones are not there yet.
     ApplicationMaterial.objects.filter(
@@ -260,14 +261,14 @@ def case_deem_accept(*, case: Case, today: date) -> Case | None:
     lock_case(case)
     if case.status != CaseStatus.SUBMITTED or today <= case.acceptance_due_on:
         return None
-    start_clock(case, accepted_on=case.received_on)
+    start_clock(case, accepted_on=case.received_on, waiting=prerequisites_pending(case))
     case.acceptance_mode = AcceptanceMode.DEEMED
     reason = (f"材料接收日 {case.received_on} 起 {ACCEPTANCE_PERIOD_WORKING_DAYS} 个工作日内（至 {case.acceptance_due_on}）"
               f"未告知补正也未决定不予受理，依《行政许可法》第三十二条自接收之日起视为受理。")
     case_transition(case=case, action=CaseAction.DEEM_ACCEPT, actor="monitoring", note=reason,
                     details={"received_on": str(case.received_on), "acceptance_due_on": str(case.acceptance_due_on)},
                     extra_fields=("acceptance_mode", "accepted_on", "limit_days", "limit_unit", "due_on",
-                                  "due_provisional"))
+                                  "due_provisional", "waiting_since", "clock_from"))
     raise_warning(case=case, kind=WarningKind.ACCEPTANCE_LATE, today=today,
                   message=f"受理超过 {ACCEPTANCE_PERIOD_WORKING_DAYS} 个工作日未作决定，已依法视为受理。")
     actions.case_accepted(case=case, actor="monitoring")

@@ -11,7 +11,7 @@ import json
 import secrets
 import time
 import zipfile
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 
@@ -28,13 +28,15 @@ from yiwang.cases.constants import (
     CaseStatus,
     Channel,
     DeliveryMethod,
+    DropOffChoice,
     ErrorCode,
     MaterialSatisfaction,
 )
 from yiwang.cases.deadlines import acceptance_due_on
 from yiwang.cases.locks import lock_application
 from yiwang.cases.models import Application, ApplicationMaterial, Case, Delivery, Locker, StoredFile
-from yiwang.cases.services.submission_write import SubmissionRows, persist_submission
+from yiwang.cases.services.lockers import drop_off_after_submit
+from yiwang.cases.services.submission_write import BatchExtras, SubmissionRows, persist_batch, persist_submission
 from yiwang.cases.transitions import applicant_notifications, initial_status_change
 from yiwang.catalog import selectors as catalog_selectors
 from yiwang.catalog.application_form import field_options, validate_form_data
@@ -223,7 +225,7 @@ def licence_offer(*, applicant, requirement, on_date: date | None = None) -> dic
 
 
 def resolve_materials(*, facts: VersionFacts, applicant, materials: dict, channel: str,
-                       errors: list[FieldError], actor=None) -> list[ApplicationMaterial]:
+                       errors: list[FieldError], actor=None, owned: dict | None = None) -> list[ApplicationMaterial]:
     """Turn {requirement_id: {"file": id} | {"reuse": id} | {"paper": true}} into rows; missing
     required materials become field errors (all at once). A requirement left without a file is met
     by the online form when it is the form itself (在线填报), or by a valid e-licence the applicant
@@ -231,14 +233,12 @@ def resolve_materials(*, facts: VersionFacts, applicant, materials: dict, channe
 
     `actor` is who files (None: the applicant themselves). Staff acting for an applicant may use
     only the files of that applicant within their scope (access.stored_files_usable_by); a paper
-    original counts only when a staff member at a window (or the post room) received it."""
+    original counts only when a staff member at a window (or the post room) received it.
+    `owned` is that usable-files lookup done already (a batch asks once for all its applications)."""
     rows = []
     given = {as_db_id(k): v for k, v in (materials or {}).items() if as_db_id(k)}
-    file_ids = {as_db_id(spec.get("file") or spec.get("reuse")) for spec in given.values() if isinstance(spec, dict)}
-    file_ids.discard(None)
-    usable = stored_files_usable_by(actor=actor, applicant=applicant)
-    owned = ({f.pk: f for f in StoredFile.objects.filter(usable, pk__in=file_ids).distinct().only("pk", "owner_id")}
-             if file_ids else {})
+    if owned is None:
+        owned = usable_files(actor=actor, applicant=applicant, materials=[given])
     staff_receives_paper = accepts_paper(channel) and getattr(actor, "is_staff_member", False)
     for requirement in facts.materials:
         spec = given.pop(requirement.pk, None)
@@ -275,6 +275,22 @@ def resolve_materials(*, facts: VersionFacts, applicant, materials: dict, channe
     for unknown in given:
         errors.append(FieldError(f"materials.{unknown}", "material_unknown", "该材料不属于本事项的申请材料清单，请刷新页面后重试。"))
     return rows
+
+
+def _file_ids(materials: dict) -> set[int]:
+    ids = {as_db_id(spec.get("file") or spec.get("reuse")) for spec in materials.values() if isinstance(spec, dict)}
+    ids.discard(None)
+    return ids
+
+
+def usable_files(*, actor, applicant, materials: list[dict]) -> dict[int, StoredFile]:
+    """The stored files named in `materials` (one or more {requirement: spec} maps) that `actor`
+    may attach for `applicant`, by id — one query however many applications name them."""
+    file_ids = set().union(*(_file_ids(m or {}) for m in materials)) if materials else set()
+    if not file_ids:
+        return {}
+    usable = stored_files_usable_by(actor=actor, applicant=applicant)
+    return {f.pk: f for f in StoredFile.objects.filter(usable, pk__in=file_ids).distinct().only("pk", "owner_id")}
 
 
 def resolve_given_materials(*, version_id: int, applicant, materials: dict, channel: str,
@@ -405,8 +421,11 @@ def delivery_problems(*, applicant, delivery: dict | None) -> list[FieldError]:
 @transaction.atomic
 def application_save_draft(*, actor, applicant, implementation_id: int, form_data: dict | None = None,
                            materials: dict | None = None, delivery: dict | None = None,
-                           application: Application | None = None, channel: str = Channel.WEB) -> Application:
-    """Save what the applicant has typed so far; nothing is validated but the owner and the item."""
+                           application: Application | None = None, channel: str = Channel.WEB,
+                           drop_off: dict | None = None) -> Application:
+    """Save what the applicant has typed so far; nothing is validated but the owner and the item.
+    `drop_off` is how the paper materials will come: {"method": "window" | "locker", "locker": id,
+    "area": where she said she is} — a locker drop-off is requested when the draft is submitted."""
     version = published_version_for(implementation_id)
     if application is None:
         application = Application(applicant=applicant, channel=channel, implementation_id=implementation_id,
@@ -420,6 +439,8 @@ def application_save_draft(*, actor, applicant, implementation_id: int, form_dat
         stash["materials"] = materials
     if delivery is not None:
         stash["delivery"] = delivery
+    if drop_off is not None:
+        stash["drop_off"] = drop_off
     if stash:
         application.form_data["_draft"] = stash
     application.save()
@@ -492,10 +513,32 @@ def application_submit_draft(*, actor, draft: Application, idempotency_key: str)
         return done
     stash = dict((draft.form_data or {}).get("_draft") or {})
     form_data = {k: v for k, v in (draft.form_data or {}).items() if k != "_draft"}
-    return application_submit(actor=actor, applicant=draft.applicant, implementation_id=draft.implementation_id,
-                              form_data=form_data, materials=stash.get("materials") or {},
-                              delivery=stash.get("delivery") or None, channel=draft.channel,
-                              idempotency_key=idempotency_key, draft=draft)
+    locker_id = drop_off_locker_of(stash.get("drop_off"))
+    application = application_submit(actor=actor, applicant=draft.applicant, implementation_id=draft.implementation_id,
+                                     form_data=form_data, materials=stash.get("materials") or {},
+                                     delivery=stash.get("delivery") or None, channel=draft.channel,
+                                     idempotency_key=idempotency_key, draft=draft)
+    if locker_id and not application.replayed:
+        # The open code is the locker machinery's (services/lockers.py), issued once the
+        # application is committed: a failed or rolled-back submission reserves no compartment.
+        application_id = application.pk
+        # robust: whatever goes wrong there is logged; the submission itself has succeeded.
+        transaction.on_commit(lambda: drop_off_after_submit(actor=actor, application_id=application_id,
+                                                            locker_id=locker_id), robust=True)
+    return application
+
+
+def drop_off_locker_of(spec: dict | None) -> int | None:
+    """The locker of a draft's paper drop-off choice (None for "at the window"); a choice of a
+    locker that does not exist is refused before anything is written."""
+    spec = spec or {}
+    if spec.get("method") != DropOffChoice.LOCKER:
+        return None
+    locker_id = as_db_id(spec.get("locker"))
+    if locker_id is None or not Locker.objects.filter(pk=locker_id).exists():
+        raise ValidationFailed([FieldError("drop_off.locker", "required",
+                                           "选择投递到24小时自助信包箱时，请选择一个可用的信包箱。")])
+    return locker_id
 
 
 def application_submit_at_window(*, actor, applicant, implementation_id: int, form_data: dict, materials: dict,
@@ -531,20 +574,45 @@ def _replay(applicant, key: str, digest: str) -> Application | None:
 
 def _submit(*, actor, applicant, implementation_id, form_data, materials, channel, outlet, delivery,
             idempotency_key, digest, draft, today) -> Application:
-    version_id = current_published_version_id(implementation_id)
-    facts = version_facts(version_id)
-    cleaned, errors = validate_form(facts, with_delivery_choice(facts, form_data, delivery))
-    material_rows = resolve_materials(facts=facts, applicant=applicant, materials=materials or {}, channel=channel,
-                                       errors=errors, actor=actor)
-    delivery_row = _delivery_row(delivery, applicant, errors)
+    errors: list[FieldError] = []
+    rows = _prepare(actor=actor, applicant=applicant, implementation_id=implementation_id, form_data=form_data,
+                    materials=materials, channel=channel, outlet=outlet, delivery=delivery, today=today, errors=errors)
     if errors:
         raise ValidationFailed(errors)
+    if draft is not None and (draft.status != ApplicationStatus.DRAFT or draft.applicant_id != applicant.pk):
+        raise NotFound("草稿不存在或已提交。", code="draft_not_found")
+    rows.application.idempotency_key = idempotency_key
+    rows.application.request_digest = digest
+    if draft is None:
+        persist_submission(rows)
+    else:
+        _persist_draft_submission(draft, rows)
+    application = rows.application
+    application.submitted_cases = [rows.case]
+    return application
+
+
+def _prepare(*, actor, applicant, implementation_id, form_data, materials, channel, outlet, delivery, today,
+             errors: list[FieldError], owned: dict | None = None, notify: bool = True) -> SubmissionRows | None:
+    """Every check of a submission and the rows it writes (unsaved): the form against the pinned
+    version, the materials, the delivery, the outlet, the case with its receipt day and §32
+    acceptance deadline. Field errors are added to `errors` (then None is returned); the outlet
+    rule raises. `notify` False leaves out the applicant's notice of this case (a batch sends one
+    notice for all its cases)."""
+    version_id = current_published_version_id(implementation_id)
+    facts = version_facts(version_id)
+    before = len(errors)
+    cleaned, form_errors = validate_form(facts, with_delivery_choice(facts, form_data, delivery))
+    errors += form_errors
+    material_rows = resolve_materials(facts=facts, applicant=applicant, materials=materials or {}, channel=channel,
+                                      errors=errors, actor=actor, owned=owned)
+    delivery_row = _delivery_row(delivery, applicant, errors)
+    if len(errors) > before:
+        return None
     outlet_id, outlet_path = _outlet_for(facts=facts, outlet=outlet)
 
     now = timezone.now()
     today = today or timezone.localdate(now)
-    if draft is not None and (draft.status != ApplicationStatus.DRAFT or draft.applicant_id != applicant.pk):
-        raise NotFound("草稿不存在或已提交。", code="draft_not_found")
     application = Application(applicant=applicant, implementation_id=facts.implementation_id)
     application.version_id = version_id
     application.channel = channel
@@ -553,8 +621,8 @@ def _submit(*, actor, applicant, implementation_id, form_data, materials, channe
     application.form_data = cleaned
     application.status = ApplicationStatus.SUBMITTED
     application.submitted_at = now
-    application.idempotency_key = idempotency_key
-    application.request_digest = digest
+    application.idempotency_key = None  # the filing's key, if any, is set by the caller
+    application.request_digest = ""
     if delivery_row.method == DeliveryMethod.WINDOW:
         delivery_row.pickup_outlet_id = outlet_id  # results are handed over where the case was filed
     case = Case(
@@ -567,19 +635,75 @@ def _submit(*, actor, applicant, implementation_id, form_data, materials, channe
         received_on=today,
         acceptance_due_on=acceptance_due_on(today),
     )
-    rows = SubmissionRows(
+    return SubmissionRows(
         application=application, materials=material_rows, delivery=delivery_row, case=case,
         status_change=initial_status_change(case=case, actor=actor, channel=channel),
-        notifications=applicant_notifications(case=case, status=CaseStatus.SUBMITTED), actor=actor,
+        notifications=applicant_notifications(case=case, status=CaseStatus.SUBMITTED) if notify else [], actor=actor,
         audit_details={"channel": channel, "version": version_id},
     )
-    if draft is None:
-        persist_submission(rows)
-    else:
-        _persist_draft_submission(draft, rows)
-    application = rows.application
-    application.submitted_cases = [case]
-    return application
+
+
+# ---------------------------------------------------------------------------------------------
+# Several applications filed as one (a bundle's members: the bundles app above)
+
+@dataclass(frozen=True)
+class BatchItem:
+    """One application of a batch: the item, its form data and materials as application_submit
+    takes them, and the items of the batch (by index) whose cases this one's case depends on
+    (`Case.depends_on`: its clock waits for them, services/clock.py)."""
+
+    implementation_id: int
+    form_data: dict
+    materials: dict
+    depends_on: tuple[int, ...] = ()
+
+
+class BatchRejected(ValidationFailed):
+    """Field errors of a batch, also by item (`by_item`: index → errors), so the caller can say
+    which of its applications each error belongs to."""
+
+    def __init__(self, by_item: dict[int, list[FieldError]]):
+        self.by_item = by_item
+        super().__init__([e for errors in by_item.values() for e in errors])
+
+
+def applications_submit_batch(*, actor, applicant, items: list[BatchItem], channel: str = Channel.WEB, outlet=None,
+                              delivery: dict | None = None, today: date | None = None, notifications: list | None = None,
+                              events: list[tuple[str, object, dict]] | None = None) -> list[Application]:
+    """File several applications of one applicant at once, all or none, in the caller's transaction
+    (required: a failure rolls it back). Each item passes exactly the checks of application_submit
+    and gets the same rows — application, materials, delivery, case (number, receipt day, §32
+    acceptance deadline, encrypted fields), first status row, `application.submitted` audit event —
+    written together with the cases' dependencies in one statement (submission_write.persist_batch).
+    The applicant is not told of each case: `notifications` (built rows) are the caller's one
+    notice for the filing, `events` its own audit events ((action, saved object, details)), both
+    written in the same statement. Idempotency is the caller's (the filing it belongs to is keyed).
+    Errors: BatchRejected with every field error of every item, by item."""
+    if channel not in Channel.values:
+        raise ValidationFailed([FieldError("channel", "invalid_choice", "渠道取值无效。")])
+    channel_allowed(actor=actor, applicant=applicant, channel=channel)
+    owned = usable_files(actor=actor, applicant=applicant, materials=[item.materials for item in items])
+    by_item: dict[int, list[FieldError]] = {}
+    batch: list[SubmissionRows] = []
+    for index, item in enumerate(items):
+        errors: list[FieldError] = []
+        rows = _prepare(actor=actor, applicant=applicant, implementation_id=item.implementation_id,
+                        form_data=item.form_data, materials=item.materials, channel=channel, outlet=outlet,
+                        delivery=delivery, today=today, errors=errors, owned=owned, notify=False)
+        if errors:
+            by_item[index] = errors
+        elif rows is not None:
+            batch.append(rows)
+    if by_item:
+        raise BatchRejected(by_item)
+    dependencies = [(index, dep) for index, item in enumerate(items) for dep in item.depends_on]
+    if any(not 0 <= dep < len(items) or dep == index for index, dep in dependencies):
+        raise ValueError("a batch item depends on an item outside the batch")
+    persist_batch(batch, BatchExtras(notifications=list(notifications or []), events=list(events or []),
+                                     dependencies=dependencies))
+    for rows in batch:
+        rows.application.submitted_cases = [rows.case]
+    return [rows.application for rows in batch]
 
 
 @transaction.atomic

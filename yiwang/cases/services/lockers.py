@@ -5,6 +5,9 @@
   device and client like pickup codes). The deposit at the cabinet, the staff collection from the
   cabinet and the hall's receipt are recorded with actor and time; on receipt the materials not
   yet provided count as handed in on paper, so acceptance sees them.
+- The courier (交通员, role courier): collects deposited materials from the lockers of the outlets
+  under their grant (the compartment opens through the adapter) and hands them over at the hall;
+  hall staff may do the round themselves. The hall's receipt stays with its window clerks.
 - Pick-up: results wait in the chosen locker (yiwang.cases.handover); those not collected within
   YIWANG_LOCKER_RETURN_DAYS go back to the hall, the applicant is told and the code keeps working
   at the window.
@@ -22,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from yiwang.cases.access import (
+    may_collect_from,
     pickup_attempt_failed,
     pickup_limits,
     require_pickup_attempts_left,
@@ -96,6 +100,24 @@ def drop_off_request(*, actor, application: Application, locker_id, now: datetim
     return drop_off
 
 
+def drop_off_after_submit(*, actor, application_id: int, locker_id: int) -> LockerDropOff | None:
+    """The wizard's choice "投递到24小时自助信包箱", once the application is committed: the drop-off
+    is requested as on the case page (drop_off_request: compartment, open code, notice). When it
+    cannot be (the locker is full meanwhile), the applicant is told to choose again on the case
+    page; the application stands either way."""
+    application = Application.objects.select_related("applicant").get(pk=application_id)
+    try:
+        return drop_off_request(actor=actor, application=application, locker_id=locker_id)
+    except DomainError as exc:
+        with transaction.atomic():
+            notify(recipient=application.applicant, topic="locker.drop_off_failed", title="信包箱暂不能交件",
+                   body=f"{exc.message} 请在“我的办件”中重新选择信包箱，或到窗口递交纸质材料。",
+                   link=_case_link(application), obj=application)
+            record_event(actor=actor, action="locker.drop_off_request_failed", obj=application,
+                         details={"locker_id": locker_id, "code": exc.code})
+        return None
+
+
 def drop_off_deposit(*, actor, locker: Locker, open_code: str, client: str | None = None,
                      now: datetime | None = None) -> LockerDropOff:
     """At the cabinet: the open code opens the drop-off's compartment once. `actor` is the locker's
@@ -144,30 +166,57 @@ def _deposit(*, actor, locker: Locker, open_code: str, now: datetime) -> LockerD
     raise DomainError("开箱码不正确或已使用。", code=ErrorCode.PICKUP_CODE, field="open_code")
 
 
+def _require_collector(actor, drop_off: LockerDropOff) -> None:
+    """Who takes materials out of a locker: a courier (交通员) whose grant covers the locker's
+    outlet, or a window clerk there (hall staff doing the round themselves); else not found."""
+    if not may_collect_from(actor=actor, outlet=drop_off.locker.outlet):
+        raise NotFound("未找到该信包箱交件。", code="drop_off_not_found")
+
+
 @transaction.atomic
 def drop_off_collect(*, actor, drop_off: LockerDropOff, now: datetime | None = None) -> LockerDropOff:
-    """Hall staff (the courier round) take the materials out of the cabinet."""
-    require_window_clerk_at(actor=actor, outlet=drop_off.locker.outlet)
+    """The courier (or hall staff) takes the materials out of the cabinet: the compartment is
+    opened through the locker adapter once this is committed."""
+    _require_collector(actor, drop_off)
     lock_drop_off(drop_off.pk)
     drop_off = LockerDropOff.objects.select_related("locker").get(pk=drop_off.pk)
     if drop_off.status != DropOffStatus.DEPOSITED:
         raise Conflict("该格口当前没有待取出的材料。", code="drop_off_not_deposited")
     drop_off.status, drop_off.collected_at, drop_off.collected_by = DropOffStatus.COLLECTED, now or timezone.now(), actor
     drop_off.save(update_fields=["status", "collected_at", "collected_by", "updated_at"])
+    open_compartment_on_commit(locker=drop_off.locker, compartment=drop_off.compartment)
     record_event(actor=actor, action="locker.drop_off_collected", obj=drop_off,
                  details={"locker": drop_off.locker.code, "compartment": drop_off.compartment})
     return drop_off
 
 
 @transaction.atomic
+def drop_off_hand_over(*, actor, drop_off: LockerDropOff, now: datetime | None = None) -> LockerDropOff:
+    """The courier brings the collected materials to the hall (送达大厅); the hall then signs for
+    them (drop_off_receive, hall staff only)."""
+    _require_collector(actor, drop_off)
+    lock_drop_off(drop_off.pk)
+    drop_off = LockerDropOff.objects.select_related("locker").get(pk=drop_off.pk)
+    if drop_off.status != DropOffStatus.COLLECTED:
+        raise Conflict("请先登记从信包箱取出材料，再登记送达大厅。", code="drop_off_not_collected")
+    drop_off.status = DropOffStatus.HANDED_OVER
+    drop_off.handed_over_at, drop_off.handed_over_by = now or timezone.now(), actor
+    drop_off.save(update_fields=["status", "handed_over_at", "handed_over_by", "updated_at"])
+    record_event(actor=actor, action="locker.drop_off_handed_over", obj=drop_off,
+                 details={"locker": drop_off.locker.code, "hall": drop_off.locker.outlet.name})
+    return drop_off
+
+
+@transaction.atomic
 def drop_off_receive(*, actor, drop_off: LockerDropOff, now: datetime | None = None) -> LockerDropOff:
-    """The hall signs for the materials: those of the application not yet provided count as
-    handed in on paper, and the cases go on to acceptance with them."""
+    """The hall signs for the materials (collected by staff, or brought by the courier): those of
+    the application not yet provided count as handed in on paper, and the cases go on to
+    acceptance with them."""
     require_window_clerk_at(actor=actor, outlet=drop_off.locker.outlet)
     lock_application(drop_off.application)
     lock_drop_off(drop_off.pk)
     drop_off = LockerDropOff.objects.select_related("locker", "application").get(pk=drop_off.pk)
-    if drop_off.status != DropOffStatus.COLLECTED:
+    if drop_off.status not in (DropOffStatus.COLLECTED, DropOffStatus.HANDED_OVER):
         raise Conflict("请先登记从信包箱取出材料，再签收。", code="drop_off_not_collected")
     drop_off.status, drop_off.received_at, drop_off.received_by = DropOffStatus.RECEIVED, now or timezone.now(), actor
     drop_off.save(update_fields=["status", "received_at", "received_by", "updated_at"])

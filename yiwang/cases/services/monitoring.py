@@ -55,7 +55,8 @@ def run_monitoring(*, today: date) -> MonitoringReport:
     # 3. Colours of running clocks (deadlines.warning_colour_on, applied as three updates):
     # red past the due date, yellow within N working days of it, none otherwise.
     yellow_from = yellow_until(today)
-    running = Case.objects.filter(status__in=RUNNING, due_on__isnull=False)
+    # A case waiting for the cases it depends on (a bundle member) has no due date yet: not running.
+    running = Case.objects.filter(status__in=RUNNING, due_on__isnull=False, waiting_since__isnull=True)
     with transaction.atomic():
         report.colours_changed += running.filter(due_on__lt=today).exclude(warning=WarningColour.RED).update(
             warning=WarningColour.RED)

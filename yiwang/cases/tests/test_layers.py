@@ -10,7 +10,7 @@ LAYERS = [
     {"locks", "locker_device"},
     {"access"},
     {"selectors"},
-    {"transitions", "documents", "back_office", "handover"},
+    {"transitions", "documents", "back_office", "handover", "prerequisites"},
     {"actions"},
     {"services"},
     {"pages", "api", "tasks", "management", "admin", "admin_processes", "urls", "apps"},

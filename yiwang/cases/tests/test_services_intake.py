@@ -32,6 +32,7 @@ def test_submit_creates_case_with_receipt_clock_history_and_event(world, submit,
     assert AuditEvent.objects.filter(action="application.submitted", object_id=str(case.application_id)).exists()
     inbox = Notification.objects.filter(recipient=world.citizen, channel="in_app", topic="case.submitted")
     assert inbox.count() == 1 and case.number in inbox.get().body
+    assert inbox.get().link == f"/cases/mine/{case.pk}/" and inbox.get().object_id == str(case.pk)
     assert case.applicant_id_number == world.citizen.id_number  # snapshot, encrypted at rest
     with connection.cursor() as cur:
         cur.execute("SELECT applicant_id_number FROM cases_case WHERE id = %s", [case.pk])

@@ -216,3 +216,23 @@ def test_verify_audit_command_checks_the_anchor(tmp_path):
     AuditBlock.objects.update(block_hash="e" * 64)
     with pytest.raises(CommandError, match="block_hash|anchor"):
         call_command("verify_audit", "--anchor", spec)
+
+
+def test_numbers_reserved_in_one_go_continue_the_writers_stream_without_holes():
+    """A writer of many events (a bundle's filing) reserves their numbers in one statement."""
+    from django.db import transaction
+
+    from yiwang.core.audit import build_event, next_sequences
+
+    _events(1)
+    with transaction.atomic():
+        stream, first = next_sequences(3)
+        for i in range(3):
+            build_event(actor=None, action="test.batch", object_type="test", object_id=i,
+                        sequence=(stream, first + i)).save(force_insert=True)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        next_sequences(5)
+        raise RuntimeError("rolled back: the numbers come back")
+    _events(1)
+    assert sorted(AuditEvent.objects.values_list("seq", flat=True)) == [1, 2, 3, 4, 5]
+    assert verify_audit()[2] is None

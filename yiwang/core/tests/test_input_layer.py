@@ -98,10 +98,15 @@ def test_nul_in_a_path_is_a_400(client):
     assert response.json()["detail"][0]["field"] == "path"
 
 
-def test_nul_in_a_page_query_or_form_is_a_plain_400(client):
+def test_nul_in_a_page_query_or_form_is_a_400_page_naming_the_field(client):
     response = client.get("/catalog/?q=%00")
     assert response.status_code == 400
-    assert "控制字符" in response.content.decode()
+    assert response["Content-Type"].startswith("text/html")
+    page = response.content.decode()
+    assert "控制字符" in page and "「q」" in page
+    # The site's own page: its header and the way home, not a bare line of text.
+    assert "<header" in page and 'href="/"' in page
+    assert "script-src" in response["Content-Security-Policy"]
     response = client.post("/accounts/login/", {"username": "a\x00", "password": "x"})
     assert response.status_code == 400
     assert "username" in response.content.decode()

@@ -77,5 +77,10 @@ def knowledge(request):
 
 
 @_staff
+@require_http_methods(["GET", "POST"])
 def knowledge_history(request, key):
+    if request.method == "POST" and request.POST.get("action") == "withdraw":
+        if services.withdraw_knowledge(key, actor=request.user):
+            messages.success(request, f"知识条目 {key} 已停用，不再出现在检索结果中；各版本仍保留。")
+        return redirect("guidance:staff_knowledge_history", key=key)
     return render(request, "guidance/staff/knowledge_history.html", {"key": key, "versions": selectors.knowledge_history(key)})

@@ -30,6 +30,16 @@ def test_a_valid_licence_satisfies_its_material(world):
     assert offers(world.enterprise, id_card) == []       # an applicant who holds none (nor does its representative)
 
 
+@pytest.mark.parametrize("name", ["代领人有效身份证件", "授权委托书及受托人居民身份证", "经办人身份证明",
+                                  "法定监护人身份证、户口簿", "委托代理人身份证"])
+def test_another_persons_document_is_not_waived_by_the_applicants_own_licence(world, name):
+    issue(world, "LIC-RESIDENT-ID", issued_on=dt.date(2016, 4, 12))
+    version = licensing_item(world, materials=[(name, "LIC-RESIDENT-ID"), ("居民身份证", "LIC-RESIDENT-ID")])
+    theirs, own = version.materials.order_by("order")
+    assert offers(world.citizen, theirs) == []
+    assert offers(world.citizen, own)[0]["satisfies"]
+
+
 def test_an_expired_licence_does_not_and_says_why(world):
     issue(world, "LIC-DRIVING-LICENCE", issued_on=dt.date(2019, 7, 1))
     version = licensing_item(world, materials=[("机动车驾驶证", "LIC-DRIVING-LICENCE")])

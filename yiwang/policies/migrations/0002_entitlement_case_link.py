@@ -19,7 +19,7 @@ def periods(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0009_proactive_cases'),
+        ('cases', '0011_proactive_cases'),
         ('catalog', '0002_version_provenance_note'),
         ('policies', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -33,6 +33,7 @@ from yiwang.servicemap.constants import (
     DEFAULT_RESULTS,
     HALL_KINDS,
     KIND_ORDER,
+    LOCKER_RADIUS_M,
     MAX_PAGE_SIZE,
     MAX_RADIUS_KM,
     MAX_RESULTS,
@@ -45,7 +46,7 @@ from yiwang.servicemap.constants import (
     OutletKind,
     WindowKind,
 )
-from yiwang.servicemap.coordinates import distance_m, to_wgs84, wgs84_to_gcj02
+from yiwang.servicemap.coordinates import distance_m, distances_m, to_wgs84, wgs84_to_gcj02
 from yiwang.servicemap.districts import DISTRICTS
 from yiwang.servicemap.models import OutletWindow
 from yiwang.servicemap.opening_hours import DayHours, OpenState, describe_week, hours_on, open_state
@@ -527,16 +528,70 @@ def service_map_search(*, q="", item_id=None, kind="", facility="", district="",
 
 
 
-def nearby_lockers(*, lat=None, lng=None, limit: int = 10) -> list[tuple[int, str]]:
-    """The `cases.nearby_lockers` hook: (locker id, label) of locker outlets, the nearest first and
-    within 5 km (seed 004) when a point is given, else every locker outlet by name. The applicant
-    chooses one for dropping off materials or collecting a result."""
+# Lockers beyond 5 km are still offered after those within (an applicant far from every locker
+# still gets the nearest few), but never more than this many.
+LOCKERS_BEYOND_RADIUS = 5
+AREA_DISTRICT, AREA_PLACE = "d:", "p:"
+
+
+def nearby_lockers(*, lat=None, lng=None, area=None, limit: int = 10) -> list[tuple[int, str, float | None]]:
+    """The `cases.nearby_lockers` hook: (locker id, label, distance in metres) of locker outlets.
+    From a point (the phone's position, or an `area` of `locker_areas`: a district's hall or a
+    street centre) the nearest first: up to `limit` within 5 km (seed 004), then up to
+    LOCKERS_BEYOND_RADIUS farther ones; without a point every locker outlet by name (no distance).
+    The applicant chooses one for dropping off materials or collecting a result."""
     index = get_index()
+    records = [r for r in index.records if r.kind == OutletKind.LOCKER and r.locker_id]
+    point = None
     if lat not in (None, "") and lng not in (None, ""):
         try:
-            found = outlets_nearest(lat=lat, lng=lng, kind=OutletKind.LOCKER, limit=limit).results
-        except ValidationFailed:
-            found = []
-        return [(n.record.locker_id, f"{n.record.name}（{n.distance_text}）") for n in found if n.record.locker_id]
-    records = sorted((r for r in index.records if r.kind == OutletKind.LOCKER and r.locker_id), key=lambda r: r.name)
-    return [(r.locker_id, r.name) for r in records]
+            point = (float(lat), float(lng))
+        except (TypeError, ValueError):
+            point = None
+        if point and not (-90 <= point[0] <= 90 and -180 <= point[1] <= 180 and all(map(math.isfinite, point))):
+            point = None
+    if point is None and area:
+        found = area_point(area)
+        point = found[:2] if found else None
+    if point is None or not records:
+        return [(r.locker_id, r.name, None) for r in sorted(records, key=lambda r: r.name)]
+    metres = distances_m(point[0], point[1], np.array([r.lat for r in records]), np.array([r.lng for r in records]))
+    ranked = sorted(zip(metres.tolist(), records, strict=True), key=lambda pair: (pair[0], pair[1].name))
+    near = [pair for pair in ranked if pair[0] <= LOCKER_RADIUS_M][:limit]
+    far = [pair for pair in ranked if pair[0] > LOCKER_RADIUS_M][:LOCKERS_BEYOND_RADIUS]
+    return [(r.locker_id, f"{r.name}（{distance_text(d)}）", d) for d, r in near + far]
+
+
+def area_point(area) -> tuple[float, float, str] | None:
+    """The point an area of `locker_areas` stands for: a district's hall (its seat without one)
+    or a reference place; with its label. None for anything else."""
+    area = str(area or "")
+    if area.startswith(AREA_DISTRICT):
+        district = DISTRICTS.get(area.removeprefix(AREA_DISTRICT))
+        if district is None:
+            return None
+        lng, lat = district.seat
+        return lat, lng, district.name
+    if area.startswith(AREA_PLACE):
+        try:
+            record = get_index().record(int(area.removeprefix(AREA_PLACE)))
+        except (TypeError, ValueError, OverflowError):
+            return None
+        return (record.lat, record.lng, record.name) if record else None
+    return None
+
+
+def locker_areas(*, address: str = "") -> dict:
+    """The `cases.locker_areas` hook: where the applicant may say she is when her phone does not
+    share its position — each district (at its hall) and its street and community centres — and
+    the district named in `address` (the address she typed), if any, as the default."""
+    groups = []
+    places = {g.district: g.places for g in reference_places()}
+    default = ""
+    for code, district in DISTRICTS.items():
+        options = [(f"{AREA_DISTRICT}{code}", f"{district.name}（全区）")]
+        options += [(f"{AREA_PLACE}{pk}", name) for pk, name in places.get(district.name, [])]
+        groups.append((district.name, options))
+        if not default and address and district.name in address:
+            default = f"{AREA_DISTRICT}{code}"
+    return {"groups": groups, "default": default}

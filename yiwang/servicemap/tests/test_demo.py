@@ -18,6 +18,16 @@ from yiwang.servicemap.models import Outlet, PopulationPoint
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _calendar_index_rebuilt_after():
+    """The demo's locker journeys compute due dates, building the working-day calendar index
+    inside this test's transaction; it is checked against the database again afterwards."""
+    yield
+    from yiwang.workdays.time_limits import invalidate_calendar_index
+
+    invalidate_calendar_index()
+
+
 def test_demo_load(settings):
     out = io.StringIO()
     call_command("load_xian", stdout=out)
@@ -54,7 +64,20 @@ def test_demo_load(settings):
     from yiwang.accounts.selectors import user_by_identifier
 
     assert user_by_identifier("hall_yanta").role_grants.get().organisation.short_name == "雁塔区人民政府"
+    # Lockers in use: 王秀英's materials deposited, waiting for the courier; her result in a locker.
+    from yiwang.cases.constants import DropOffStatus
+    from yiwang.cases.models import Delivery, LockerDropOff
+    from yiwang.cases.selectors import courier_round
+
+    citizen, courier = user_by_identifier("citizen"), user_by_identifier("courier")
+    drop_off = LockerDropOff.objects.get(application__applicant=citizen)
+    assert drop_off.status == DropOffStatus.DEPOSITED and drop_off.locker.code == demo.DROP_OFF_LOCKER
+    assert [stop.locker.code for stop in courier_round(courier)] == [demo.DROP_OFF_LOCKER]
+    waiting = Delivery.objects.get(application__applicant=citizen, locker__code=demo.PICKUP_LOCKER)
+    assert waiting.method == "locker" and waiting.locker_compartment and waiting.pickup_code_hash
+    assert waiting.completed_at is None
     count = Outlet.objects.count()
     demo.load(stdout=out)
     assert Outlet.objects.count() == count
     assert "新建网点 0 个" in out.getvalue()
+    assert LockerDropOff.objects.count() == 1 and Delivery.objects.filter(locker__isnull=False).count() == 1

@@ -57,6 +57,8 @@ STAFF = [
     StaffSpec("admin", "刘建华", Role.ADMINISTRATOR, CITY, superuser=True),
     StaffSpec("clerk", "李娜", Role.WINDOW_CLERK, "市政务服务中心"),
     StaffSpec("clerk_yanta", "陈静", Role.WINDOW_CLERK, "雁塔区政务服务中心"),
+    # 交通员: carries paper materials dropped off in the city hall's lockers to the hall.
+    StaffSpec("courier", "赵晓东", Role.COURIER, "市政务服务中心"),
     StaffSpec("reviewer", "张伟", Role.DEPT_REVIEWER, "市市场监管局"),
     StaffSpec("approver", "王磊", Role.DEPT_APPROVER, "市市场监管局"),
     StaffSpec("reviewer_edu", "杨帆", Role.DEPT_REVIEWER, "市教育局"),

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0008_locker_drop_off_and_return'),
+        ('cases', '0010_drop_off_hand_over'),
     ]
 
     operations = [
