@@ -220,6 +220,8 @@ CELERY_BEAT_SCHEDULE = {
     "appointment-no-shows": {"task": "yiwang.appointments.tasks.mark_no_shows_task", "schedule": 300.0},
     "appointment-reminders": {"task": "yiwang.appointments.tasks.send_reminders_task", "schedule": 3600.0},
     "expire-licences": {"task": "yiwang.licences.tasks.expire_licences_task", "schedule": 3600.0},
+    # 免申即享 offers left unconfirmed are closed; open offers without a case get one (idempotent).
+    "entitlements-sweep": {"task": "yiwang.policies.tasks.entitlements_sweep_task", "schedule": 86400.0},
 }
 # 好差评 local practice (yiwang/ratings/policy.py; docs/ratings.md): STANDARDS §4 defaults.
 YIWANG_RATINGS_RECTIFY_DAYS = int(os.environ.get("YIWANG_RATINGS_RECTIFY_DAYS", "15"))

@@ -12,6 +12,9 @@ class Channel(models.TextChoices):
     KIOSK = "kiosk", "自助终端"
     POST = "post", "邮寄"
     HOTLINE = "hotline", "12345 热线"
+    # Filed by the platform itself for a subject found eligible (免申即享, by the policies app): the
+    # case waits for the subject's confirmation before it counts as received.
+    PROACTIVE = "proactive", "主动服务（免申即享）"
 
 
 # Channels an applicant may name when filing themselves; the others are recorded by the staff member
@@ -28,6 +31,9 @@ class ApplicationStatus(models.TextChoices):
 class CaseStatus(models.TextChoices):
     """The legal lifecycle (行政许可法 §32 acceptance, §42 decision, §44 delivery). See lifecycle.py."""
 
+    # 免申即享: created by the platform, prefilled; nothing counts (no receipt, no clock) until the
+    # subject confirms (→ submitted); declined → withdrawn, left unconfirmed too long → terminated.
+    AWAITING_CONFIRMATION = "awaiting_confirmation", "待确认领取"
     SUBMITTED = "submitted", "已提交待受理"
     CORRECTION_REQUESTED = "correction_requested", "待补正"  # one-time notice issued (§32)
     REFUSED = "refused", "不予受理"
@@ -67,6 +73,9 @@ class CaseAction(models.TextChoices):
     WITHDRAW = "withdraw", "撤回申请"
     TERMINATE = "terminate", "终止办理"
     REVOKE = "revoke", "撤销决定"
+    CONFIRM = "confirm", "确认领取"  # 免申即享: the subject confirms the case the platform prepared
+    DECLINE = "decline", "放弃领取"
+    LAPSE = "lapse", "逾期未确认"
 
 
 class AcceptanceMode(models.TextChoices):

@@ -13,6 +13,12 @@ from yiwang.cases.constants import CaseStatus as S
 from yiwang.core.errors import InvalidTransition
 
 TRANSITIONS: dict[S, dict[A, S]] = {
+    # 免申即享 (channel proactive): the platform prepared the case; receipt happens on confirmation.
+    S.AWAITING_CONFIRMATION: {
+        A.CONFIRM: S.SUBMITTED,
+        A.DECLINE: S.WITHDRAWN,
+        A.LAPSE: S.TERMINATED,
+    },
     S.SUBMITTED: {
         A.ACCEPT: S.ACCEPTED,
         A.DEEM_ACCEPT: S.ACCEPTED,
@@ -97,6 +103,7 @@ AWAITING_DEFERRED = frozenset({S.UNDER_REVIEW, S.SUSPENDED, S.APPROVED})
 class StatusFacts:
     """What a status means for what the pages show (never who may act: access.case_actions_for)."""
 
+    awaiting_confirmation: bool  # 免申即享: prepared by the platform, waits for the subject (no clock)
     awaiting_acceptance: bool  # submitted: the §32 period runs
     awaiting_correction: bool  # the one-time notice waits for the applicant
     concluded: bool  # 办结: the result waits to be handed over
@@ -109,7 +116,7 @@ class StatusFacts:
 def status_facts(status: str) -> StatusFacts:
     s = S(status)
     return StatusFacts(
-        awaiting_acceptance=s == S.SUBMITTED, awaiting_correction=s == S.CORRECTION_REQUESTED,
+        awaiting_confirmation=s == S.AWAITING_CONFIRMATION, awaiting_acceptance=s == S.SUBMITTED, awaiting_correction=s == S.CORRECTION_REQUESTED,
         concluded=s == S.CONCLUDED, revoked=s == S.REVOKED, ended_early=s in (S.TERMINATED, S.REVOKED),
         suspended=s == S.SUSPENDED,
-        clock_stopped=s in CLOSED_STATUSES or s in (S.APPROVED, S.DENIED, S.CONCLUDED))
+        clock_stopped=s in CLOSED_STATUSES or s in (S.APPROVED, S.DENIED, S.CONCLUDED, S.AWAITING_CONFIRMATION))

@@ -823,6 +823,14 @@ def department_staff_of(case: Case) -> list:
     return list(people.values())
 
 
+def application_of_applicant(applicant, application_id) -> Application | None:
+    """One of the applicant's applications in any status (draft, submitted, withdrawn), or None."""
+    return Application.objects.filter(pk=application_id, applicant=applicant).first()
+
+
+def case_by_id(case_id) -> Case | None:
+    """A case by id for a system task acting on it (no actor, so no scope): None if missing."""
+    return Case.objects.select_related("version").filter(pk=case_id).first()
 def licence_materials_of_cases(case_ids) -> dict[int, list[tuple[str, str]]]:
     """{case id: [(material name, e-licence identifier)]} for the materials the cases' applications
     met from the e-licence library (免提交), one query (a bundle's console lists many cases)."""

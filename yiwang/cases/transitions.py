@@ -15,6 +15,7 @@ from yiwang.notifications.services import build_notifications, save_notification
 
 # What the applicant is told on each new status (in-app + SMS/e-mail). Kept short: an SMS.
 _NOTICE = {
+    CaseStatus.AWAITING_CONFIRMATION: ("待您确认领取", "平台已为您生成办件 {number}，请确认领取（确认后开始办理）。"),
     CaseStatus.SUBMITTED: ("申请已提交", "您的申请（办件编号 {number}）已提交，等待受理。"),
     CaseStatus.CORRECTION_REQUESTED: ("请补正材料", "办件 {number} 需要补正，请查看一次性告知书并补正后重新提交。"),
     CaseStatus.REFUSED: ("申请不予受理", "办件 {number} 不予受理，请查看不予受理决定书。"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from yiwang.policies import selectors
+from yiwang.policies.access import entitlement_actions_for
 
 
 def on_profile_changed(*, profile_id: int, kind: str, changed: list[str], **_) -> None:
@@ -22,3 +23,16 @@ def profile_section(*, profile, actor):
                                                "founded_on", "employees")}}
     eligible = [r["policy"] for r in selectors.policies_for_subject(row) if r["eligible"]]
     return ("policies/panels/profile_policies.html", {"policies": eligible})
+
+
+def case_panel(*, case, actor, audience: str, **_):
+    """cases.case_page_panels: on a case filed for a policy, which policy it is; on the subject's
+    own page of a 免申即享 case awaiting confirmation, the confirm / decline form."""
+    if audience == "public":
+        return None
+    entitlement = selectors.entitlement_of_case(case.pk)
+    if entitlement is None:
+        return None
+    may_decide = (audience == "applicant" and getattr(actor, "pk", None) == entitlement.user_id
+                  and "confirm" in entitlement_actions_for(entitlement))
+    return ("policies/panels/case_policy.html", {"entitlement": entitlement, "may_decide": may_decide})

@@ -99,8 +99,17 @@ def my_matches(request):
         out.append({"policy": _out(row["policy"]), "eligible": row["eligible"], "result": row["explanation"].verdict,
                     "reasons": [f"{r.text}（{r.actual or r.verdict}）" for r in row["reasons"]],
                     "entitlement": {"id": e.pk, "status": e.status, "status_label": e.get_status_display(),
-                                    "amount": str(e.amount) if e.amount is not None else None} if e else None})
+                                    "amount": str(e.amount) if e.amount is not None else None,
+                                    "case": _case_out(getattr(e, "case_row", None))} if e else None})
     return out
+
+
+def _case_out(case) -> dict | None:
+    """The case an entitlement was filed as (免申即享) or filed from (依申请), for the applicant."""
+    if case is None:
+        return None
+    return {"id": case.pk, "number": case.number, "status": case.status, "status_label": case.get_status_display(),
+            "agency": case.agency.name}
 
 
 @router.get("/{code}", response=PolicyOut, auth=None, summary="一项政策及其享受条件")

@@ -19,6 +19,8 @@ class PoliciesConfig(AppConfig):
         hooks.register("licences.profile_changed", actions.on_profile_changed)
         # 我的档案 shows the policies the subject qualifies for.
         hooks.register("licences.profile_sections", actions.profile_section)
+        # The page of a case filed for a policy says which; the subject confirms a 免申即享 case there.
+        hooks.register("cases.case_page_panels", actions.case_panel)
         # The in-memory library of policies in force is dropped when a policy changes here.
         post_save.connect(selectors.library_changed, sender=Policy, dispatch_uid="policies-library-changed")
         post_delete.connect(selectors.library_changed, sender=Policy, dispatch_uid="policies-library-deleted")

@@ -37,10 +37,11 @@ class PolicyCategory(models.TextChoices):
 
 
 class EntitlementStatus(models.TextChoices):
-    OFFERED = "offered", "待确认"  # created by matching a 免申即享 policy
-    CONFIRMED = "confirmed", "已确认"  # the subject accepted; payment follows
-    DECLINED = "declined", "已放弃"  # the subject said no; never offered again for this policy
-    APPLIED = "applied", "已申请"  # an application-kind policy: submitted from the prefilled form, for review
+    OFFERED = "offered", "待确认"  # created by matching a 免申即享 policy; its case awaits confirmation
+    CONFIRMED = "confirmed", "已确认"  # the subject accepted; the case was submitted (payment follows its decision)
+    DECLINED = "declined", "已放弃"  # the subject said no; never offered again in this policy period
+    LAPSED = "lapsed", "逾期未确认"  # not confirmed within CONFIRM_DAYS; the case was closed
+    APPLIED = "applied", "已申请"  # an application-kind policy: the prefilled application (draft or case)
 
 
 class ErrorCode(models.TextChoices):

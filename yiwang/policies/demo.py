@@ -155,6 +155,35 @@ POLICIES = [
 ]
 
 
+# The item that pays or grants each demo policy: (guide name, agency short name) of a published
+# implementation (the catalog seed's demo items `items_policy_funds`, or an allowance item it had).
+# Policies not listed are only told (the tax relief applies at declaration; the others name no
+# item of the demo catalog).
+SENIOR = ("老年人福利补贴发放", "市民政局")
+HRSS_PERSON = ("就业创业补贴及退休人员服务待遇兑现", "市人社局")
+HRSS_ENTERPRISE = ("稳岗返还及就业补贴兑付", "市人社局")
+MIIT = ("中小企业发展专项资金兑付", "市工信局")
+ITEM_OF = {
+    "xa-senior-longevity-80": SENIOR, "xa-senior-free-bus": SENIOR, "xa-senior-home-care-70": SENIOR,
+    "xa-senior-home-adaptation": SENIOR, "xa-yanta-elderly-meal": ("老年助餐补贴申领", "雁塔区民政局"),
+    "xa-retiree-health-check": HRSS_PERSON, "xa-flexible-social-insurance": HRSS_PERSON,
+    "xa-startup-guarantee-loan": HRSS_PERSON, "xa-graduate-talent-housing": HRSS_PERSON,
+    "xa-disability-living": ("困难残疾人生活补贴", "市民政局"), "xa-disability-nursing": ("重度残疾人护理补贴", "市民政局"),
+    "xa-catering-relief": ("餐饮企业稳岗纾困补贴兑付", "市商务局"),
+    "xa-job-stabilisation-refund": HRSS_ENTERPRISE, "xa-startup-rent": HRSS_ENTERPRISE,
+    "xa-hiring-subsidy": HRSS_ENTERPRISE,
+    "xa-sme-loan-interest": MIIT, "xa-manufacturing-upgrade": MIIT, "xa-specialised-sme": MIIT,
+}
+
+
+def _implementations() -> dict:
+    """Policy code -> the published implementation that handles it (missing items are skipped)."""
+    from yiwang.catalog.selectors import published_implementations_named
+
+    found = published_implementations_named(set(ITEM_OF.values()))
+    return {code: found[pair][0] for code, pair in ITEM_OF.items() if found.get(pair)}
+
+
 def _say(stdout, text: str) -> None:
     if stdout is not None:
         stdout.write(text)
@@ -185,11 +214,18 @@ def load(*, stdout=None) -> None:
     with transaction.atomic():
         officer = _officer()
         existing = {p.code: p for p in staff_policies()}
-        created = published = 0
+        items = _implementations()
+        created = published = linked = 0
         for spec in POLICIES:
             policy = existing.get(spec["code"])
+            item = items.get(spec["code"])
+            if policy is not None and item is not None and policy.implementation_id is None:
+                services.policy_update(actor=officer, policy=policy, data={"implementation": item})
+                linked += 1
             if policy is None:
                 data = dict(spec)
+                if item is not None:
+                    data["implementation"] = item
                 body = organisation_by_short_name(spec["issuing_body_name"])
                 if body is not None:
                     data["issuing_body"] = body
@@ -201,4 +237,7 @@ def load(*, stdout=None) -> None:
             if policy.status == PolicyStatus.DRAFT:
                 services.policy_publish(actor=officer, policy=policy)
                 published += 1
-    _say(stdout, f"  policies: {created} new, {published} published (matched and pushed); {OFFICER['username']} / {DEMO_PASSWORD}\n")
+    # Offers made before their policy named an item (an earlier demo database) get their case now.
+    swept = services.entitlements_sweep()
+    _say(stdout, f"  policies: {created} new, {published} published (matched and pushed), {linked} linked to their item, "
+                 f"{swept['filed']} 免申即享 cases filed for earlier offers; {OFFICER['username']} / {DEMO_PASSWORD}\n")

@@ -33,6 +33,11 @@ class Policy(BaseModel):
     published_at = models.DateTimeField(null=True, blank=True)
     matched_at = models.DateTimeField("最近匹配时间", null=True, blank=True)
     is_demo = models.BooleanField(default=False, editable=False)  # demo data, never real policy
+    # The catalog implementation that pays or grants it (a 补贴发放 / 资金兑付 item of the agency that
+    # handles it): a 免申即享 policy files its case there, a 依申请 one opens that item's wizard.
+    # None: no case (e.g. a tax relief applied at declaration) — the subject is only told.
+    implementation = models.ForeignKey("catalog.ItemImplementation", null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="+", verbose_name="兑现事项")
 
     class Meta:
         ordering = ["-published_at", "code"]
@@ -69,8 +74,11 @@ class PolicyMatch(BaseModel):
 
 
 class Entitlement(BaseModel):
-    """免申即享: the benefit the platform offers a subject who qualifies, for them to confirm; for a
-    policy one applies for, the application submitted from the prefilled form."""
+    """The link between a policy match and its case, one per subject, policy and policy period.
+    免申即享: the benefit the platform offers a subject who qualifies — the case it filed, awaiting
+    the subject's confirmation; 依申请: the application (the cases wizard's draft, then its case)
+    the subject opened from the prefilled form. The case carries the handling; `status` records
+    what the subject did with the offer."""
 
     policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="entitlements")
     profile_id = models.BigIntegerField("档案")
@@ -86,8 +94,16 @@ class Entitlement(BaseModel):
     payee_note = models.CharField("收款说明", max_length=200, blank=True)
     # For an application-kind policy: what the prefilled application said when it was submitted.
     application_data = models.JSONField("申请内容", default=dict, blank=True)
+    # The policy period this entitlement belongs to ("2026-01-01~2027-12-31"; services.period_of).
+    period = models.CharField("政策期", max_length=30, default="", blank=True)
+    application = models.ForeignKey("cases.Application", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name="申请")
+    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                             verbose_name="办件")
+    closed_reason = models.CharField("关闭原因", max_length=200, blank=True)
 
     class Meta:
         ordering = ["-offered_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["policy", "profile_id"], name="entitlement_once")]
+        constraints = [models.UniqueConstraint(fields=["policy", "profile_id", "period"], name="entitlement_once_per_period")]
+        indexes = [models.Index(fields=["status", "offered_at"], name="entitlement_status_idx")]
         verbose_name = verbose_name_plural = "免申即享待遇"

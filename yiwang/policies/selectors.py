@@ -6,12 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
+from yiwang.cases import selectors as cases_selectors
 from yiwang.licences import selectors as licences
 from yiwang.policies import rules
-from yiwang.policies.constants import ATTRIBUTES, AttrType, PolicyCategory, PolicyKind, PolicyStatus, SubjectKind
+from yiwang.policies.constants import ATTRIBUTES, AttrType, EntitlementStatus, PolicyCategory, PolicyKind, PolicyStatus, SubjectKind
 from yiwang.policies.models import Entitlement, Policy, PolicyMatch
 from yiwang.policies.subjects import attributes_of_kind, subject_attributes
 from yiwang.policies.vectorised import Frame, compile_rule
@@ -83,6 +85,35 @@ def rule_lines(policy: Policy) -> list[tuple[int, str]]:
 # --- One subject ---------------------------------------------------------------------------------
 
 
+def period_of(policy: Policy) -> str:
+    """The policy period an entitlement belongs to: one case per subject, policy and period."""
+    return f"{policy.valid_from or ''}~{policy.valid_until or ''}"
+
+
+def _attach_cases(entitlements: list[Entitlement], user_id) -> None:
+    """Set `.case_row` on each entitlement: its case (免申即享), or the case its application filed
+    (依申请), read through the cases selectors; `.draft_id` when the application is still a draft."""
+    for e in entitlements:
+        e.case_row, e.draft_id = None, None
+    if not user_id:
+        return
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is None:
+        return
+    case_ids = {e.case_id for e in entitlements if e.case_id}
+    application_ids = {e.application_id for e in entitlements if e.application_id}
+    if not case_ids and not application_ids:
+        return
+    cases = list(cases_selectors.cases_of_applicant(user).filter(Q(pk__in=case_ids) | Q(application_id__in=application_ids)))
+    by_id = {c.pk: c for c in cases}
+    by_application = {c.application_id: c for c in cases}
+    drafts = {d.pk for d in cases_selectors.drafts_of(user).filter(pk__in=application_ids)} if application_ids else set()
+    for e in entitlements:
+        e.case_row = by_id.get(e.case_id) or by_application.get(e.application_id)
+        if e.case_row is None and e.application_id in drafts:
+            e.draft_id = e.application_id
+
+
 def subject_of(user) -> dict | None:
     """The signed-in citizen's or enterprise's profile attributes (licences), or None."""
     return licences.profile_attributes_of_user(user)
@@ -92,7 +123,10 @@ def policies_for_subject(profile: dict, *, on: dt.date | None = None) -> list[di
     """Every policy in force for the subject's kind, each with its explanation; eligible first."""
     on = on or timezone.localdate()
     values = subject_attributes(profile, on=on)
-    entitlements = {e.policy_id: e for e in Entitlement.objects.filter(profile_id=profile["profile_id"])}
+    entitlements: dict[int, Entitlement] = {}
+    for e in Entitlement.objects.filter(profile_id=profile["profile_id"]).order_by("offered_at", "id"):
+        entitlements[e.policy_id] = e  # the latest of each policy (the current period's, as periods follow each other)
+    _attach_cases(list(entitlements.values()), profile.get("user_id"))
     rows = []
     for policy in policies_in_force(profile["kind"], on=on):
         explanation = rules.explain(policy.rules or {"all": []}, values)
@@ -118,6 +152,25 @@ def explanation_for(policy: Policy, profile: dict, *, on: dt.date | None = None)
 
 def entitlements_of(user) -> QuerySet[Entitlement]:
     return Entitlement.objects.filter(user_id=user.pk).select_related("policy")
+
+
+def entitlement_of_case(case_id: int) -> Entitlement | None:
+    """The entitlement a case was filed for (the case page's panel), or None."""
+    return Entitlement.objects.select_related("policy").filter(case_id=case_id).first()
+
+
+def entitlement_for(policy: Policy, profile_id: int) -> Entitlement | None:
+    """The subject's entitlement of the policy's current period."""
+    return Entitlement.objects.filter(policy=policy, profile_id=profile_id, period=period_of(policy)).first()
+
+
+def entitlements_to_sweep(*, offered_before) -> dict:
+    """Offers still open: those past the confirmation period, and those without a case whose
+    policy names an implementation (made before cases existed, or whose filing failed)."""
+    open_offers = Entitlement.objects.filter(status=EntitlementStatus.OFFERED).select_related("policy")
+    return {"lapsing": list(open_offers.filter(offered_at__lt=offered_before)),
+            "without_case": list(open_offers.filter(offered_at__gte=offered_before, case__isnull=True,
+                                                    policy__implementation__isnull=False, user__isnull=False))}
 
 
 # --- Staff ---------------------------------------------------------------------------------------
@@ -196,3 +249,21 @@ def application_prefill(policy: Policy, profile: dict, *, on: dt.date | None = N
     for name in sorted(rules.attributes_used(policy.rules or {"all": []})):
         rows.append((ATTRIBUTES[name].label, rules.value_text(name, values.get(name))))
     return rows
+
+
+def case_of_application(user, application_id: int):
+    """The case an application of the user's filed (依申请: the first one), or None."""
+    return cases_selectors.cases_of_applicant(user).filter(application_id=application_id).order_by("pk").first()
+
+
+def item_of(policy: Policy) -> dict | None:
+    """The item that handles the policy as shown to people: its guide name and agency."""
+    if not policy.implementation_id:
+        return None
+    from yiwang.catalog import selectors as catalog_selectors
+
+    version_id = catalog_selectors.current_published_version_id(policy.implementation_id)
+    if not version_id:
+        return None
+    version = catalog_selectors.version_by_id(version_id)
+    return {"name": version.name, "agency": version.implementation.agency.name}

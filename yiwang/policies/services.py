@@ -8,16 +8,22 @@ import re
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from yiwang.cases import access as cases_access
+from yiwang.cases import lifecycle as cases_lifecycle
+from yiwang.cases import selectors as cases_selectors
+from yiwang.cases import services as cases_services
+from yiwang.catalog import selectors as catalog_selectors
 from yiwang.core.audit import record_event
-from yiwang.core.errors import Conflict, FieldError, ValidationFailed
+from yiwang.core.errors import Conflict, DomainError, FieldError, ValidationFailed
 from yiwang.licences import selectors as licences
 from yiwang.notifications.services import notify
-from yiwang.policies import rules
+from yiwang.policies import rules, selectors
 from yiwang.policies.access import entitlement_actions_for, require_policy_manager
 from yiwang.policies.constants import (
     EntitlementStatus,
@@ -28,11 +34,14 @@ from yiwang.policies.constants import (
     SubjectKind,
 )
 from yiwang.policies.models import Entitlement, Policy, PolicyMatch
-from yiwang.policies.selectors import in_force, policies_in_force_cached
+from yiwang.policies.selectors import in_force, period_of, policies_in_force_cached
 from yiwang.policies.subjects import attributes_of_kind, subject_attributes
 from yiwang.policies.vectorised import Frame, eligible_mask
 
 TOPIC = "policy"
+# How long a 免申即享 case waits for the subject's confirmation (calendar days from the offer);
+# then entitlements_sweep closes it with the reason. Setting YIWANG_ENTITLEMENT_CONFIRM_DAYS.
+CONFIRM_DAYS = getattr(settings, "YIWANG_ENTITLEMENT_CONFIRM_DAYS", 60)
 _CODE = re.compile(r"^[a-z0-9][a-z0-9-]{1,59}$")
 RESERVED_CODES = {"mine", "staff", "entitlements", "rules"}
 TEXT_FIELDS = {"title": 200, "summary": 4000, "benefit": 200, "legal_basis": 4000, "issuing_body_name": 200}
@@ -101,6 +110,17 @@ def _clean(data: dict, *, policy: Policy | None) -> tuple[dict, list[FieldError]
                 values[name] = number.quantize(Decimal("0.01"))
     if "issuing_body" in data:
         values["issuing_body"] = data["issuing_body"]
+    if "implementation" in data:
+        raw = data.get("implementation")
+        raw = getattr(raw, "pk", raw)
+        if raw in (None, ""):
+            values["implementation_id"] = None
+        else:
+            impl_id = int(raw) if str(raw).isdigit() and len(str(raw)) < 12 else None
+            if impl_id is None or not catalog_selectors.current_published_version_id(impl_id):
+                errors.append(FieldError("implementation", ErrorCode.FIELD_INVALID, "兑现事项：应为已发布的办事事项编号。"))
+            else:
+                values["implementation_id"] = impl_id
     if "rules" in data or policy is None:
         rule = data.get("rules", {"all": []})
         kind = values.get("subject_kind") or (policy.subject_kind if policy else None)
@@ -142,7 +162,11 @@ def policy_update(*, actor, policy: Policy, data: dict) -> Policy:
     policy.save()
     record_event(actor=actor or "policies", action="policy.updated", obj=policy,
                  details={"fields": sorted(changed), "version": policy.version})
-    if policy.status == PolicyStatus.PUBLISHED and (rule_changed or {"valid_from", "valid_until"} & set(changed)):
+    new_period = bool({"valid_from", "valid_until"} & set(changed))
+    if policy.status == PolicyStatus.PUBLISHED and new_period:
+        # A new policy period is a new offer: the eligible are told (and offered) again.
+        PolicyMatch.objects.filter(policy=policy).update(notified_at=None)
+    if policy.status == PolicyStatus.PUBLISHED and (rule_changed or new_period):
         policy_rematch(policy=policy)
     return policy
 
@@ -187,23 +211,57 @@ def _users(ids) -> dict:
 
 
 def _tell(policy: Policy, match: PolicyMatch, user, now) -> None:
-    """The first time a subject qualifies: inbox + SMS; a 免申即享 policy also offers the benefit."""
+    """The first time a subject qualifies (in a policy period): inbox + SMS; a 免申即享 policy also
+    offers the benefit — an Entitlement and, when the policy names its implementation and the
+    subject has an account, the case filed in that agency awaiting the subject's confirmation."""
+    link = reverse("policies:mine")
     if policy.kind == PolicyKind.AUTOMATIC:
         entitlement, created = Entitlement.objects.get_or_create(
-            policy=policy, profile_id=match.profile_id,
+            policy=policy, profile_id=match.profile_id, period=period_of(policy),
             defaults={"user": user, "subject_name": match.subject_name, "amount": policy.amount, "offered_at": now})
         if created:
-            record_event(actor="policies", action="entitlement.offered", obj=entitlement, details={"policy": policy.code})
+            record_event(actor="policies", action="entitlement.offered", obj=entitlement,
+                         details={"policy": policy.code, "period": entitlement.period})
+        case = _file_case(policy, entitlement, user) if created or entitlement.case_id is None else None
         title = f"免申即享：您符合“{policy.title}”"
-        body = (f"经与您的档案比对，您符合“{policy.title}”的条件（{policy.benefit}）。无需申请，"
-                "请在“我的政策”中确认领取；如不需要，也可以放弃。")
+        if case is not None:
+            body = (f"经与您的档案比对，您符合“{policy.title}”的条件（{policy.benefit}）。无需申请，平台已为您生成办件"
+                    f" {case.number}，请在“我的政策”或“我的办件”中确认领取；如不需要，也可以放弃。"
+                    f"{CONFIRM_DAYS} 日内未确认的，办件将关闭。")
+            link = reverse("cases:case_detail", args=[case.pk])
+        else:
+            body = (f"经与您的档案比对，您符合“{policy.title}”的条件（{policy.benefit}）。无需申请，"
+                    "请在“我的政策”中确认领取；如不需要，也可以放弃。")
     else:
         title = f"政策提醒：您可申请“{policy.title}”"
         body = f"经与您的档案比对，您符合“{policy.title}”的条件（{policy.benefit}）。申请表已按您的档案预先填好，请在“我的政策”中查看并申请。"
+        link = reverse("policies:apply", args=[policy.code])
     if user is not None:
-        link = reverse("policies:mine") if policy.kind == PolicyKind.AUTOMATIC else reverse("policies:apply", args=[policy.code])
         notify(recipient=user, topic=TOPIC, title=title, body=body, link=link, obj=policy)
     match.notified_at = now
+
+
+def _file_case(policy: Policy, entitlement: Entitlement, user):
+    """File the 免申即享 case for an entitlement (cases.services.case_offer, idempotent on the
+    policy and period); None when the policy names no implementation, the subject has no account,
+    or the item cannot be filed now (the failure is recorded; entitlements_sweep tries again)."""
+    if not policy.implementation_id or user is None:
+        return None
+    try:
+        case = cases_services.case_offer(
+            actor=None, applicant=user, implementation_id=policy.implementation_id,
+            reference=f"policy:{policy.pk}:{entitlement.period}",
+            note=f"依据“{policy.title}”（免申即享）按档案比对结果自动生成，待申请人确认领取。")
+    except DomainError as exc:
+        record_event(actor="policies", action="entitlement.case_failed", obj=entitlement,
+                     details={"policy": policy.code, "code": exc.code, "message": exc.message})
+        return None
+    Entitlement.objects.filter(pk=entitlement.pk).update(case=case, application_id=case.application_id,
+                                                         updated_at=timezone.now())
+    entitlement.case, entitlement.application_id = case, case.application_id
+    record_event(actor="policies", action="entitlement.case_filed", obj=entitlement,
+                 details={"policy": policy.code, "case": case.number})
+    return case
 
 
 def _apply(policy: Policy, results: list[tuple[dict, bool]], now) -> dict:
@@ -311,49 +369,136 @@ def subject_rematch(*, profile_id: int, on: dt.date | None = None) -> dict:
     return {"policies": len(policies), "eligible": eligible, "told": told}
 
 
-# --- Entitlements (免申即享) -----------------------------------------------------------------------
+# --- Entitlements (免申即享) and applications (依申请) ------------------------------------------
 
 
 @transaction.atomic
 def entitlement_decide(*, actor, entitlement: Entitlement, accept: bool, payee_note: str = "") -> Entitlement:
-    """The subject confirms (payment follows) or declines the offered benefit."""
+    """The subject confirms or declines the offered benefit. With a case: confirming submits it
+    (the case's clock starts; it is handled as any case), declining closes it with the reason."""
     entitlement = Entitlement.objects.select_for_update().select_related("policy").get(pk=entitlement.pk)
     if entitlement.user_id != getattr(actor, "pk", None):
         raise ValidationFailed([FieldError("entitlement", ErrorCode.ENTITLEMENT_DECIDED, "只能处理本人的待遇。")])
     if "confirm" not in entitlement_actions_for(entitlement):
         raise Conflict(f"该待遇已{entitlement.get_status_display()}，不能再次处理。", code=ErrorCode.ENTITLEMENT_DECIDED)
+    note = (payee_note or "").strip()[:200]
+    if entitlement.case_id:
+        case = cases_access.access_case_by_id(actor=actor, case_id=entitlement.case_id)
+        if accept:
+            cases_services.case_confirm(actor=actor, case=case, note=f"收款说明：{note}" if note else "")
+        else:
+            cases_services.case_decline(actor=actor, case=case, reason="申请人放弃领取")
     entitlement.status = EntitlementStatus.CONFIRMED if accept else EntitlementStatus.DECLINED
     entitlement.decided_at = timezone.now()
-    entitlement.payee_note = (payee_note or "").strip()[:200]
-    entitlement.save(update_fields=["status", "decided_at", "payee_note", "updated_at"])
+    entitlement.payee_note = note
+    entitlement.closed_reason = "" if accept else "申请人放弃领取"
+    entitlement.save(update_fields=["status", "decided_at", "payee_note", "closed_reason", "updated_at"])
     record_event(actor=actor, action=f"entitlement.{'confirmed' if accept else 'declined'}", obj=entitlement,
-                 details={"policy": entitlement.policy.code})
+                 details={"policy": entitlement.policy.code, "case": entitlement.case_id})
     return entitlement
+
+
+def entitlements_sweep(*, now=None) -> dict:
+    """Daily (idempotent): close the offers nobody confirmed within CONFIRM_DAYS (the case with the
+    reason; the subject is told by the case), and file the case of an open offer that has none
+    (entitlements made before cases, or whose filing failed) when its policy names an item."""
+    now = now or timezone.now()
+    due = selectors.entitlements_to_sweep(offered_before=now - dt.timedelta(days=CONFIRM_DAYS))
+    figures = {"lapsed": 0, "filed": 0}
+    for entitlement in due["lapsing"]:
+        with transaction.atomic():
+            entitlement = Entitlement.objects.select_for_update().select_related("policy").get(pk=entitlement.pk)
+            if entitlement.status != EntitlementStatus.OFFERED:
+                continue
+            reason = f"自推送之日起 {CONFIRM_DAYS} 日内未确认领取，已关闭；如仍需享受，请咨询发布单位或拨打 12345。"
+            if entitlement.case_id:
+                case = cases_selectors.case_by_id(entitlement.case_id)
+                if case is not None and cases_lifecycle.may(case.status, "lapse"):
+                    cases_services.case_lapse(case=case, reason=reason)
+            entitlement.status, entitlement.closed_reason, entitlement.decided_at = EntitlementStatus.LAPSED, reason[:200], now
+            entitlement.save(update_fields=["status", "closed_reason", "decided_at", "updated_at"])
+            record_event(actor="policies", action="entitlement.lapsed", obj=entitlement,
+                         details={"policy": entitlement.policy.code, "case": entitlement.case_id})
+            figures["lapsed"] += 1
+    users = _users(e.user_id for e in due["without_case"])
+    for entitlement in due["without_case"]:
+        with transaction.atomic():
+            case = _file_case(entitlement.policy, entitlement, users.get(entitlement.user_id))
+            if case is not None:
+                notify(recipient=users[entitlement.user_id], topic=TOPIC, title=f"免申即享：请确认领取“{entitlement.policy.title}”",
+                       body=f"平台已为您生成办件 {case.number}，请在“我的政策”或“我的办件”中确认领取。",
+                       link=reverse("cases:case_detail", args=[case.pk]), obj=entitlement.policy)
+                figures["filed"] += 1
+    return figures
+
+
+def _check_application(policy: Policy, profile: dict) -> list[FieldError]:
+    errors = []
+    if policy.kind != PolicyKind.APPLICATION:
+        errors.append(FieldError("policy", ErrorCode.FIELD_INVALID, "该政策为免申即享，无需申请。"))
+    values = subject_attributes(profile, on=timezone.localdate())
+    if rules.evaluate(policy.rules, values) is not True:
+        errors.append(FieldError("policy", ErrorCode.FIELD_INVALID, "按您的档案，暂不符合该政策的条件。"))
+    return errors
+
+
+@transaction.atomic
+def policy_application_start(*, actor, policy: Policy, profile: dict):
+    """依申请 with an implementation: open the item's application in the cases wizard, prefilled
+    from the profile (a draft of the subject's, filed through the cases intake as any application),
+    linked to the subject's entitlement of this period. Returns the cases Application: a draft to
+    continue, or the one already submitted (one application per subject, policy and period)."""
+    errors = _check_application(policy, profile)
+    if not policy.implementation_id:
+        errors.append(FieldError("policy", ErrorCode.FIELD_INVALID, "该政策尚未关联办理事项，请咨询发布单位。"))
+    if errors:
+        raise ValidationFailed(errors)
+    period = period_of(policy)
+    entitlement = (Entitlement.objects.select_for_update()
+                   .filter(policy=policy, profile_id=profile["profile_id"], period=period).first())
+    if entitlement is not None and entitlement.application_id:
+        current = cases_selectors.application_of_applicant(actor, entitlement.application_id)
+        if current is not None and current.status != "withdrawn":
+            return current  # the draft to continue, or the submitted application
+    form_data = cases_services.proactive_prefill(implementation_id=policy.implementation_id, applicant=actor)
+    draft = cases_services.application_save_draft(actor=actor, applicant=actor, implementation_id=policy.implementation_id,
+                                                  form_data=form_data)
+    if entitlement is None:
+        entitlement = Entitlement.objects.create(
+            policy=policy, profile_id=profile["profile_id"], user=actor, subject_name=profile["name"][:200],
+            amount=policy.amount, status=EntitlementStatus.APPLIED, offered_at=timezone.now(), period=period,
+            application_id=draft.pk, application_data={"policy_version": policy.version})
+    else:
+        entitlement.application_id = draft.pk
+        entitlement.save(update_fields=["application", "updated_at"])
+    record_event(actor=actor, action="entitlement.application_started", obj=entitlement,
+                 details={"policy": policy.code, "application": draft.pk})
+    return draft
 
 
 @transaction.atomic
 def policy_apply(*, actor, policy: Policy, profile: dict, phone: str, declared: bool) -> Entitlement:
-    """Submit the prefilled application of a policy one applies for (the subject must qualify now)."""
+    """A policy naming no implementation: the prefilled application is recorded here (the policy
+    office reviews it outside the case system). Policies with an implementation use
+    `policy_application_start` (a real application of that item)."""
     errors = []
     if not declared:
         errors.append(FieldError("declared", ErrorCode.FIELD_INVALID, "请确认申请信息真实有效。"))
     phone = (phone or "").strip()
     if not re.fullmatch(r"1\d{10}", phone):
         errors.append(FieldError("phone", ErrorCode.FIELD_INVALID, "联系电话：请填写 11 位手机号码。"))
-    if policy.kind != PolicyKind.APPLICATION:
-        errors.append(FieldError("policy", ErrorCode.FIELD_INVALID, "该政策为免申即享，无需申请。"))
-    values = subject_attributes(profile, on=timezone.localdate())
-    if rules.evaluate(policy.rules, values) is not True:
-        errors.append(FieldError("policy", ErrorCode.FIELD_INVALID, "按您的档案，暂不符合该政策的条件。"))
+    errors += _check_application(policy, profile)
     if errors:
         raise ValidationFailed(errors)
-    existing = Entitlement.objects.filter(policy=policy, profile_id=profile["profile_id"]).first()
+    existing = Entitlement.objects.filter(policy=policy, profile_id=profile["profile_id"], period=period_of(policy)).first()
     if existing is not None:
         raise Conflict(f"您已{existing.get_status_display()}该政策。", code=ErrorCode.ENTITLEMENT_DECIDED)
+    values = subject_attributes(profile, on=timezone.localdate())
     used = sorted(rules.attributes_used(policy.rules))
     entitlement = Entitlement.objects.create(
         policy=policy, profile_id=profile["profile_id"], user=actor, subject_name=profile["name"][:200],
         amount=policy.amount, status=EntitlementStatus.APPLIED, offered_at=timezone.now(), decided_at=timezone.now(),
+        period=period_of(policy),
         application_data={"phone": phone, "attributes": {n: rules.value_text(n, values.get(n)) for n in used},
                           "policy_version": policy.version})
     record_event(actor=actor, action="entitlement.applied", obj=entitlement, details={"policy": policy.code})

@@ -59,6 +59,7 @@ from yiwang.cases.services.lockers import (
     lockers_return_uncollected,
 )
 from yiwang.cases.services.monitoring import run_monitoring
+from yiwang.cases.services.proactive import case_confirm, case_decline, case_lapse, case_offer, proactive_prefill
 from yiwang.cases.services.work_tasks import decision_submit, task_claim, task_complete, task_reassign, task_return
 
 __all__ = [
@@ -72,6 +73,11 @@ __all__ = [
     "application_submit_at_window",
     "application_submit_draft",
     "case_accept",
+    "case_confirm",
+    "case_decline",
+    "case_lapse",
+    "case_offer",
+    "proactive_prefill",
     "case_close_unneeded",
     "case_hand_over",
     "current_published_version_id",

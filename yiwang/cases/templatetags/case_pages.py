@@ -19,6 +19,7 @@ from yiwang.cases.lifecycle import status_facts
 register = template.Library()
 
 _STATUS_TONE = {
+    CaseStatus.AWAITING_CONFIRMATION: "yellow",
     CaseStatus.SUBMITTED: "blue", CaseStatus.CORRECTION_REQUESTED: "yellow", CaseStatus.REFUSED: "red",
     CaseStatus.ACCEPTED: "blue", CaseStatus.UNDER_REVIEW: "blue", CaseStatus.SUSPENDED: "yellow",
     CaseStatus.APPROVED: "green", CaseStatus.DENIED: "red", CaseStatus.CONCLUDED: "green", CaseStatus.DELIVERED: "green",

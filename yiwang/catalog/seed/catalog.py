@@ -85,7 +85,7 @@ def organisations() -> dict[str, object]:
 
 # The item files, in display order; each holds ITEMS (raw specs) and stays small enough to review.
 ITEM_MODULES = ("items_enterprise", "items_business", "items_permits", "items_person", "items_person_life", "items_mobility",
-                "items_checks", "items_yanta")
+                "items_checks", "items_yanta", "items_policy_funds")
 
 
 def _raw_specs() -> list[dict]:

@@ -87,6 +87,14 @@ OWN_EVENTS: list[tuple[str, str, str, str, str, list[str]]] = [
     (PERSON, "就医", "医疗卫生", "参加基本医疗保险", "城乡居民医保参保、参保信息变更和跨地区转移接续。",
      ["resident_medical_insurance", "medical_insurance_registration", "medical_insurance_transfer"]),
     (PERSON, "养老", "离职退休", "领取城乡居民养老金", "年满60周岁的城乡居民申领基本养老保险待遇。", ["resident_pension_claim", "pension_award"]),
+    # The demo items that pay the demo policies (items_policy_funds): 免申即享 and 依申请 benefits.
+    (PERSON, "养老", P_SOCIAL, "享受老年人福利补贴", "高龄补贴、居家养老服务补贴、老年助餐补贴、乘车优待等：符合条件的由平台主动推送，确认即可领取。",
+     ["policy_senior_benefits", "policy_yanta_meal_subsidy"]),
+    (PERSON, "就业", "就业创业", "领取就业创业补贴", "灵活就业社会保险补贴、创业担保贷款贴息、青年人才安居补贴，以及退休人员健康体检等待遇。",
+     ["policy_hrss_person_funds"]),
+    (ENTERPRISE, "经营发展", "社会保障", "享受惠企资金",
+     "稳岗返还、就业补贴、餐饮企业纾困补贴、中小企业发展专项资金：符合条件的由平台主动推送，确认即可兑付。",
+     ["policy_hrss_enterprise_funds", "policy_commerce_relief", "policy_miit_sme_funds"]),
     (PERSON, "身后", "死亡殡葬", "办理身后事", "亲属去世后：死亡医学证明、遗体火化、户口注销、丧葬补助金和抚恤金申领，残疾人证注销。",
      ["death_medical_cert", "cremation_service", "death_hukou_cancel", "funeral_subsidy", "disability_cert_cancel"]),
 ]

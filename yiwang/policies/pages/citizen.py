@@ -30,8 +30,13 @@ def entitlement_decide(request, entitlement_id: int):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"已确认领取“{entitlement.policy.title}”，资金将按政策规定发放。" if accept
-                         else f"已放弃“{entitlement.policy.title}”。")
+        if accept:
+            messages.success(request, f"已确认领取“{entitlement.policy.title}”。"
+                             + ("办件已提交，进度可在“我的办件”中查看。" if entitlement.case_id else "资金将按政策规定发放。"))
+        else:
+            messages.success(request, f"已放弃“{entitlement.policy.title}”。")
+    if request.POST.get("next") == "case" and entitlement.case_id:
+        return redirect("cases:case_detail", entitlement.case_id)
     return redirect("policies:mine")
 
 
@@ -45,6 +50,23 @@ def apply(request, code: str):
     if profile is None or profile["kind"] != policy.subject_kind:
         raise NotFound(f"该政策适用于{policy.get_subject_kind_display()}，您的档案不在适用范围。")
     errors, phone = [], getattr(request.user, "phone", "") or ""
+    if policy.implementation_id:
+        # A real application of the item that handles the policy, in the cases wizard.
+        if request.method == "POST":
+            try:
+                application = services.policy_application_start(actor=request.user, policy=policy, profile=profile)
+            except DomainError as exc:
+                errors = error_list(exc)
+            else:
+                if application.status == "draft":
+                    return redirect("cases:draft_step", application.pk, "form")
+                case = selectors.case_of_application(request.user, application.pk)
+                messages.info(request, "您已提交过该政策的申请，以下是办理进度。")
+                return redirect("cases:case_detail", case.pk) if case else redirect("cases:my_cases")
+        return render(request, "policies/apply.html", {
+            "policy": policy, "prefill": selectors.application_prefill(policy, profile), "errors": errors,
+            "field_errors": by_field(errors), "explanation": selectors.explanation_for(policy, profile),
+            "through_cases": True, "item": selectors.item_of(policy), "entitlement": selectors.entitlement_for(policy, profile["profile_id"])})
     if request.method == "POST":
         phone = request.POST.get("phone", "")
         try:

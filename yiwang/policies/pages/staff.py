@@ -17,7 +17,7 @@ from yiwang.policies.pages.common import by_field, error_list, policy_manager_re
 from yiwang.policies.subjects import attributes_of_kind
 
 FORM_FIELDS = ("code", "title", "summary", "benefit", "amount", "category", "kind", "subject_kind", "issuing_body_name",
-               "legal_basis", "valid_from", "valid_until", "budget")
+               "legal_basis", "valid_from", "valid_until", "budget", "implementation")
 
 
 def _policy(policy_id):
@@ -69,7 +69,8 @@ def staff_edit(request, policy_id: int | None = None):
             errors = error_list(exc)
         values = {**request.POST.dict()}
     elif policy is not None:
-        values = {name: getattr(policy, name) or "" for name in FORM_FIELDS}
+        values = {name: getattr(policy, name) or "" for name in FORM_FIELDS if name != "implementation"}
+        values["implementation"] = policy.implementation_id or ""
         values["rules"] = json.dumps(policy.rules, ensure_ascii=False, indent=2)
         for name in ("valid_from", "valid_until"):
             values[name] = values[name].isoformat() if values[name] else ""
@@ -81,7 +82,15 @@ def staff_edit(request, policy_id: int | None = None):
         "actions": policy_actions_for(actor=request.user, policy=policy) if policy else set(),
         "figures": selectors.policy_figures(policy) if policy else None,
         "eligible": selectors.eligible_subjects(policy, limit=20) if policy else [],
-        "lines": selectors.rule_lines(policy) if policy else [], **_reference()})
+        "lines": selectors.rule_lines(policy) if policy else [],
+        "implementation_hint": _implementation_hint(policy), **_reference()})
+
+
+def _implementation_hint(policy) -> str:
+    item = selectors.item_of(policy) if policy else None
+    current = f"当前：{item['name']}（{item['agency']}）。" if item else ""
+    return (current + "办事指南网址 /items/编号/ 中的数字；免申即享政策在该事项自动生成待确认的办件，"
+            "依申请政策打开该事项的网上申请。不填则只推送提醒。")
 
 
 @policy_manager_required

@@ -69,3 +69,21 @@ def make_policy(w, *, code="senior-allowance", kind="automatic", subject_kind="p
         services.policy_publish(actor=w.policy_officer, policy=policy)
         policy.refresh_from_db()
     return policy
+
+
+@pytest.fixture
+def paying(pw):
+    """A published 补贴发放 item of 市人社局 whose form the account fills, and its approver."""
+    from yiwang.catalog.constants import DataType
+    from yiwang.catalog.tests.factories import DataElementFactory, FormFieldFactory, PublishedVersionFactory
+
+    version = PublishedVersionFactory(implementation__agency=pw.hrss, name="老年人生活补贴发放", materials=0)
+    name = DataElementFactory(key="applicant.name", name="申请人姓名", data_type=DataType.STRING,
+                              profile_source="user.real_name")
+    number = DataElementFactory(key="applicant.id_number", name="身份证号", data_type=DataType.ID_NUMBER,
+                                profile_source="user.id_number")
+    FormFieldFactory(version=version, data_element=name, order=1)
+    FormFieldFactory(version=version, data_element=number, order=2)
+    pw.item = version.implementation
+    pw.approver = pw.staff(pw.hrss, Role.DEPT_REVIEWER, Role.DEPT_APPROVER, name="approver_hrss")
+    return pw
