@@ -44,7 +44,7 @@ from yiwang.cases.forms import (
 )
 from yiwang.cases.pages.materials import file_id, material_entry, read_material
 from yiwang.cases.pages.shared import UPLOAD_ACCEPT, collect, forbidden, not_found
-from yiwang.cases.pages.window import CLERK_APPLICANT_SESSION_KEY, clerk_applicant
+from yiwang.cases.pages.window import applicant_check, clerk_applicant
 from yiwang.cases.services import prefill_from_profile
 from yiwang.cases.services.intake import published_version_for
 from yiwang.catalog.constants import MaterialNecessity
@@ -103,20 +103,9 @@ def window_home(request):
     errors = ErrorList()
     find_form = FindApplicantForm(request.POST if request.POST.get("action") == "find" else None)
     if request.method == "POST":
-        action = request.POST.get("action")
-        if action == "clear":
-            request.session.pop(CLERK_APPLICANT_SESSION_KEY, None)
-            messages.success(request, "已结束为该申请人办理。")
-            return redirect("bundles:window")
-        if action == "find" and find_form.is_valid():
-            try:
-                applicant = case_selectors.applicant_by_identifier(find_form.cleaned_data.get("identifier", ""))
-            except DomainError as exc:
-                find_form.add_service_errors(exc)
-            else:
-                request.session[CLERK_APPLICANT_SESSION_KEY] = applicant.pk
-                messages.success(request, f"已核验：{applicant.display_name}。")
-                return redirect("bundles:window")
+        done = applicant_check(request, find_form, back="bundles:window")
+        if done is not None:
+            return done
         collect(errors, (find_form, "find"))
     applicant = clerk_applicant(request)
     q = (request.GET.get("q") or "").strip()[:SEARCH_MAX]

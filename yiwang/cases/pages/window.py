@@ -36,26 +36,36 @@ def clerk_applicant(request):
     return selectors.applicant_by_id(request.session.get(CLERK_APPLICANT_SESSION_KEY))
 
 
+def applicant_check(request, find_form, *, back: str):
+    """The applicant check of a window page (POST `action` find / clear), shared by the single-item
+    and the 一件事 window so both keep the one checked applicant: the redirect to `back` once the
+    applicant is checked or cleared, else None (a lookup error is left on `find_form`)."""
+    action = request.POST.get("action")
+    if action == "clear":
+        request.session.pop(CLERK_APPLICANT_SESSION_KEY, None)
+        messages.success(request, "已结束为该申请人办理。")
+        return redirect(back)
+    if action == "find" and find_form.is_valid():
+        try:
+            applicant = selectors.applicant_by_identifier(find_form.cleaned_data.get("identifier", ""))
+        except DomainError as exc:
+            find_form.add_service_errors(exc)
+        else:
+            request.session[CLERK_APPLICANT_SESSION_KEY] = applicant.pk
+            messages.success(request, f"已核验：{applicant.display_name}。")
+            return redirect(back)
+    return None
+
+
 @staff_page("window")
 @require_http_methods(["GET", "POST"])
 def clerk_workbench(request):
     errors = ErrorList()
     find_form = FindApplicantForm(request.POST if request.POST.get("action") == "find" else None)
     if request.method == "POST":
-        action = request.POST.get("action")
-        if action == "clear":
-            request.session.pop(CLERK_APPLICANT_SESSION_KEY, None)
-            messages.success(request, "已结束为该申请人办理。")
-            return redirect("cases:clerk_workbench")
-        if action == "find" and find_form.is_valid():
-            try:
-                applicant = selectors.applicant_by_identifier(find_form.cleaned_data.get("identifier", ""))
-            except DomainError as exc:
-                find_form.add_service_errors(exc)
-            else:
-                request.session[CLERK_APPLICANT_SESSION_KEY] = applicant.pk
-                messages.success(request, f"已核验：{applicant.display_name}。")
-                return redirect("cases:clerk_workbench")
+        done = applicant_check(request, find_form, back="cases:clerk_workbench")
+        if done is not None:
+            return done
         collect(errors, (find_form, "find"))
     number = normalise_lookup(request.GET.get("number", ""))[:40]
     if number:

@@ -121,3 +121,13 @@ def submit(world):
         return app.cases.get()
 
     return do
+
+
+@pytest.fixture
+def fake(monkeypatch):
+    """The locker cabinets' adapter as the in-memory fake (the cabinets are an outside system)."""
+    from yiwang.cases import locker_device
+
+    device = locker_device.FakeLockerDevice()
+    monkeypatch.setattr(locker_device, "_device", device)
+    return device

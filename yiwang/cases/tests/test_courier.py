@@ -8,7 +8,6 @@ import pytest
 from django.urls import reverse
 
 from yiwang.accounts.tests.factories import StaffFactory
-from yiwang.cases import locker_device
 from yiwang.cases.constants import DropOffStatus, MaterialSatisfaction
 from yiwang.cases.models import Locker
 from yiwang.cases.selectors import case_timeline
@@ -27,13 +26,6 @@ from yiwang.orgs.constants import Role
 from yiwang.orgs.models import RoleGrant
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def fake(monkeypatch):
-    device = locker_device.FakeLockerDevice()
-    monkeypatch.setattr(locker_device, "_device", device)
-    return device
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from yiwang.accounts.tests.factories import StaffFactory
-from yiwang.cases import access, locker_device
+from yiwang.cases import access
 from yiwang.cases.constants import CaseStatus, DropOffStatus, MaterialSatisfaction
 from yiwang.cases.models import Delivery, Locker, LockerDropOff
 from yiwang.cases.selectors import case_timeline, drop_offs_for_staff
@@ -32,13 +32,6 @@ from yiwang.notifications.models import Notification
 from yiwang.orgs.models import RoleGrant
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def fake(monkeypatch):
-    device = locker_device.FakeLockerDevice()
-    monkeypatch.setattr(locker_device, "_device", device)
-    return device
 
 
 @pytest.fixture

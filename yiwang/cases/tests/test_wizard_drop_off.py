@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from yiwang.accounts.tests.factories import StaffFactory
-from yiwang.cases import access, locker_device
+from yiwang.cases import access
 from yiwang.cases.constants import ApplicationStatus, DropOffStatus
 from yiwang.cases.models import Application, Case, Locker, LockerDropOff
 from yiwang.cases.services import drop_off_deposit
@@ -24,13 +24,6 @@ from yiwang.notifications.models import Notification
 from yiwang.orgs.models import RoleGrant
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def fake(monkeypatch):
-    device = locker_device.FakeLockerDevice()
-    monkeypatch.setattr(locker_device, "_device", device)
-    return device
 
 
 @pytest.fixture
