@@ -104,6 +104,13 @@ def assert_accessible():
     return check
 
 
+def no_horizontal_scroll(page) -> bool:
+    """Nothing wider than the screen. Compared with the device width: a mobile browser widens its
+    layout viewport (innerWidth) to fit overflowing content, so innerWidth would hide the very
+    overflow looked for."""
+    return page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+
+
 def login(page, username: str, password: str):
     """Log in through the real login page."""
     page.goto("/accounts/login/")

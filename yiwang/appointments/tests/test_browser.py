@@ -8,16 +8,13 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from conftest import login
+from conftest import login, no_horizontal_scroll
 from yiwang.accounts.tests.factories import PASSWORD
 from yiwang.appointments import services
 from yiwang.appointments.models import Booking, QueueTicket, Slot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-
-def no_horizontal_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
 
 def test_citizen_books_an_appointment_on_her_phone(phone_page, live, assert_accessible):

@@ -7,15 +7,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from conftest import login
+from conftest import login, no_horizontal_scroll
 from yiwang.bundles.models import Bundle
 from yiwang.bundles.tests.factories import shop
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-
-def no_horizontal_scroll(page):
-    return page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
 
 @pytest.fixture
@@ -108,7 +105,7 @@ def test_enterprise_applies_for_the_restaurant_bundle_on_a_phone(phone_page, xia
     from yiwang.accounts.tests.factories import EnterpriseUserFactory
     from yiwang.bundles import selectors
     from yiwang.bundles.merge_materials import ONLINE_FORM
-    from yiwang.bundles.tests.test_seed import _typed_value
+    from yiwang.bundles.tests.page_fill import fill_merged_form
     from yiwang.cases.tests.conftest import PDF_BYTES
 
     applicant = EnterpriseUserFactory(username="shop_owner")
@@ -143,17 +140,7 @@ def test_enterprise_applies_for_the_restaurant_bundle_on_a_phone(phone_page, xia
     expect(page.get_by_text("第 2 步，共 5 步：填写表单")).to_be_visible()
     assert no_horizontal_scroll(page)
     assert_accessible(page, context="bundle apply: merged form (phone)")
-    for field in checklist.form.fields:
-        value = _typed_value(field, applicant)
-        inputs = page.locator(f'[name="{field.name}"]')
-        kind = inputs.first.evaluate("e => e.tagName.toLowerCase() + ':' + (e.type || '')")
-        if kind in ("input:radio", "input:checkbox"):
-            for chosen in value if isinstance(value, list) else [value]:
-                page.locator(f'[name="{field.name}"][value="{chosen}"]').check()
-        elif kind.startswith("select"):
-            inputs.first.select_option(value)
-        else:
-            inputs.first.fill(value)
+    fill_merged_form(page, checklist, applicant)
     page.get_by_role("button", name="下一步").click()
 
     expect(page.get_by_text("第 3 步，共 5 步：上传材料")).to_be_visible()
@@ -196,7 +183,7 @@ def test_window_clerk_files_the_restaurant_bundle_for_the_applicant_at_the_count
     from yiwang.accounts.tests.factories import EnterpriseUserFactory, StaffFactory
     from yiwang.bundles import selectors
     from yiwang.bundles.models import BundleCase
-    from yiwang.bundles.tests.test_seed import _typed_value
+    from yiwang.bundles.tests.page_fill import fill_merged_form
     from yiwang.cases.constants import Channel
     from yiwang.cases.tests.conftest import PDF_BYTES
     from yiwang.orgs.constants import Role
@@ -239,17 +226,7 @@ def test_window_clerk_files_the_restaurant_bundle_for_the_applicant_at_the_count
     expect(page.get_by_text("户外招牌设施设置规范管理：")).to_be_visible()  # left out, with the reason
     assert_accessible(page, context="bundle window: the whole intake form")
 
-    for field in checklist.form.fields:
-        value = _typed_value(field, applicant)
-        inputs = page.locator(f'[name="{field.name}"]')
-        kind = inputs.first.evaluate("e => e.tagName.toLowerCase() + ':' + (e.type || '')")
-        if kind in ("input:radio", "input:checkbox"):
-            for chosen in value if isinstance(value, list) else [value]:
-                page.locator(f'[name="{field.name}"][value="{chosen}"]').check()
-        elif kind.startswith("select"):
-            inputs.first.select_option(value)
-        else:
-            inputs.first.fill(value)
+    fill_merged_form(page, checklist, applicant)
     ticks = page.get_by_label("已收取纸质原件")
     assert ticks.count() >= 3
     scan = tmp_path / "扫描件.pdf"

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from conftest import login
+from conftest import login, no_horizontal_scroll
 from yiwang.accounts.tests.factories import PASSWORD
 from yiwang.cases.constants import CaseStatus
 from yiwang.cases.models import Case
@@ -16,9 +16,6 @@ from yiwang.cases.tests.page_helpers import accept, file_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-
-def no_horizontal_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
 
 def test_citizen_applies_on_her_phone_and_tracks_the_case(phone_page, world, assert_accessible):

@@ -6,6 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from conftest import no_horizontal_scroll
 from yiwang.catalog.constants import LifeSubject
 from yiwang.catalog.tests.public_data import district_agency, full_guide, immediate_item, life_tree, published
 
@@ -23,11 +24,6 @@ def catalog():
               event="开办餐馆")
     return {"food": food, "id_card": id_card, "birth": birth, "local": local}
 
-
-def no_horizontal_scroll(page):
-    # Compare with the device width: a mobile browser widens its layout viewport (innerWidth) to
-    # fit overflowing content, so innerWidth would hide the very overflow we look for.
-    return page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
 
 def test_search_then_guide_then_pdf(page, catalog, assert_accessible):

@@ -72,21 +72,18 @@ def _shot(page, name):
         page.screenshot(path=f"{folder}/{name}.png", full_page=True)
 
 
-def _no_horizontal_scroll(page):
-    return page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
-
 
 def test_everyday_words_to_a_submitted_bundle_application_on_a_phone(phone_page, xian, assert_accessible, tmp_path):
     """One journey on a phone, signed in as a business owner: the home search box with everyday
     words → the guided results → the 开办餐饮店 bundle → its questions → the merged checklist for
     the answers → apply with those answers → form, materials, delivery, review → submitted →
     the bundle case page. The accessibility scan on every page."""
-    from conftest import login
+    from conftest import login, no_horizontal_scroll
     from yiwang.accounts.tests.factories import EnterpriseUserFactory
     from yiwang.bundles import selectors as bundle_selectors
     from yiwang.bundles.merge_materials import ONLINE_FORM
     from yiwang.bundles.models import Bundle
-    from yiwang.bundles.tests.test_seed import _typed_value
+    from yiwang.bundles.tests.page_fill import fill_merged_form
     from yiwang.cases.tests.conftest import PDF_BYTES
 
     bundle = Bundle.objects.get(code="XA-2024-1-03")
@@ -115,7 +112,7 @@ def test_everyday_words_to_a_submitted_bundle_application_on_a_phone(phone_page,
     # How the words were read is shown; no made-up "correction" of an everyday word (想开 → 开具).
     expect(page.locator("main")).to_contain_text("“饭馆”按“餐饮 食品经营”理解。")
     expect(page.locator("main")).not_to_contain_text("可能是")
-    assert _no_horizontal_scroll(page)
+    assert no_horizontal_scroll(page)
     _shot(page, "1-search")
     assert_accessible(page, context="guided results (phone)")
 
@@ -135,7 +132,7 @@ def test_everyday_words_to_a_submitted_bundle_application_on_a_phone(phone_page,
     for m in checklist.submitted[:3]:
         expect(box).to_contain_text(m.name)
     expect(box).not_to_contain_text("户外招牌设施设计平面图")
-    assert _no_horizontal_scroll(page)
+    assert no_horizontal_scroll(page)
     _shot(page, "2-checklist")
     assert_accessible(page, context="bundle checklist for the answers (phone)")
 
@@ -152,26 +149,16 @@ def test_everyday_words_to_a_submitted_bundle_application_on_a_phone(phone_page,
     page.get_by_role("button", name="下一步").click()
 
     expect(page.get_by_text("第 2 步，共 5 步：填写表单")).to_be_visible()
-    assert _no_horizontal_scroll(page)
+    assert no_horizontal_scroll(page)
     _shot(page, "4-form")
     assert_accessible(page, context="bundle apply: merged form (phone)")
-    for field in checklist.form.fields:
-        value = _typed_value(field, applicant)
-        inputs = page.locator(f'[name="{field.name}"]')
-        kind = inputs.first.evaluate("e => e.tagName.toLowerCase() + ':' + (e.type || '')")
-        if kind in ("input:radio", "input:checkbox"):
-            for chosen in value if isinstance(value, list) else [value]:
-                page.locator(f'[name="{field.name}"][value="{chosen}"]').check()
-        elif kind.startswith("select"):
-            inputs.first.select_option(value)
-        else:
-            inputs.first.fill(value)
+    fill_merged_form(page, checklist, applicant)
     page.get_by_role("button", name="下一步").click()
 
     expect(page.get_by_text("第 3 步，共 5 步：上传材料")).to_be_visible()
     uploads = [m for m in checklist.materials.merged if m.submitted and m.source_channel != ONLINE_FORM]
     assert uploads and "户外招牌设施设计平面图" not in [m.name for m in uploads]  # the answers shaped the list
-    assert _no_horizontal_scroll(page)
+    assert no_horizontal_scroll(page)
     _shot(page, "5-materials")
     assert_accessible(page, context="bundle apply: merged materials (phone)")
     document = tmp_path / "材料.pdf"
@@ -187,7 +174,7 @@ def test_everyday_words_to_a_submitted_bundle_application_on_a_phone(phone_page,
 
     expect(page.get_by_text("第 5 步，共 5 步：核对提交")).to_be_visible()
     expect(page.locator("main")).to_contain_text("不需要")  # the answers are on the review page
-    assert _no_horizontal_scroll(page)
+    assert no_horizontal_scroll(page)
     _shot(page, "6-review")
     assert_accessible(page, context="bundle apply: review (phone)")
     page.get_by_role("button", name="提交申请").click()
@@ -201,6 +188,6 @@ def test_everyday_words_to_a_submitted_bundle_application_on_a_phone(phone_page,
     expect(members).not_to_contain_text("户外招牌设施设置规范管理")
     # The case number (a long unbroken code) stays inside its box on a phone.
     assert page.evaluate("[...document.querySelectorAll('.keyfacts dd')].every(e => e.scrollWidth <= e.clientWidth)")
-    assert _no_horizontal_scroll(page)
+    assert no_horizontal_scroll(page)
     _shot(page, "7-case")
     assert_accessible(page, context="bundle case page (phone)")

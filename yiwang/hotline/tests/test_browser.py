@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from conftest import login
+from conftest import login, no_horizontal_scroll
 from yiwang.accounts.tests.factories import PASSWORD
 from yiwang.hotline import services
 from yiwang.hotline.models import Ticket
@@ -14,9 +14,6 @@ from yiwang.hotline.tests.world import XIAOZHAI
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-
-def no_horizontal_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
 
 def test_citizen_reports_follows_and_rates_on_her_phone(phone_page, hw, submit, assert_accessible):

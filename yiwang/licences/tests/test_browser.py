@@ -10,16 +10,13 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from conftest import login
+from conftest import login, no_horizontal_scroll
 from yiwang.accounts.tests.factories import PASSWORD
 from yiwang.licences.services import licence_show_code
 from yiwang.licences.tests.conftest import issue
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-
-def no_horizontal_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
 
 def test_anyone_verifies_a_licence_on_a_phone(phone_page, world, assert_accessible):

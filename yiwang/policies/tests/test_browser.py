@@ -7,16 +7,13 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from conftest import login
+from conftest import login, no_horizontal_scroll
 from yiwang.accounts.tests.factories import PASSWORD
 from yiwang.policies.models import Entitlement
 from yiwang.policies.tests.conftest import make_policy, person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-
-def no_horizontal_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
 
 def test_my_policies_on_a_phone(phone_page, pw, assert_accessible):

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from conftest import login
+from conftest import login, no_horizontal_scroll
 from yiwang.accounts.tests.factories import PASSWORD
 from yiwang.ratings import tokens
 from yiwang.ratings.constants import RectificationStatus
@@ -31,9 +31,6 @@ def android_page(browser, live_server):
     yield context.new_page()
     context.close()
 
-
-def no_horizontal_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
 
 def test_a_bad_rating_on_a_phone_carried_to_its_follow_up(android_page, browser, live_server, rworld, deliver,

@@ -7,16 +7,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from conftest import login
+from conftest import login, no_horizontal_scroll
 from yiwang.accounts.tests.factories import PASSWORD
 from yiwang.servicemap import services
 from yiwang.servicemap.tests.conftest import YANTA_HALL
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-
-def no_horizontal_scroll(page):
-    return page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
 
 def test_phone_find_an_outlet_for_an_item_near_me(phone_page, smap, assert_accessible):

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import expect
 
-from conftest import login
+from conftest import login, no_horizontal_scroll
 from yiwang.accounts.tests.factories import PASSWORD, UserFactory
 from yiwang.cases.models import LockerDropOff
 from yiwang.cases.selectors import version_requirements
@@ -17,9 +17,6 @@ from yiwang.catalog.models import ImplementationVersion
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-
-def no_horizontal_scroll(page):
-    return page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"] + 1
 
 
 def test_phone_choose_a_locker_in_the_wizard(phone_page, smap, assert_accessible):
