@@ -539,3 +539,31 @@ def bundle_cases_awaiting_acceptance(*, actor) -> list[BundleCase]:
 def is_bundle_member_case(case_id) -> bool:
     """Whether a case is a member of a bundle case (ratings offers such cases per stage)."""
     return BundleCaseMember.objects.filter(case_id=case_id).exists()
+
+
+# --- The 一件事 window ---------------------------------------------------------------------------
+
+def _excludable(definition) -> set[int]:
+    """The members some answer can leave out."""
+    return {m for q in definition.questions for o in q.options for m in o.excludes}
+
+
+def window_bundle_rows(actor, *, q: str, subject: str | None) -> list[dict]:
+    """The 一件事 window's list: the bundles in force matching `q` (name or code), each with whether
+    this clerk's window can file it — every member at one of the clerk's outlets, or the members it
+    cannot take could be left out by an answer — and, if not, the members that stand in the way."""
+    versions = published_bundles(subject=subject)
+    if q:
+        versions = [v for v in versions if q in v.name or q.upper() in v.bundle.code]
+    definitions = definitions_of(versions)
+    rows = []
+    for version in versions:
+        definition = definitions[version.pk]
+        fits, refused = access.window_outlets_for_members(actor, [m.id for m in definition.members])
+        # The outlet that misses the fewest members says which ones (none when one fits them all).
+        blocked = set() if fits or not refused else min((set(ids) for ids in refused.values()), key=len)
+        names = [m.title for m in definition.members if m.id in blocked]
+        ok = bool(fits) or any(set(ids) <= _excludable(definition) for ids in refused.values())
+        rows.append({"version": version, "definition": definition, "ok": ok, "blocked": names,
+                     "members": len(definition.members)})
+    return rows

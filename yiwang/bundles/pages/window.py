@@ -73,30 +73,6 @@ def _subject_of(applicant) -> str:
     return "enterprise" if getattr(applicant, "kind", "") == "enterprise" else "person"
 
 
-def _excludable(definition) -> set[int]:
-    return {m for q in definition.questions for o in q.options for m in o.excludes}
-
-
-def _bundle_rows(actor, *, q: str, subject: str | None) -> list[dict]:
-    """The bundles in force matching `q`, each with whether this window can file it: every member
-    at one of the clerk's outlets; or the members it cannot take could be left out by an answer."""
-    versions = selectors.published_bundles(subject=subject)
-    if q:
-        versions = [v for v in versions if q in v.name or q.upper() in v.bundle.code]
-    definitions = selectors.definitions_of(versions)
-    rows = []
-    for version in versions:
-        definition = definitions[version.pk]
-        fits, refused = access.window_outlets_for_members(actor, [m.id for m in definition.members])
-        # The outlet that misses the fewest members says which ones (none when one fits them all).
-        blocked = set() if fits or not refused else min((set(ids) for ids in refused.values()), key=len)
-        names = [m.title for m in definition.members if m.id in blocked]
-        ok = bool(fits) or any(set(ids) <= _excludable(definition) for ids in refused.values())
-        rows.append({"version": version, "definition": definition, "ok": ok, "blocked": names,
-                     "members": len(definition.members)})
-    return rows
-
-
 @window_required
 @require_http_methods(["GET", "POST"])
 def window_home(request):
@@ -110,7 +86,7 @@ def window_home(request):
     applicant = clerk_applicant(request)
     q = (request.GET.get("q") or "").strip()[:SEARCH_MAX]
     show_all = request.GET.get("all") == "1" or applicant is None
-    rows = _bundle_rows(request.user, q=q, subject=None if show_all else _subject_of(applicant))
+    rows = selectors.window_bundle_rows(request.user, q=q, subject=None if show_all else _subject_of(applicant))
     if not errors and applicant is None:
         find_form.fields["identifier"].widget.attrs["autofocus"] = True
     return render(request, "bundles/window/home.html", {
